@@ -1,0 +1,135 @@
+/**
+ * What a charm can ask of Pebble, the workload container's service manager.
+ *
+ * Two implementations: pebble-client.ts speaks Pebble's HTTP API over the container's Unix socket
+ * (`/charm/containers/<name>/pebble.socket`), and src/testing/pebble-memory.ts keeps the same
+ * semantics in memory for the test harness and the simulator. Shapes follow Pebble's documented
+ * API (layers in the plan's YAML field names), so a layer object is exactly what Pebble stores.
+ */
+
+export type ServiceStartup = "enabled" | "disabled" | "unknown";
+export type LayerOverride = "merge" | "replace";
+
+export interface ServiceSpec {
+  override?: LayerOverride;
+  summary?: string;
+  description?: string;
+  command?: string;
+  startup?: ServiceStartup;
+  environment?: Record<string, string>;
+  user?: string;
+  group?: string;
+  "working-dir"?: string;
+  "on-success"?: "restart" | "shutdown" | "ignore";
+  "on-failure"?: "restart" | "shutdown" | "ignore";
+  "on-check-failure"?: Record<string, "restart" | "shutdown" | "ignore">;
+  "backoff-delay"?: string;
+  "backoff-factor"?: number;
+  "backoff-limit"?: string;
+}
+
+export interface CheckSpec {
+  override?: LayerOverride;
+  level?: "alive" | "ready" | "";
+  startup?: "enabled" | "disabled" | "";
+  period?: string;
+  timeout?: string;
+  threshold?: number;
+  http?: { url: string; headers?: Record<string, string> };
+  tcp?: { port: number; host?: string };
+  exec?: { command: string };
+}
+
+export interface LogTargetSpec {
+  override?: LayerOverride;
+  type: "loki" | "opentelemetry";
+  location: string;
+  services: string[];
+  labels?: Record<string, string>;
+}
+
+export interface Layer {
+  summary?: string;
+  description?: string;
+  services?: Record<string, ServiceSpec>;
+  checks?: Record<string, CheckSpec>;
+  "log-targets"?: Record<string, LogTargetSpec>;
+}
+
+/** The combined plan: the layers flattened. */
+export type Plan = Required<Pick<Layer, "services" | "checks" | "log-targets">>;
+
+export type ServiceCurrent = "active" | "inactive" | "error" | "backoff";
+export interface ServiceInfo {
+  readonly name: string;
+  readonly startup: ServiceStartup;
+  readonly current: ServiceCurrent;
+}
+
+export type CheckStatus = "up" | "down";
+export interface CheckInfo {
+  readonly name: string;
+  readonly level: "alive" | "ready" | "";
+  readonly status: CheckStatus;
+  readonly failures: number;
+  readonly threshold: number;
+}
+
+export interface FileInfo {
+  readonly path: string;
+  readonly name: string;
+  readonly type: "file" | "directory" | "symlink" | "socket" | "named-pipe" | "device" | "unknown";
+  readonly size: number;
+  /** Permission bits, e.g. 0o600. */
+  readonly permissions: number;
+  readonly user?: string;
+  readonly group?: string;
+}
+
+export interface PushOptions {
+  makeDirs?: boolean;
+  /** Permission bits; Pebble's default is 0o644. */
+  permissions?: number;
+  user?: string;
+  group?: string;
+}
+
+/** Pebble could not be reached: the container is not up yet (a charm waits, it does not fail). */
+export class PebbleConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PebbleConnectionError";
+  }
+}
+
+/** Pebble answered with an error (HTTP status and Pebble's `result.kind`/`message`). */
+export class PebbleApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PebbleApiError";
+  }
+}
+
+export interface PebbleClient {
+  /** Cheap liveness probe (`GET /v1/system-info`); throws PebbleConnectionError when unreachable. */
+  systemInfo(): Promise<{ version: string }>;
+  addLayer(label: string, layer: Layer, options?: { combine?: boolean }): Promise<void>;
+  getPlan(): Promise<Plan>;
+  getServices(names?: readonly string[]): Promise<ServiceInfo[]>;
+  startServices(names: readonly string[]): Promise<void>;
+  stopServices(names: readonly string[]): Promise<void>;
+  restartServices(names: readonly string[]): Promise<void>;
+  /** Start what is enabled and restart what changed in the plan. */
+  replan(): Promise<void>;
+  push(path: string, content: string | Uint8Array, options?: PushOptions): Promise<void>;
+  /** Throws PebbleApiError with kind "not-found" when the file does not exist. */
+  pull(path: string): Promise<Uint8Array>;
+  listFiles(path: string, options?: { itself?: boolean; pattern?: string }): Promise<FileInfo[]>;
+  makeDir(path: string, options?: { makeParents?: boolean; permissions?: number }): Promise<void>;
+  removePath(path: string, options?: { recursive?: boolean }): Promise<void>;
+  getChecks(options?: { level?: "alive" | "ready"; names?: readonly string[] }): Promise<CheckInfo[]>;
+}
