@@ -1,0 +1,693 @@
+/**
+ * Pebble's semantics in memory: layers and the flattened plan, service lifecycle, a small file
+ * system, checks, and a journal of the service actions a charm asked for.
+ *
+ * Used by the test harness and by the simulator (which creates one per unit, so construction is
+ * cheap: plain maps, nothing computed until asked). Behaviour follows Pebble's documented rules:
+ * - layers are ordered by when their label was first added; adding a label again needs `combine`;
+ *   every service/check/log-target in a layer must say `override: merge|replace`
+ *   (https://canonical-pebble.readthedocs-hosted.com/en/latest/reference/layer-specification/);
+ * - `replan` stops running services whose configuration changed since they were started, then
+ *   starts those plus every `startup: enabled` service that is not running;
+ * - starting a running service or stopping a stopped one is a no-op, not an error.
+ */
+import { posix as posixPath } from "node:path";
+import { z } from "zod";
+import {
+  PebbleApiError,
+  PebbleConnectionError,
+  type CheckInfo,
+  type CheckSpec,
+  type CheckStatus,
+  type FileInfo,
+  type Layer,
+  type LogTargetSpec,
+  type PebbleClient,
+  type Plan,
+  type PushOptions,
+  type ServiceCurrent,
+  type ServiceInfo,
+  type ServiceSpec,
+} from "../juju/pebble.js";
+
+export const DEFAULT_FILE_PERMISSIONS = 0o644;
+export const DEFAULT_DIRECTORY_PERMISSIONS = 0o755;
+/** Pebble's default check threshold (failures before a check is "down"). */
+export const DEFAULT_CHECK_THRESHOLD = 3;
+export const MEMORY_PEBBLE_VERSION = "v1.19.0-memory";
+
+export type ServiceAction = "start" | "stop" | "restart" | "replan";
+export interface ServiceActionRecord {
+  readonly action: ServiceAction;
+  /** For start/stop/restart: the names asked for. For replan: the services it (re)started, sorted. */
+  readonly services: readonly string[];
+  /** Replan only: the services that were running and were restarted because their plan changed. */
+  readonly restarted?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain-data snapshot (the harness's boundary)
+
+const LayerSchema = z.custom<Layer>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+  message: "a layer must be an object",
+});
+
+export const MemoryPebbleState = z.object({
+  canConnect: z.boolean().default(true),
+  layers: z.array(z.object({ label: z.string().min(1), layer: LayerSchema })).default([]),
+  /** Services not listed here are inactive. */
+  services: z
+    .record(
+      z.string(),
+      z.object({
+        current: z.enum(["active", "inactive", "error", "backoff"]),
+        /** The plan entry the service was started with; omitted = the current plan's (nothing to replan). */
+        startedWith: z.custom<ServiceSpec>().optional(),
+      }),
+    )
+    .default({}),
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        type: z.enum(["file", "directory"]).default("file"),
+        content: z.string().default(""),
+        encoding: z.enum(["utf-8", "base64"]).default("utf-8"),
+        permissions: z.number().int().min(0).max(0o7777).optional(),
+        user: z.string().optional(),
+        group: z.string().optional(),
+      }),
+    )
+    .default([]),
+  checkStatusOverrides: z.record(z.string(), z.enum(["up", "down"])).default({}),
+  journal: z
+    .array(
+      z.object({
+        action: z.enum(["start", "stop", "restart", "replan"]),
+        services: z.array(z.string()),
+        restarted: z.array(z.string()).optional(),
+      }),
+    )
+    .default([]),
+});
+export type MemoryPebbleState = z.infer<typeof MemoryPebbleState>;
+export type MemoryPebbleStateInput = z.input<typeof MemoryPebbleState>;
+
+// ---------------------------------------------------------------------------------------------
+// Layer combination (pure)
+
+type Overridable = { override?: string };
+type SectionName = "services" | "checks" | "log-targets";
+const SECTION_NOUN: Record<SectionName, string> = { services: "service", checks: "check", "log-targets": "log target" };
+
+/** Field merge rules for `override: merge`, as Pebble applies them: maps merge, lists append. */
+const MAP_FIELDS: Record<SectionName, readonly string[]> = {
+  services: ["environment", "on-check-failure"],
+  checks: [],
+  "log-targets": ["labels"],
+};
+const LIST_FIELDS: Record<SectionName, readonly string[]> = {
+  services: ["after", "before", "requires"],
+  checks: [],
+  "log-targets": ["services"],
+};
+/** Check probe objects merge field by field (their own maps merge too). */
+const NESTED_FIELDS = ["http", "tcp", "exec"] as const;
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function mergeEntry(section: SectionName, base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const previous = merged[key];
+    if (MAP_FIELDS[section].includes(key) && isPlainObject(previous) && isPlainObject(value)) {
+      merged[key] = { ...previous, ...value };
+    } else if (LIST_FIELDS[section].includes(key) && Array.isArray(previous) && Array.isArray(value)) {
+      merged[key] = [...previous, ...value.filter((item: unknown) => !previous.includes(item))];
+    } else if (section === "checks" && (NESTED_FIELDS as readonly string[]).includes(key) && isPlainObject(previous) && isPlainObject(value)) {
+      const nested: Record<string, unknown> = { ...previous, ...value };
+      for (const mapKey of ["headers", "environment"]) {
+        if (isPlainObject(previous[mapKey]) && isPlainObject(value[mapKey])) nested[mapKey] = { ...previous[mapKey], ...value[mapKey] };
+      }
+      merged[key] = nested;
+    } else {
+      merged[key] = clone(value);
+    }
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function badRequest(message: string): PebbleApiError {
+  return new PebbleApiError(400, "", message);
+}
+
+/** Combine `over` into `base` with Pebble's override rules; throws PebbleApiError on a missing override. */
+export function combineLayers(label: string, base: Layer, over: Layer): Layer {
+  const combined: Layer = clone(base);
+  if (over.summary !== undefined) combined.summary = over.summary;
+  if (over.description !== undefined) combined.description = over.description;
+  for (const section of ["services", "checks", "log-targets"] as const) {
+    const entries = over[section] as Record<string, Overridable> | undefined;
+    if (entries === undefined) continue;
+    const target = ((combined[section] as Record<string, Overridable> | undefined) ?? {}) as Record<string, Overridable>;
+    for (const name of Object.keys(entries).sort()) {
+      const entry = entries[name];
+      if (!isPlainObject(entry)) throw badRequest(`layer "${label}" has an invalid ${SECTION_NOUN[section]} "${name}"`);
+      const existing = target[name];
+      if (entry.override === "replace" || (entry.override === "merge" && existing === undefined)) {
+        target[name] = clone(entry);
+      } else if (entry.override === "merge" && existing !== undefined) {
+        target[name] = mergeEntry(section, existing as Record<string, unknown>, entry);
+      } else {
+        throw badRequest(`layer "${label}" must define "override" for ${SECTION_NOUN[section]} "${name}"`);
+      }
+    }
+    (combined as Record<string, unknown>)[section] = target;
+  }
+  return combined;
+}
+
+/** Flatten labelled layers (in order) into the plan and check what Pebble checks of a plan. */
+export function flattenLayers(layers: readonly { label: string; layer: Layer }[]): Plan {
+  let combined: Layer = {};
+  for (const { label, layer } of layers) combined = combineLayers(label, combined, layer);
+  const plan: Plan = {
+    services: sortRecord(combined.services ?? {}),
+    checks: sortRecord(combined.checks ?? {}),
+    "log-targets": sortRecord(combined["log-targets"] ?? {}),
+  };
+  validatePlan(plan);
+  return plan;
+}
+
+function validatePlan(plan: Plan): void {
+  for (const [name, service] of Object.entries(plan.services)) {
+    if (typeof service.command !== "string" || service.command.trim() === "") {
+      throw badRequest(`plan must define "command" for service "${name}"`);
+    }
+    if (service.startup !== undefined && !["enabled", "disabled", "unknown", ""].includes(service.startup)) {
+      throw badRequest(`invalid "startup" value for service "${name}": "${service.startup}"`);
+    }
+  }
+  for (const [name, check] of Object.entries(plan.checks)) {
+    const probes = NESTED_FIELDS.filter((probe) => check[probe] !== undefined);
+    if (probes.length !== 1) throw badRequest(`plan must specify one of "http", "tcp" or "exec" for check "${name}"`);
+    if (check.level !== undefined && !["alive", "ready", ""].includes(check.level)) {
+      throw badRequest(`plan check "${name}" level must be "alive" or "ready"`);
+    }
+  }
+  for (const [name, target] of Object.entries(plan["log-targets"])) {
+    if (!["loki", "opentelemetry"].includes(target.type)) throw badRequest(`log target "${name}" has unsupported type "${target.type}"`);
+  }
+}
+
+function sortRecord<T>(record: Record<string, T>): Record<string, T> {
+  const sorted: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = record[key] as T;
+  return sorted;
+}
+
+/**
+ * Compare two plan entries ignoring key order and `override`, which says how layers combine and
+ * not how the service runs (what "changed since started" means for replan).
+ */
+function sameSpec(a: ServiceSpec | undefined, b: ServiceSpec | undefined): boolean {
+  const runConfig = (spec: ServiceSpec | undefined) => {
+    if (spec === undefined) return undefined;
+    const { override: _override, ...rest } = spec;
+    return rest;
+  };
+  return canonicalJson(runConfig(a)) === canonicalJson(runConfig(b));
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => (isPlainObject(inner) ? sortRecord(inner) : inner));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The in-memory file system
+
+interface FileNode {
+  type: "file" | "directory";
+  content: Uint8Array;
+  permissions: number;
+  user?: string;
+  group?: string;
+}
+
+function fileError(statusCode: number, kind: "not-found" | "permission-denied" | "generic-file-error", message: string): PebbleApiError {
+  return new PebbleApiError(statusCode, kind, message);
+}
+
+function absolutePath(path: string): string {
+  if (!path.startsWith("/")) throw fileError(400, "generic-file-error", `paths must be absolute, got "${path}"`);
+  const normalized = posixPath.normalize(path);
+  return normalized.length > 1 && normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
+}
+
+/** Shell-style match of a file name (`*`, `?`, `[...]`), as Go's path.Match that Pebble uses. */
+function matchesPattern(name: string, pattern: string): boolean {
+  let source = "^";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === "*") source += "[^/]*";
+    else if (char === "?") source += "[^/]";
+    else if (char === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end < 0) throw fileError(400, "generic-file-error", `syntax error in pattern "${pattern}"`);
+      const body = pattern.slice(i + 1, end).replace(/^\^/, "!");
+      source += "[" + (body.startsWith("!") ? "^" + body.slice(1) : body).replace(/\\/g, "\\\\") + "]";
+      i = end;
+    } else source += char.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  return new RegExp(source + "$").test(name);
+}
+
+const textEncoder = new TextEncoder();
+const strictTextDecoder = new TextDecoder("utf-8", { fatal: true });
+
+// ---------------------------------------------------------------------------------------------
+
+interface ServiceRuntime {
+  current: ServiceCurrent;
+  startedWith?: ServiceSpec;
+}
+
+export class MemoryPebble implements PebbleClient {
+  /** When false, every PebbleClient call throws PebbleConnectionError (the container is not up). */
+  canConnect = true;
+  private layers: { label: string; layer: Layer }[] = [];
+  private cachedPlan: Plan | undefined;
+  private readonly services = new Map<string, ServiceRuntime>();
+  private readonly files = new Map<string, FileNode>();
+  private readonly checkOverrides = new Map<string, CheckStatus>();
+  private readonly actions: ServiceActionRecord[] = [];
+
+  constructor(options: { canConnect?: boolean } = {}) {
+    if (options.canConnect !== undefined) this.canConnect = options.canConnect;
+  }
+
+  // --- snapshot --------------------------------------------------------------------------------
+
+  static fromState(input: MemoryPebbleStateInput): MemoryPebble {
+    const state = MemoryPebbleState.parse(input);
+    const pebble = new MemoryPebble({ canConnect: state.canConnect });
+    for (const { label, layer } of state.layers) {
+      if (pebble.layers.some((existing) => existing.label === label)) throw new Error(`layer label "${label}" appears twice`);
+      pebble.layers.push({ label, layer: clone(layer) });
+    }
+    const plan = pebble.plan();
+    for (const name of Object.keys(state.services).sort()) {
+      const service = state.services[name]!;
+      if (plan.services[name] === undefined) throw new Error(`service "${name}" has a state but is not in the plan`);
+      const startedWith = service.startedWith ?? (service.current === "inactive" ? undefined : plan.services[name]);
+      pebble.services.set(name, { current: service.current, ...(startedWith ? { startedWith: clone(startedWith) } : {}) });
+    }
+    for (const file of [...state.files].sort((a, b) => a.path.localeCompare(b.path))) {
+      const path = absolutePath(file.path);
+      pebble.ensureParents(path, {});
+      pebble.files.set(path, {
+        type: file.type,
+        content: file.type === "file" ? (file.encoding === "base64" ? Buffer.from(file.content, "base64") : textEncoder.encode(file.content)) : new Uint8Array(),
+        permissions: file.permissions ?? (file.type === "directory" ? DEFAULT_DIRECTORY_PERMISSIONS : DEFAULT_FILE_PERMISSIONS),
+        ...(file.user !== undefined ? { user: file.user } : {}),
+        ...(file.group !== undefined ? { group: file.group } : {}),
+      });
+    }
+    for (const [name, status] of Object.entries(state.checkStatusOverrides)) pebble.checkOverrides.set(name, status);
+    for (const record of state.journal) pebble.actions.push(copyRecord(record));
+    return pebble;
+  }
+
+  /** A plain-data snapshot, sorted, that `fromState` restores. */
+  toState(): MemoryPebbleState {
+    const services: MemoryPebbleState["services"] = {};
+    for (const name of [...this.services.keys()].sort()) {
+      const runtime = this.services.get(name)!;
+      if (runtime.current === "inactive" && runtime.startedWith === undefined) continue;
+      services[name] = { current: runtime.current, ...(runtime.startedWith ? { startedWith: clone(runtime.startedWith) } : {}) };
+    }
+    const files: MemoryPebbleState["files"] = [];
+    for (const path of [...this.files.keys()].sort()) {
+      const node = this.files.get(path)!;
+      const text = node.type === "file" ? decodeUtf8(node.content) : "";
+      files.push({
+        path,
+        type: node.type,
+        content: text ?? Buffer.from(node.content).toString("base64"),
+        encoding: text === undefined ? "base64" : "utf-8",
+        permissions: node.permissions,
+        ...(node.user !== undefined ? { user: node.user } : {}),
+        ...(node.group !== undefined ? { group: node.group } : {}),
+      });
+    }
+    return {
+      canConnect: this.canConnect,
+      layers: this.layers.map(({ label, layer }) => ({ label, layer: clone(layer) })),
+      services,
+      files,
+      checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      journal: this.actions.map(copyRecord),
+    };
+  }
+
+  // --- test controls (never fail on canConnect: the test owns the container) ---------------------
+
+  /** Every service action asked for, in order. */
+  get journal(): readonly ServiceActionRecord[] {
+    return this.actions;
+  }
+
+  /** How many times `service` was restarted: by `restart`, or by a `replan` that found its plan changed. */
+  restartCount(service: string): number {
+    return this.actions.filter((record) =>
+      record.action === "restart" ? record.services.includes(service) : (record.restarted ?? []).includes(service),
+    ).length;
+  }
+
+  /** The labels of the layers, in plan order. */
+  get layerLabels(): readonly string[] {
+    return this.layers.map((entry) => entry.label);
+  }
+
+  /** Force a check's status while its workload runs (a stopped service's checks are down regardless). */
+  setCheckStatus(name: string, status: CheckStatus | undefined): void {
+    if (status === undefined) this.checkOverrides.delete(name);
+    else this.checkOverrides.set(name, status);
+  }
+
+  /** Put a service into a state the workload reached by itself (it crashed into backoff, say). */
+  setServiceCurrent(name: string, current: ServiceCurrent): void {
+    const runtime = this.services.get(name);
+    if (runtime) runtime.current = current;
+    else this.services.set(name, { current });
+  }
+
+  /** The file's content as text, or undefined when there is no such file (for assertions). */
+  readText(path: string): string | undefined {
+    const node = this.files.get(absolutePath(path));
+    return node?.type === "file" ? Buffer.from(node.content).toString("utf-8") : undefined;
+  }
+
+  /** Metadata of a path without the connection check (for assertions). */
+  stat(path: string): FileInfo | undefined {
+    const normalized = absolutePath(path);
+    const node = this.files.get(normalized);
+    return node ? this.fileInfo(normalized, node) : normalized === "/" ? this.fileInfo("/", this.rootNode()) : undefined;
+  }
+
+  // --- PebbleClient ------------------------------------------------------------------------------
+
+  async systemInfo(): Promise<{ version: string }> {
+    this.assertConnected();
+    return { version: MEMORY_PEBBLE_VERSION };
+  }
+
+  async addLayer(label: string, layer: Layer, options: { combine?: boolean } = {}): Promise<void> {
+    this.assertConnected();
+    if (label.trim() === "") throw badRequest("label must be set");
+    if (label.startsWith("pebble-")) throw badRequest(`cannot use reserved label prefix "pebble-"`);
+    if (!isPlainObject(layer)) throw badRequest("layer must be a mapping");
+    const index = this.layers.findIndex((existing) => existing.label === label);
+    let next: { label: string; layer: Layer }[];
+    if (index >= 0) {
+      if (!options.combine) throw badRequest(`layer "${label}" already exists`);
+      next = [...this.layers];
+      next[index] = { label, layer: combineLayers(label, this.layers[index]!.layer, layer) };
+    } else {
+      // A new layer is validated on its own too, so a missing override is reported for it.
+      next = [...this.layers, { label, layer: combineLayers(label, {}, layer) }];
+    }
+    flattenLayers(next); // throws on an invalid plan, leaving the layers unchanged
+    this.layers = next;
+    this.cachedPlan = undefined;
+  }
+
+  async getPlan(): Promise<Plan> {
+    this.assertConnected();
+    return clone(this.plan());
+  }
+
+  async getServices(names?: readonly string[]): Promise<ServiceInfo[]> {
+    this.assertConnected();
+    const plan = this.plan();
+    const wanted = names && names.length > 0 ? new Set(names) : undefined;
+    return Object.keys(plan.services)
+      .filter((name) => wanted === undefined || wanted.has(name))
+      .map((name) => ({
+        name,
+        startup: plan.services[name]!.startup === "enabled" || plan.services[name]!.startup === "disabled" ? plan.services[name]!.startup! : "unknown",
+        current: this.services.get(name)?.current ?? "inactive",
+      }));
+  }
+
+  async startServices(names: readonly string[]): Promise<void> {
+    this.assertConnected();
+    this.requireKnownServices("start", names);
+    this.actions.push({ action: "start", services: [...names] });
+    for (const name of names) if (!this.isRunning(name)) this.run(name);
+  }
+
+  async stopServices(names: readonly string[]): Promise<void> {
+    this.assertConnected();
+    this.requireKnownServices("stop", names);
+    this.actions.push({ action: "stop", services: [...names] });
+    for (const name of names) this.halt(name);
+  }
+
+  async restartServices(names: readonly string[]): Promise<void> {
+    this.assertConnected();
+    this.requireKnownServices("restart", names);
+    this.actions.push({ action: "restart", services: [...names] });
+    for (const name of names) {
+      this.halt(name);
+      this.run(name);
+    }
+  }
+
+  async replan(): Promise<void> {
+    this.assertConnected();
+    const plan = this.plan();
+    const toStop: string[] = [];
+    for (const [name, runtime] of [...this.services.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!this.isRunning(name)) continue;
+      const spec = plan.services[name];
+      if (spec === undefined || !sameSpec(spec, runtime.startedWith)) toStop.push(name);
+    }
+    const toStart = Object.keys(plan.services).filter(
+      (name) => toStop.includes(name) || (plan.services[name]!.startup === "enabled" && !this.isRunning(name)),
+    );
+    for (const name of toStop) this.halt(name);
+    for (const name of toStart) this.run(name);
+    this.actions.push({
+      action: "replan",
+      services: [...toStart].sort(),
+      restarted: toStop.filter((name) => plan.services[name] !== undefined).sort(),
+    });
+  }
+
+  async push(path: string, content: string | Uint8Array, options: PushOptions = {}): Promise<void> {
+    this.assertConnected();
+    const normalized = absolutePath(path);
+    const existing = this.files.get(normalized);
+    if (existing?.type === "directory" || normalized === "/") throw fileError(400, "generic-file-error", `open ${normalized}: is a directory`);
+    const owner = { user: options.user, group: options.group };
+    if (options.makeDirs) this.ensureParents(normalized, owner);
+    else this.requireParentDirectory(normalized, "open");
+    this.files.set(normalized, {
+      type: "file",
+      content: typeof content === "string" ? textEncoder.encode(content) : new Uint8Array(content),
+      permissions: options.permissions ?? DEFAULT_FILE_PERMISSIONS,
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.group !== undefined ? { group: options.group } : {}),
+    });
+  }
+
+  async pull(path: string): Promise<Uint8Array> {
+    this.assertConnected();
+    const normalized = absolutePath(path);
+    const node = this.files.get(normalized);
+    if (normalized === "/" || node?.type === "directory") throw fileError(400, "generic-file-error", `can only read a regular file: "${normalized}"`);
+    if (node === undefined) throw fileError(404, "not-found", `stat ${normalized}: no such file or directory`);
+    return new Uint8Array(node.content);
+  }
+
+  async listFiles(path: string, options: { itself?: boolean; pattern?: string } = {}): Promise<FileInfo[]> {
+    this.assertConnected();
+    const normalized = absolutePath(path);
+    const node = normalized === "/" ? this.rootNode() : this.files.get(normalized);
+    if (node === undefined) throw fileError(404, "not-found", `stat ${normalized}: no such file or directory`);
+    let entries: FileInfo[];
+    if (node.type === "file" || options.itself) {
+      entries = [this.fileInfo(normalized, node)];
+    } else {
+      entries = this.childrenOf(normalized).map((child) => this.fileInfo(child, this.files.get(child)!));
+    }
+    if (options.pattern !== undefined && options.pattern !== "") {
+      const pattern = options.pattern;
+      entries = entries.filter((entry) => matchesPattern(entry.name, pattern));
+    }
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async makeDir(path: string, options: { makeParents?: boolean; permissions?: number; user?: string; group?: string } = {}): Promise<void> {
+    this.assertConnected();
+    const normalized = absolutePath(path);
+    const existing = normalized === "/" ? this.rootNode() : this.files.get(normalized);
+    if (existing !== undefined) {
+      if (options.makeParents && existing.type === "directory") return;
+      throw fileError(400, "generic-file-error", `mkdir ${normalized}: file exists`);
+    }
+    const owner = { user: options.user, group: options.group };
+    if (options.makeParents) this.ensureParents(normalized, owner);
+    else this.requireParentDirectory(normalized, "mkdir");
+    this.files.set(normalized, this.directoryNode(options.permissions ?? DEFAULT_DIRECTORY_PERMISSIONS, owner));
+  }
+
+  async removePath(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+    this.assertConnected();
+    const normalized = absolutePath(path);
+    if (normalized === "/") throw fileError(400, "generic-file-error", `remove /: cannot remove the root directory`);
+    const node = this.files.get(normalized);
+    if (node === undefined) {
+      // Pebble's recursive remove is os.RemoveAll, which succeeds on a missing path.
+      if (options.recursive) return;
+      throw fileError(404, "not-found", `remove ${normalized}: no such file or directory`);
+    }
+    const descendants = [...this.files.keys()].filter((candidate) => candidate.startsWith(normalized + "/"));
+    if (descendants.length > 0 && !options.recursive) throw fileError(400, "generic-file-error", `remove ${normalized}: directory not empty`);
+    for (const descendant of descendants) this.files.delete(descendant);
+    this.files.delete(normalized);
+  }
+
+  async getChecks(options: { level?: "alive" | "ready"; names?: readonly string[] } = {}): Promise<CheckInfo[]> {
+    this.assertConnected();
+    const plan = this.plan();
+    const wanted = options.names && options.names.length > 0 ? new Set(options.names) : undefined;
+    return Object.keys(plan.checks)
+      .filter((name) => wanted === undefined || wanted.has(name))
+      .map((name) => this.checkInfo(name, plan))
+      .filter((check) => options.level === undefined || check.level === options.level);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private assertConnected(): void {
+    if (!this.canConnect) throw new PebbleConnectionError("cannot connect to Pebble: the container is not reachable");
+  }
+
+  private plan(): Plan {
+    this.cachedPlan ??= flattenLayers(this.layers);
+    return this.cachedPlan;
+  }
+
+  private requireKnownServices(action: ServiceAction, names: readonly string[]): void {
+    if (names.length === 0) throw badRequest(`no services to ${action} provided`);
+    const plan = this.plan();
+    for (const name of names) if (plan.services[name] === undefined) throw badRequest(`service "${name}" does not exist`);
+  }
+
+  private isRunning(name: string): boolean {
+    const current = this.services.get(name)?.current;
+    return current === "active" || current === "backoff";
+  }
+
+  private run(name: string): void {
+    const spec = this.plan().services[name];
+    this.services.set(name, { current: "active", ...(spec ? { startedWith: clone(spec) } : {}) });
+  }
+
+  private halt(name: string): void {
+    const runtime = this.services.get(name);
+    if (runtime) {
+      runtime.current = "inactive";
+      delete runtime.startedWith;
+    }
+  }
+
+  /**
+   * A check belongs to the services that name it in `on-check-failure`; with none named it probes
+   * the workload as a whole. Its status is down while what it probes is not running; otherwise "up"
+   * unless a test forced it.
+   */
+  private checkInfo(name: string, plan: Plan): CheckInfo {
+    const spec: CheckSpec = plan.checks[name]!;
+    const owners = Object.entries(plan.services)
+      .filter(([, service]) => service["on-check-failure"]?.[name] !== undefined)
+      .map(([serviceName]) => serviceName);
+    const probed = owners.length > 0 ? owners : Object.keys(plan.services);
+    const isWorkloadRunning = probed.some((service) => this.services.get(service)?.current === "active");
+    const status: CheckStatus = isWorkloadRunning ? (this.checkOverrides.get(name) ?? "up") : "down";
+    const threshold = spec.threshold ?? DEFAULT_CHECK_THRESHOLD;
+    return { name, level: spec.level ?? "", status, failures: status === "down" ? threshold : 0, threshold };
+  }
+
+  private rootNode(): FileNode {
+    return { type: "directory", content: new Uint8Array(), permissions: DEFAULT_DIRECTORY_PERMISSIONS, user: "root", group: "root" };
+  }
+
+  private directoryNode(permissions: number, owner: { user?: string | undefined; group?: string | undefined }): FileNode {
+    return {
+      type: "directory",
+      content: new Uint8Array(),
+      permissions,
+      ...(owner.user !== undefined ? { user: owner.user } : {}),
+      ...(owner.group !== undefined ? { group: owner.group } : {}),
+    };
+  }
+
+  private requireParentDirectory(path: string, verb: string): void {
+    const parent = posixPath.dirname(path);
+    if (parent === "/") return;
+    const node = this.files.get(parent);
+    if (node === undefined) throw fileError(404, "not-found", `${verb} ${path}: no such file or directory`);
+    if (node.type !== "directory") throw fileError(400, "generic-file-error", `${verb} ${path}: not a directory`);
+  }
+
+  private ensureParents(path: string, owner: { user?: string | undefined; group?: string | undefined }): void {
+    const parts = posixPath.dirname(path).split("/").filter(Boolean);
+    let current = "";
+    for (const part of parts) {
+      current += "/" + part;
+      const node = this.files.get(current);
+      if (node === undefined) this.files.set(current, this.directoryNode(DEFAULT_DIRECTORY_PERMISSIONS, owner));
+      else if (node.type !== "directory") throw fileError(400, "generic-file-error", `mkdir ${current}: not a directory`);
+    }
+  }
+
+  private childrenOf(directory: string): string[] {
+    const prefix = directory === "/" ? "/" : directory + "/";
+    return [...this.files.keys()].filter((candidate) => candidate.startsWith(prefix) && !candidate.slice(prefix.length).includes("/") && candidate !== "/");
+  }
+
+  private fileInfo(path: string, node: FileNode): FileInfo {
+    return {
+      path,
+      name: path === "/" ? "/" : posixPath.basename(path),
+      type: node.type,
+      size: node.type === "file" ? node.content.byteLength : 0,
+      permissions: node.permissions,
+      ...(node.user !== undefined ? { user: node.user } : {}),
+      ...(node.group !== undefined ? { group: node.group } : {}),
+    };
+  }
+}
+
+function copyRecord(record: ServiceActionRecord): ServiceActionRecord & { services: string[]; restarted?: string[] } {
+  return { action: record.action, services: [...record.services], ...(record.restarted ? { restarted: [...record.restarted] } : {}) };
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictTextDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { PebbleApiError, PebbleConnectionError, type Layer } from "../../src/juju/pebble.js";
+import { MemoryPebble } from "../../src/testing/pebble-memory.js";
+
+const baseLayer: Layer = {
+  summary: "base",
+  services: {
+    tempo: {
+      override: "replace",
+      command: "/bin/tempo -config.file=/etc/tempo/tempo.yaml",
+      startup: "enabled",
+      environment: { A: "1", B: "2" },
+    },
+    sidecar: { override: "replace", command: "/bin/sidecar", startup: "disabled" },
+  },
+  checks: {
+    ready: { override: "replace", level: "ready", http: { url: "http://localhost:3200/ready" } },
+  },
+};
+
+async function pebbleWithBase(): Promise<MemoryPebble> {
+  const pebble = new MemoryPebble();
+  await pebble.addLayer("base", baseLayer);
+  return pebble;
+}
+
+function apiErrorOf(promise: Promise<unknown>): Promise<PebbleApiError> {
+  return promise.then(
+    () => {
+      throw new Error("expected a PebbleApiError");
+    },
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(PebbleApiError);
+      return error as PebbleApiError;
+    },
+  );
+}
+
+describe("MemoryPebble layers", () => {
+  it("flattens a single layer into the plan", async () => {
+    const pebble = await pebbleWithBase();
+    const plan = await pebble.getPlan();
+    expect(Object.keys(plan.services)).toEqual(["sidecar", "tempo"]);
+    expect(plan.services.tempo?.command).toBe("/bin/tempo -config.file=/etc/tempo/tempo.yaml");
+    expect(plan.checks.ready?.level).toBe("ready");
+    expect(plan["log-targets"]).toEqual({});
+  });
+
+  it("refuses to add a label that already exists without combine", async () => {
+    const pebble = await pebbleWithBase();
+    const error = await apiErrorOf(pebble.addLayer("base", baseLayer));
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('layer "base" already exists');
+  });
+
+  it("merges a combined layer into the existing one: maps merge, scalars overwrite", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.addLayer("base", { services: { tempo: { override: "merge", environment: { B: "3", C: "4" } } } }, { combine: true });
+    const plan = await pebble.getPlan();
+    expect(plan.services.tempo?.environment).toEqual({ A: "1", B: "3", C: "4" });
+    expect(plan.services.tempo?.command).toBe("/bin/tempo -config.file=/etc/tempo/tempo.yaml");
+    expect(pebble.layerLabels).toEqual(["base"]);
+  });
+
+  it("replaces a service wholesale when the override is replace", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.addLayer("override", { services: { tempo: { override: "replace", command: "/bin/other" } } });
+    const plan = await pebble.getPlan();
+    expect(plan.services.tempo).toEqual({ override: "replace", command: "/bin/other" });
+    expect(pebble.layerLabels).toEqual(["base", "override"]);
+  });
+
+  it("later layers win over earlier ones in the flattened plan", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.addLayer("extra", { services: { tempo: { override: "merge", command: "/bin/tempo-next" } } });
+    expect((await pebble.getPlan()).services.tempo?.command).toBe("/bin/tempo-next");
+  });
+
+  it("rejects a service without an override and leaves the plan unchanged", async () => {
+    const pebble = await pebbleWithBase();
+    const error = await apiErrorOf(pebble.addLayer("bad", { services: { x: { command: "/bin/x" } } }));
+    expect(error.message).toBe('layer "bad" must define "override" for service "x"');
+    expect(pebble.layerLabels).toEqual(["base"]);
+  });
+
+  it("rejects a plan where a service has no command", async () => {
+    const pebble = new MemoryPebble();
+    const error = await apiErrorOf(pebble.addLayer("bad", { services: { x: { override: "replace", startup: "enabled" } } }));
+    expect(error.message).toContain('"command"');
+  });
+});
+
+describe("MemoryPebble services", () => {
+  it("reports plan services as inactive until started", async () => {
+    const pebble = await pebbleWithBase();
+    expect(await pebble.getServices()).toEqual([
+      { name: "sidecar", startup: "disabled", current: "inactive" },
+      { name: "tempo", startup: "enabled", current: "inactive" },
+    ]);
+  });
+
+  it("replan starts enabled services and leaves disabled ones alone", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    expect((await pebble.getServices()).map((s) => [s.name, s.current])).toEqual([
+      ["sidecar", "inactive"],
+      ["tempo", "active"],
+    ]);
+    expect(pebble.journal).toEqual([{ action: "replan", services: ["tempo"], restarted: [] }]);
+  });
+
+  it("replan restarts only the services whose configuration changed since they started", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.startServices(["sidecar"]);
+    await pebble.replan();
+    await pebble.addLayer("base", { services: { tempo: { override: "merge", environment: { A: "changed" } } } }, { combine: true });
+    await pebble.replan();
+    expect(pebble.restartCount("tempo")).toBe(1);
+    expect(pebble.restartCount("sidecar")).toBe(0);
+    expect(pebble.journal.at(-1)).toEqual({ action: "replan", services: ["tempo"], restarted: ["tempo"] });
+  });
+
+  it("a replan with nothing changed restarts nothing", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    await pebble.addLayer("base", { services: { tempo: { override: "merge", environment: { A: "1" } } } }, { combine: true });
+    await pebble.replan();
+    expect(pebble.restartCount("tempo")).toBe(0);
+    expect(pebble.journal.at(-1)).toEqual({ action: "replan", services: [], restarted: [] });
+  });
+
+  it("journals start, stop and restart with the names asked for", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.startServices(["tempo"]);
+    await pebble.restartServices(["tempo"]);
+    await pebble.stopServices(["tempo", "sidecar"]);
+    expect(pebble.journal).toEqual([
+      { action: "start", services: ["tempo"] },
+      { action: "restart", services: ["tempo"] },
+      { action: "stop", services: ["tempo", "sidecar"] },
+    ]);
+    expect(pebble.restartCount("tempo")).toBe(1);
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("inactive");
+  });
+
+  it("refuses to start a service that is not in the plan", async () => {
+    const pebble = await pebbleWithBase();
+    const error = await apiErrorOf(pebble.startServices(["nope"]));
+    expect(error.message).toBe('service "nope" does not exist');
+    expect(pebble.journal).toEqual([]);
+  });
+
+  it("throws PebbleConnectionError from every call when it cannot connect", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.canConnect = false;
+    await expect(pebble.systemInfo()).rejects.toBeInstanceOf(PebbleConnectionError);
+    await expect(pebble.getPlan()).rejects.toBeInstanceOf(PebbleConnectionError);
+    await expect(pebble.replan()).rejects.toBeInstanceOf(PebbleConnectionError);
+    await expect(pebble.push("/a", "x")).rejects.toBeInstanceOf(PebbleConnectionError);
+    await expect(pebble.getChecks()).rejects.toBeInstanceOf(PebbleConnectionError);
+  });
+});
+
+describe("MemoryPebble checks", () => {
+  it("reports a check down while its workload is stopped and up once it runs", async () => {
+    const pebble = await pebbleWithBase();
+    expect((await pebble.getChecks())[0]).toMatchObject({ name: "ready", status: "down", threshold: 3, failures: 3 });
+    await pebble.replan();
+    expect((await pebble.getChecks())[0]).toMatchObject({ name: "ready", status: "up", failures: 0 });
+  });
+
+  it("lets a test force a running workload's check down", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    pebble.setCheckStatus("ready", "down");
+    expect((await pebble.getChecks({ level: "ready" }))[0]?.status).toBe("down");
+    expect(await pebble.getChecks({ level: "alive" })).toEqual([]);
+  });
+
+  it("ties a check to the services that name it in on-check-failure", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.addLayer("owned", {
+      services: { sidecar: { override: "merge", "on-check-failure": { ready: "restart" } } },
+    });
+    await pebble.replan(); // starts tempo only
+    expect((await pebble.getChecks({ names: ["ready"] }))[0]?.status).toBe("down");
+    await pebble.startServices(["sidecar"]);
+    expect((await pebble.getChecks({ names: ["ready"] }))[0]?.status).toBe("up");
+  });
+});
+
+describe("MemoryPebble files", () => {
+  it("pushes with default permissions 0o644 and pulls the same bytes", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.push("/etc/tempo.yaml", "a: 1\n", { makeDirs: true, user: "tempo", group: "tempo" });
+    expect(new TextDecoder().decode(await pebble.pull("/etc/tempo.yaml"))).toBe("a: 1\n");
+    expect(pebble.stat("/etc/tempo.yaml")).toMatchObject({ permissions: 0o644, user: "tempo", group: "tempo", size: 5, type: "file" });
+    expect(pebble.stat("/etc")).toMatchObject({ type: "directory", permissions: 0o755 });
+  });
+
+  it("refuses to push into a missing directory without make-dirs", async () => {
+    const pebble = new MemoryPebble();
+    const error = await apiErrorOf(pebble.push("/missing/file", "x"));
+    expect(error.kind).toBe("not-found");
+  });
+
+  it("reports not-found when pulling a missing file", async () => {
+    const pebble = new MemoryPebble();
+    const error = await apiErrorOf(pebble.pull("/nope"));
+    expect([error.statusCode, error.kind]).toEqual([404, "not-found"]);
+  });
+
+  it("lists a directory's children sorted by name, filtered by pattern", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.push("/d/b.yaml", "b", { makeDirs: true });
+    await pebble.push("/d/a.yaml", "a");
+    await pebble.push("/d/c.txt", "c");
+    await pebble.makeDir("/d/sub");
+    expect((await pebble.listFiles("/d")).map((f) => f.name)).toEqual(["a.yaml", "b.yaml", "c.txt", "sub"]);
+    expect((await pebble.listFiles("/d", { pattern: "*.yaml" })).map((f) => f.name)).toEqual(["a.yaml", "b.yaml"]);
+    expect((await pebble.listFiles("/d", { itself: true })).map((f) => f.path)).toEqual(["/d"]);
+  });
+
+  it("removes a non-empty directory only when recursive", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.push("/d/x/y", "y", { makeDirs: true });
+    expect((await apiErrorOf(pebble.removePath("/d"))).message).toContain("directory not empty");
+    await pebble.removePath("/d", { recursive: true });
+    expect(pebble.stat("/d")).toBeUndefined();
+    expect(pebble.stat("/d/x/y")).toBeUndefined();
+  });
+
+  it("makes a directory with parents and refuses an existing one without make-parents", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.makeDir("/a/b/c", { makeParents: true, permissions: 0o700 });
+    expect(pebble.stat("/a/b/c")?.permissions).toBe(0o700);
+    await pebble.makeDir("/a/b/c", { makeParents: true });
+    expect((await apiErrorOf(pebble.makeDir("/a/b/c"))).message).toContain("file exists");
+  });
+});
+
+describe("MemoryPebble snapshot", () => {
+  it("round-trips through toState and fromState", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    await pebble.push("/etc/t.yaml", "x: 1\n", { makeDirs: true, permissions: 0o600 });
+    await pebble.push("/bin/blob", new Uint8Array([0xff, 0x00, 0xfe]), { makeDirs: true });
+    pebble.setCheckStatus("ready", "down");
+    const state = pebble.toState();
+    const restored = MemoryPebble.fromState(state);
+    expect(restored.toState()).toEqual(state);
+    expect(Array.from(await restored.pull("/bin/blob"))).toEqual([0xff, 0x00, 0xfe]);
+    await restored.replan();
+    expect(restored.restartCount("tempo")).toBe(0);
+  });
+
+  it("treats an active service given without its start config as running the current plan", async () => {
+    const pebble = MemoryPebble.fromState({ layers: [{ label: "base", layer: baseLayer }], services: { tempo: { current: "active" } } });
+    await pebble.replan();
+    expect(pebble.journal).toEqual([{ action: "replan", services: [], restarted: [] }]);
+  });
+});
