@@ -1,0 +1,101 @@
+/**
+ * The coordinator's config options → typed settings, or the one message an operator needs to fix them.
+ *
+ * `config-get` hands us whatever Juju holds: Juju checks the declared type (int, boolean, string)
+ * but not the range, and a hand-written state in tests may omit options altogether, so every option
+ * is re-checked here and a missing one takes the default declared in `meta.ts`.
+ */
+import { z } from "zod";
+import type { ReceiverProtocol } from "../../interface/ports.js";
+
+/** Tempo versions the builder renders for (issue 4); 2.7 is what Canonical's Tempo image ships. */
+export const SUPPORTED_TEMPO_VERSIONS = ["2.7", "2.8", "2.9", "2.10"] as const;
+export type TempoVersion = (typeof SUPPORTED_TEMPO_VERSIONS)[number];
+
+/** `always-enable-<x>` option → the receiver protocol it turns on (the tracing v2 protocol names). */
+export const ALWAYS_ENABLE_OPTIONS = {
+  "always-enable-zipkin": "zipkin",
+  "always-enable-otlp-grpc": "otlp_grpc",
+  "always-enable-otlp-http": "otlp_http",
+  "always-enable-jaeger-thrift-http": "jaeger_thrift_http",
+  "always-enable-jaeger-grpc": "jaeger_grpc",
+} as const satisfies Record<string, ReceiverProtocol>;
+
+/** Declared defaults, shared with `meta.ts` so the charm's config.yaml and this parser never disagree. */
+export const CONFIG_DEFAULTS = {
+  "retention-period": 720,
+  "always-enable-zipkin": false,
+  "always-enable-otlp-grpc": false,
+  "always-enable-otlp-http": true,
+  "always-enable-jaeger-thrift-http": false,
+  "always-enable-jaeger-grpc": false,
+  "replication-factor": 0,
+  "tempo-version": "2.7",
+} as const;
+
+const flag = (option: string) =>
+  z.boolean({ error: `${option} must be true or false` }).default(
+    CONFIG_DEFAULTS[option as keyof typeof CONFIG_DEFAULTS] as boolean,
+  );
+
+const RawCoordinatorConfig = z.object({
+  "retention-period": z
+    .number({ error: "retention-period must be a whole number of hours" })
+    .int({ error: "retention-period must be a whole number of hours" })
+    .min(1, { error: "retention-period must be at least 1 (hours)" })
+    .default(CONFIG_DEFAULTS["retention-period"]),
+  "always-enable-zipkin": flag("always-enable-zipkin"),
+  "always-enable-otlp-grpc": flag("always-enable-otlp-grpc"),
+  "always-enable-otlp-http": flag("always-enable-otlp-http"),
+  "always-enable-jaeger-thrift-http": flag("always-enable-jaeger-thrift-http"),
+  "always-enable-jaeger-grpc": flag("always-enable-jaeger-grpc"),
+  "replication-factor": z
+    .number({ error: "replication-factor must be a whole number" })
+    .int({ error: "replication-factor must be a whole number" })
+    .min(0, { error: "replication-factor must be 0 (automatic) or a positive number of copies" })
+    .default(CONFIG_DEFAULTS["replication-factor"]),
+  "tempo-version": z
+    .enum(SUPPORTED_TEMPO_VERSIONS, {
+      error: `tempo-version must be one of ${SUPPORTED_TEMPO_VERSIONS.join(", ")}`,
+    })
+    .default(CONFIG_DEFAULTS["tempo-version"]),
+});
+
+export interface CoordinatorSettings {
+  readonly retentionHours: number;
+  /** Receivers the operator asked for whatever tracing relations request; sorted. */
+  readonly alwaysEnabledReceivers: readonly ReceiverProtocol[];
+  /** `auto`: 3 with at least 3 ingester units, else 1 (the builder decides). */
+  readonly replicationFactor: number | "auto";
+  readonly tempoVersion: TempoVersion;
+}
+
+export type ConfigResult =
+  | { readonly kind: "valid"; readonly settings: CoordinatorSettings }
+  | { readonly kind: "invalid"; readonly problems: readonly string[] };
+
+export function parseCoordinatorConfig(raw: Readonly<Record<string, unknown>>): ConfigResult {
+  const parsed = RawCoordinatorConfig.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const option = String(issue.path[0] ?? "config");
+      const got = option in raw ? ` (got ${JSON.stringify(raw[option])})` : "";
+      return `${issue.message}${got}`;
+    });
+    return { kind: "invalid", problems: [...new Set(problems)].sort() };
+  }
+  const config = parsed.data;
+  const alwaysEnabledReceivers = (Object.keys(ALWAYS_ENABLE_OPTIONS) as (keyof typeof ALWAYS_ENABLE_OPTIONS)[])
+    .filter((option) => config[option])
+    .map((option) => ALWAYS_ENABLE_OPTIONS[option])
+    .sort();
+  return {
+    kind: "valid",
+    settings: {
+      retentionHours: config["retention-period"],
+      alwaysEnabledReceivers,
+      replicationFactor: config["replication-factor"] === 0 ? "auto" : config["replication-factor"],
+      tempoVersion: config["tempo-version"],
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * What the coordinator tells the operator: every check yields a problem with a severity and a
+ * message that names the fix; one fixed priority picks what `juju status` shows.
+ *
+ * Juju shows one message per unit, so the problems of the winning severity are joined (the first
+ * few; the rest are counted) and every problem is also logged by the charm.
+ */
+import type { SettableStatus, StatusValue } from "../../juju/backend.js";
+
+export type Severity = "blocked" | "waiting" | "maintenance";
+
+export interface Problem {
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+const PRIORITY: readonly Severity[] = ["blocked", "waiting", "maintenance"];
+/** Enough to read in `juju status` without the line running off the screen. */
+const MESSAGES_SHOWN = 3;
+
+export interface ClusterSummary {
+  readonly workerUnits: number;
+  readonly applications: number;
+  readonly storage: "s3" | "local";
+}
+
+export function decideStatus(problems: readonly Problem[], summary: ClusterSummary): StatusValue & {
+  readonly status: SettableStatus;
+} {
+  for (const severity of PRIORITY) {
+    const messages = problems.filter((problem) => problem.severity === severity).map((problem) => problem.message);
+    if (messages.length === 0) continue;
+    const shown = messages.slice(0, MESSAGES_SHOWN).join("; ");
+    const hidden = messages.length - MESSAGES_SHOWN;
+    return { status: severity, message: hidden > 0 ? `${shown}; and ${hidden} more (see juju debug-log)` : shown };
+  }
+  return { status: "active", message: activeMessage(summary) };
+}
+
+/** `8 workers in 6 applications`: the shape of the cluster at a glance. */
+export function activeMessage(summary: ClusterSummary): string {
+  const workers = `${summary.workerUnits} ${summary.workerUnits === 1 ? "worker" : "workers"}`;
+  const applications = `${summary.applications} ${summary.applications === 1 ? "application" : "applications"}`;
+  const storage = summary.storage === "local" ? " (local storage: relate an s3 provider to keep traces)" : "";
+  return `${workers} in ${applications}${storage}`;
+}
+
+// Problem builders: one per thing that can be wrong, each saying how to fix it.
+
+export function invalidConfig(problem: string): Problem {
+  return { severity: "blocked", message: `${problem} (fix with juju config)` };
+}
+
+export function noWorkerRelations(): Problem {
+  return {
+    severity: "blocked",
+    message: "no workers: relate tempo-worker applications to the tempo-cluster endpoint",
+  };
+}
+
+export function missingRoles(roles: readonly string[]): Problem {
+  return { severity: "blocked", message: `missing roles: ${roles.join(", ")} (relate workers with those roles)` };
+}
+
+/** An application or unit left out of the cluster; `subject` is `app` or `app/n`. */
+export function rejectedWorker(subject: string, reasons: readonly string[]): Problem {
+  return { severity: "blocked", message: `${subject}: ${reasons.join(", ")}` };
+}
+
+export function s3NotRelated(): Problem {
+  return { severity: "blocked", message: "relate an s3 provider (distributed Tempo needs object storage)" };
+}
+
+export function s3AwaitingCredentials(provider: string): Problem {
+  return { severity: "waiting", message: `waiting for ${provider} to share the s3 bucket and credentials` };
+}
+
+export function s3Invalid(provider: string, reasons: readonly string[]): Problem {
+  return { severity: "blocked", message: `s3 data from ${provider} is unusable: ${reasons.join(", ")}` };
+}
+
+export function replicationFactorTooHigh(wanted: number, ingesterUnits: number): Problem {
+  return {
+    severity: "blocked",
+    message: `replication-factor ${wanted} needs at least ${wanted} ingester units (have ${ingesterUnits})`,
+  };
+}
+
+/** The builder produced a config the strict validator refuses: a bug here, reported, not published. */
+export function tempoConfigRejected(problems: readonly string[]): Problem {
+  const first = problems[0] ?? "unknown problem";
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+  return { severity: "blocked", message: `generated Tempo config is invalid: ${first}${more}; please file a bug` };
+}

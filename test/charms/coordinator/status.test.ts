@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import {
+  decideStatus,
+  missingRoles,
+  rejectedWorker,
+  replicationFactorTooHigh,
+  s3AwaitingCredentials,
+  s3NotRelated,
+} from "../../../src/charms/coordinator/status.js";
+
+const SUMMARY = { workerUnits: 8, applications: 6, storage: "s3" } as const;
+
+describe("the coordinator's status decision", () => {
+  it("is active with the cluster's shape when nothing is wrong", () => {
+    expect(decideStatus([], SUMMARY)).toEqual({ status: "active", message: "8 workers in 6 applications" });
+  });
+
+  it("says so when a single node runs on local storage", () => {
+    expect(decideStatus([], { workerUnits: 1, applications: 1, storage: "local" })).toEqual({
+      status: "active",
+      message: "1 worker in 1 application (local storage: relate an s3 provider to keep traces)",
+    });
+  });
+
+  it("names the missing roles and the fix", () => {
+    expect(decideStatus([missingRoles(["compactor", "ingester"])], SUMMARY)).toEqual({
+      status: "blocked",
+      message: "missing roles: compactor, ingester (relate workers with those roles)",
+    });
+  });
+
+  it("prefers blocked over waiting and joins the blocked messages", () => {
+    const status = decideStatus(
+      [s3AwaitingCredentials("s3"), rejectedWorker("tempo-worker-q", ['invalid role "querier,ingester"']), s3NotRelated()],
+      SUMMARY,
+    );
+    expect(status).toEqual({
+      status: "blocked",
+      message:
+        'tempo-worker-q: invalid role "querier,ingester"; relate an s3 provider (distributed Tempo needs object storage)',
+    });
+  });
+
+  it("shows waiting when nothing blocks", () => {
+    expect(decideStatus([s3AwaitingCredentials("minio")], SUMMARY)).toEqual({
+      status: "waiting",
+      message: "waiting for minio to share the s3 bucket and credentials",
+    });
+  });
+
+  it("counts the problems it has no room to show", () => {
+    const problems = ["a/0", "a/1", "a/2", "a/3", "a/4"].map((unit) => rejectedWorker(unit, ["bad address"]));
+    expect(decideStatus(problems, SUMMARY).message).toBe(
+      "a/0: bad address; a/1: bad address; a/2: bad address; and 2 more (see juju debug-log)",
+    );
+  });
+
+  it("states the replication factor, the ingesters it needs and those it has", () => {
+    expect(decideStatus([replicationFactorTooHigh(3, 2)], SUMMARY).message).toBe(
+      "replication-factor 3 needs at least 3 ingester units (have 2)",
+    );
+  });
+});
