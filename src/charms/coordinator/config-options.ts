@@ -7,10 +7,7 @@
  */
 import { z } from "zod";
 import type { ReceiverProtocol } from "../../interface/ports.js";
-
-/** Tempo versions the builder renders for (issue 4); 2.7 is what Canonical's Tempo image ships. */
-export const SUPPORTED_TEMPO_VERSIONS = ["2.7", "2.8", "2.9", "2.10"] as const;
-export type TempoVersion = (typeof SUPPORTED_TEMPO_VERSIONS)[number];
+import { TEMPO_VERSIONS, type TempoVersion } from "../../tempo/settings.js";
 
 /** `always-enable-<x>` option → the receiver protocol it turns on (the tracing v2 protocol names). */
 export const ALWAYS_ENABLE_OPTIONS = {
@@ -55,8 +52,8 @@ const RawCoordinatorConfig = z.object({
     .min(0, { error: "replication-factor must be 0 (automatic) or a positive number of copies" })
     .default(CONFIG_DEFAULTS["replication-factor"]),
   "tempo-version": z
-    .enum(SUPPORTED_TEMPO_VERSIONS, {
-      error: `tempo-version must be one of ${SUPPORTED_TEMPO_VERSIONS.join(", ")}`,
+    .enum(TEMPO_VERSIONS, {
+      error: `tempo-version must be one of ${TEMPO_VERSIONS.join(", ")}`,
     })
     .default(CONFIG_DEFAULTS["tempo-version"]),
 });
