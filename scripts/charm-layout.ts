@@ -7,7 +7,8 @@ import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { type CharmYamlSource, renderConfigYaml, renderManifestYaml, renderMetadataYaml } from "./charm-metadata.js";
+import type { CharmMeta } from "../src/juju/charm-meta.js";
+import { checkCharmMeta, renderConfigYaml, renderManifestYaml, renderMetadataYaml } from "./charm-metadata.js";
 import { CHARM_BUNDLE_FILE, DISPATCH_SCRIPT } from "./dispatch-script.js";
 
 /** The repository root: this file lives in `<root>/scripts/`. */
@@ -16,7 +17,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface CharmDirRequest {
   /** The charm's entry module (it calls `dispatch(...)`), absolute or relative to the repository root. */
   readonly entry: string;
-  readonly meta: CharmYamlSource;
+  readonly meta: CharmMeta;
   /** The charm directory to (re)create; its previous content is removed. */
   readonly outDir: string;
 }
@@ -54,6 +55,12 @@ export async function bundleCharmEntry(entry: string, outFile: string): Promise<
 }
 
 export async function buildCharmDir(request: CharmDirRequest): Promise<BuiltCharmDir> {
+  const checked = checkCharmMeta(request.meta);
+  if (checked.kind === "invalid") {
+    // The meta is the charm author's code, not user input: a bad one is a programming error.
+    throw new Error(`charm meta for ${request.entry} is invalid:\n  ${checked.reasons.join("\n  ")}`);
+  }
+  const meta = checked.meta;
   const dir = path.resolve(request.outDir);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -62,8 +69,8 @@ export async function buildCharmDir(request: CharmDirRequest): Promise<BuiltChar
   const dispatchPath = path.join(dir, "dispatch");
   await writeFile(dispatchPath, DISPATCH_SCRIPT);
   await chmod(dispatchPath, 0o755);
-  await writeFile(path.join(dir, "metadata.yaml"), renderMetadataYaml(request.meta));
-  await writeFile(path.join(dir, "config.yaml"), renderConfigYaml(request.meta));
+  await writeFile(path.join(dir, "metadata.yaml"), renderMetadataYaml(meta));
+  await writeFile(path.join(dir, "config.yaml"), renderConfigYaml(meta));
   await writeFile(path.join(dir, "manifest.yaml"), renderManifestYaml());
 
   return { dir, files: [CHARM_BUNDLE_FILE, "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"].sort() };

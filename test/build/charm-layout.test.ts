@@ -1,0 +1,169 @@
+import { spawnSync } from "node:child_process";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import type { CharmMeta } from "../../src/juju/charm-meta.js";
+import { bundleCharm } from "../helpers/bundle-charm.js";
+
+const ENTRY = "test/build/fixtures/report-process-main.ts";
+
+const META: CharmMeta = {
+  name: "report-process",
+  summary: "Reports how dispatch started it.",
+  description: "A test charm.",
+  containers: { workload: { resource: "workload-image", mounts: [{ storage: "data", location: "/data" }] } },
+  resources: { "workload-image": { type: "oci-image", description: "The workload.", "upstream-source": "ubuntu:22.04" } },
+  storage: { data: { type: "filesystem", description: "Workload data." } },
+  provides: { cluster: { interface: "tempo_cluster" } },
+  requires: { s3: { interface: "s3", limit: 1 } },
+  peers: { peers: { interface: "report_process_peers" } },
+  config: {
+    options: {
+      "retention-period": { type: "int", default: 720, description: "Hours to keep traces." },
+      "role-all": { type: "boolean", default: true, description: "Run every role." },
+    },
+  },
+};
+
+/** The directory of the Node running this test: a PATH holding `node` and nothing that charms use. */
+const NODE_BIN_DIR = path.dirname(process.execPath);
+
+interface DispatchRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `dispatch` the way Juju does: no arguments, cwd = charm dir, a replaced environment. */
+function runDispatchAsJuju(charmDir: string, env: Record<string, string>, command = "./dispatch"): DispatchRun {
+  const result = spawnSync(command, [], { cwd: charmDir, env, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function jujuEnv(charmDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: `${NODE_BIN_DIR}:/usr/bin:/bin`,
+    JUJU_DISPATCH_PATH: "hooks/install",
+    JUJU_HOOK_NAME: "install",
+    JUJU_UNIT_NAME: "report-process/0",
+    JUJU_CHARM_DIR: charmDir,
+    LANG: "C.UTF-8",
+    ...extra,
+  };
+}
+
+describe("a built charm directory", () => {
+  let charmDir: string;
+
+  beforeAll(async () => {
+    charmDir = await bundleCharm(ENTRY, META);
+  });
+  afterAll(async () => {
+    await rm(path.dirname(charmDir), { recursive: true, force: true });
+  });
+
+  it("holds exactly the bundle, dispatch and the three YAML files", async () => {
+    const { readdir } = await import("node:fs/promises");
+    expect((await readdir(charmDir)).sort()).toEqual(["charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]);
+  });
+
+  it("makes dispatch executable and starts it with a POSIX sh shebang", async () => {
+    const mode = (await stat(path.join(charmDir, "dispatch"))).mode;
+    expect(mode & 0o111).toBe(0o111);
+    expect((await readFile(path.join(charmDir, "dispatch"), "utf8")).startsWith("#!/bin/sh\n")).toBe(true);
+  });
+
+  it("renders metadata.yaml from the meta: containers, oci-image resources, storage and relations", async () => {
+    const metadata = YAML.parse(await readFile(path.join(charmDir, "metadata.yaml"), "utf8"));
+    expect(metadata).toEqual({
+      name: "report-process",
+      summary: "Reports how dispatch started it.",
+      description: "A test charm.",
+      containers: { workload: { resource: "workload-image", mounts: [{ storage: "data", location: "/data" }] } },
+      resources: { "workload-image": { type: "oci-image", description: "The workload.", "upstream-source": "ubuntu:22.04" } },
+      storage: { data: { type: "filesystem", description: "Workload data." } },
+      provides: { cluster: { interface: "tempo_cluster" } },
+      requires: { s3: { interface: "s3", limit: 1 } },
+      peers: { peers: { interface: "report_process_peers" } },
+    });
+  });
+
+  it("renders config.yaml with every option, its type and default", async () => {
+    const config = YAML.parse(await readFile(path.join(charmDir, "config.yaml"), "utf8"));
+    expect(config).toEqual({ options: META.config?.options });
+  });
+
+  it("declares an Ubuntu 22.04 amd64 base in manifest.yaml", async () => {
+    const manifest = YAML.parse(await readFile(path.join(charmDir, "manifest.yaml"), "utf8"));
+    expect(manifest.bases).toEqual([{ name: "ubuntu", channel: "22.04", architectures: ["amd64"] }]);
+  });
+
+  it("writes the YAML files with sorted keys so rebuilding gives the same bytes", async () => {
+    const text = await readFile(path.join(charmDir, "metadata.yaml"), "utf8");
+    const topLevelKeys = text.split("\n").filter((line) => /^[a-z]/.test(line)).map((line) => line.split(":")[0]);
+    expect(topLevelKeys).toEqual([...topLevelKeys].sort());
+    const again = await bundleCharm(ENTRY, META);
+    try {
+      for (const file of ["charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]) {
+        expect(await readFile(path.join(again, file), "utf8"), file).toBe(await readFile(path.join(charmDir, file), "utf8"));
+      }
+    } finally {
+      await rm(path.dirname(again), { recursive: true, force: true });
+    }
+  });
+
+  it("runs the bundle when Juju executes dispatch: no arguments, cwd = charm dir, no HOME", () => {
+    const run = runDispatchAsJuju(charmDir, jujuEnv(charmDir));
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ argv: [], cwd: charmDir, home: null, dispatchPath: "hooks/install", nodeMarker: null });
+    expect(report.bundledYaml).toBe("bundled: true");
+  });
+
+  it("finds its bundle from its own path when started from another working directory", () => {
+    const run = runDispatchAsJuju("/", jujuEnv(charmDir, { JUJU_CHARM_DIR: "/nonexistent" }), path.join(charmDir, "dispatch"));
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).cwd).toBe("/");
+  });
+
+  it("defaults JUJU_DISPATCH_PATH to its own path for Juju versions that do not set it", () => {
+    const env = jujuEnv(charmDir);
+    delete (env as Partial<Record<string, string>>).JUJU_DISPATCH_PATH;
+    const run = runDispatchAsJuju(charmDir, env);
+    expect(JSON.parse(run.stdout).dispatchPath).toBe("./dispatch");
+  });
+
+  it("fails with a clear message when there is neither a bundled node nor node on PATH", () => {
+    const run = runDispatchAsJuju(charmDir, jujuEnv(charmDir, { PATH: "/nonexistent" }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("dispatch: no Node.js runtime");
+    expect(run.stdout).toBe("");
+  });
+
+  describe("with a Node runtime packed inside", () => {
+    beforeAll(async () => {
+      // A stand-in for the packed runtime that marks the process, so the test sees which node ran.
+      await mkdir(path.join(charmDir, "node", "bin"), { recursive: true });
+      const wrapper = path.join(charmDir, "node", "bin", "node");
+      await writeFile(wrapper, `#!/bin/sh\nTEMPO_TEST_NODE_MARKER=bundled exec "${process.execPath}" "$@"\n`);
+      await chmod(wrapper, 0o755);
+    });
+    afterAll(async () => {
+      await rm(path.join(charmDir, "node"), { recursive: true, force: true });
+    });
+
+    it("prefers the bundled node over node on PATH", () => {
+      const run = runDispatchAsJuju(charmDir, jujuEnv(charmDir));
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout).nodeMarker).toBe("bundled");
+    });
+
+    it("needs no node on PATH at all", () => {
+      const run = runDispatchAsJuju(charmDir, jujuEnv(charmDir, { PATH: "/nonexistent" }));
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout).nodeMarker).toBe("bundled");
+    });
+  });
+});
