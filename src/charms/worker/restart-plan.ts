@@ -1,0 +1,207 @@
+/**
+ * What to do to the workload so that it runs what it should, and whether Tempo must restart.
+ *
+ * Pure: the charm observes the container (managed files, Pebble plan, service state), computes
+ * the desired files and layer, and this module decides the difference. The rule that matters
+ * (field-notes §1 A1, A2, A4): restart only when Tempo would otherwise run something stale.
+ * A change confined to `memberlist.join_members` is rewritten but does not restart Tempo: the
+ * gossip ring already spreads membership, and restarting every worker whenever any worker joins
+ * or leaves is exactly the churn operators complained about.
+ */
+import { isDeepStrictEqual } from "node:util";
+import YAML from "yaml";
+import type { Layer, Plan, ServiceCurrent } from "../../juju/pebble.js";
+import { CONFIG_PATH, MANAGED_PATHS, RESTART_PENDING_PATH, type WorkloadFile } from "./workload-files.js";
+
+export interface ObservedFile {
+  readonly content: string;
+  readonly permissions: number;
+}
+
+/** What the container holds right now: the only memory of "what is running" that survives a hook. */
+export interface ObservedWorkload {
+  /** Managed files present in the container, by path. */
+  readonly files: ReadonlyMap<string, ObservedFile>;
+  readonly plan: Plan;
+  /** State of the Tempo service; `absent` when the plan has no such service. */
+  readonly serviceState: ServiceCurrent | "absent";
+}
+
+export type DesiredWorkload =
+  /** Run Tempo with exactly these files (managed files not listed are removed) and this layer. */
+  | { readonly kind: "run"; readonly serviceName: string; readonly files: readonly WorkloadFile[]; readonly layer: Layer }
+  /** Leave the workload as it is: what runs is the last good config, and nothing better is known. */
+  | { readonly kind: "hold" }
+  /** Tear down: stop Tempo and remove every managed file. */
+  | { readonly kind: "stopped"; readonly serviceName: string };
+
+export type ServiceAction = "none" | "start" | "restart" | "stop";
+
+export interface WorkloadActions {
+  /** Files to write, sorted by path. */
+  readonly pushes: WorkloadFile[];
+  /** Managed paths to delete, sorted. */
+  readonly removals: string[];
+  /** A layer to add (combined over the existing one), when the plan differs from it. */
+  readonly layer: Layer | undefined;
+  readonly service: ServiceAction;
+  /** Why Tempo (re)starts, for the log; empty when it does not. Sorted. */
+  readonly restartReasons: string[];
+}
+
+const NOTHING: WorkloadActions = { pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [] };
+
+export function planWorkload(observed: ObservedWorkload, desired: DesiredWorkload): WorkloadActions {
+  switch (desired.kind) {
+    case "hold":
+      return NOTHING;
+    case "stopped":
+      return planTeardown(observed);
+    case "run":
+      return planRun(observed, desired);
+  }
+}
+
+function isRunning(state: ObservedWorkload["serviceState"]): boolean {
+  // `backoff` is Pebble restarting a crashed process on its own: it is running as far as we are concerned.
+  return state === "active" || state === "backoff";
+}
+
+function planTeardown(observed: ObservedWorkload): WorkloadActions {
+  const removals = MANAGED_PATHS.filter((path) => observed.files.has(path));
+  return {
+    pushes: [],
+    removals,
+    layer: undefined,
+    service: isRunning(observed.serviceState) ? "stop" : "none",
+    restartReasons: [],
+  };
+}
+
+function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, { kind: "run" }>): WorkloadActions {
+  const pushes: WorkloadFile[] = [];
+  const restartReasons: string[] = [];
+  const desiredPaths = new Set(desired.files.map((file) => file.path));
+
+  for (const file of desired.files) {
+    const current = observed.files.get(file.path);
+    if (current === undefined) {
+      pushes.push(file);
+      restartReasons.push(`${file.path} created`);
+      continue;
+    }
+    if (current.content === file.content) {
+      // Same bytes, wrong mode (e.g. a key written by an older charm with the default 0644): fix
+      // the mode; Tempo reads the same bytes either way.
+      if (current.permissions !== file.permissions) pushes.push(file);
+      continue;
+    }
+    pushes.push(file);
+    if (file.path === CONFIG_PATH) {
+      const change = classifyConfigChange(current.content, file.content);
+      if (change === "needs-restart") restartReasons.push(`${file.path} changed`);
+    } else {
+      restartReasons.push(`${file.path} changed`);
+    }
+  }
+
+  const removals = MANAGED_PATHS.filter(
+    (path) => path !== RESTART_PENDING_PATH && observed.files.has(path) && !desiredPaths.has(path),
+  );
+  for (const path of removals) restartReasons.push(`${path} removed`);
+
+  const layerChanged = layerDiffersFromPlan(desired.layer, observed.plan);
+  if (layerChanged) restartReasons.push("pebble layer changed");
+
+  if (observed.files.has(RESTART_PENDING_PATH)) {
+    restartReasons.push("a restart requested by an earlier hook did not complete");
+    // The marker is cleared by the restart itself (see applyWorkloadActions); nothing to push for it.
+  }
+
+  const service: ServiceAction = !isRunning(observed.serviceState)
+    ? "start"
+    : restartReasons.length > 0
+      ? "restart"
+      : "none";
+
+  return {
+    pushes: pushes.sort(byPath),
+    removals,
+    layer: layerChanged ? desired.layer : undefined,
+    service,
+    restartReasons: service === "none" ? [] : restartReasons.sort(),
+  };
+}
+
+function byPath(a: WorkloadFile, b: WorkloadFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+export type ConfigChange = "same" | "gossip-members-only" | "needs-restart";
+
+/**
+ * How two Tempo config texts differ, compared as YAML values (formatting never restarts Tempo).
+ * Unparseable text on either side counts as a change that needs a restart.
+ */
+export function classifyConfigChange(runningText: string, nextText: string): ConfigChange {
+  const running = parseYaml(runningText);
+  const next = parseYaml(nextText);
+  if (running.kind === "invalid" || next.kind === "invalid") return "needs-restart";
+  if (isDeepStrictEqual(running.value, next.value)) return "same";
+  if (isDeepStrictEqual(withoutJoinMembers(running.value), withoutJoinMembers(next.value))) {
+    return "gossip-members-only";
+  }
+  return "needs-restart";
+}
+
+function parseYaml(text: string): { kind: "valid"; value: unknown } | { kind: "invalid" } {
+  try {
+    return { kind: "valid", value: YAML.parse(text) as unknown };
+  } catch {
+    return { kind: "invalid" };
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The config with `memberlist.join_members` taken out (and `memberlist` itself if nothing else was in it). */
+function withoutJoinMembers(config: unknown): unknown {
+  if (!isMapping(config) || !isMapping(config.memberlist)) return config;
+  const { join_members: _ignored, ...memberlist } = config.memberlist;
+  const { memberlist: _old, ...rest } = config;
+  return Object.keys(memberlist).length === 0 ? rest : { ...rest, memberlist };
+}
+
+/**
+ * Whether adding `layer` would change the plan. Only the fields the layer sets are compared, and
+ * an empty map equals an absent one, because Pebble's plan omits empty fields and may fill in
+ * others (a layer that is already in place must never look changed, or every hook restarts Tempo).
+ */
+export function layerDiffersFromPlan(layer: Layer, plan: Plan): boolean {
+  const sections = [
+    [layer.services ?? {}, plan.services],
+    [layer.checks ?? {}, plan.checks],
+    [layer["log-targets"] ?? {}, plan["log-targets"]],
+  ] as const;
+  for (const [wanted, current] of sections) {
+    for (const [name, spec] of Object.entries(wanted)) {
+      const currentSpec = (current as Record<string, object | undefined>)[name];
+      if (currentSpec === undefined) return true;
+      for (const [field, value] of Object.entries(spec as Record<string, unknown>)) {
+        if (field === "override") continue;
+        const existing = (currentSpec as Record<string, unknown>)[field];
+        if (!isDeepStrictEqual(emptyAsAbsent(value), emptyAsAbsent(existing))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function emptyAsAbsent(value: unknown): unknown {
+  if (value === "" || value === null) return undefined;
+  if (Array.isArray(value) && value.length === 0) return undefined;
+  if (isMapping(value) && Object.keys(value).length === 0) return undefined;
+  return value;
+}

@@ -1,0 +1,73 @@
+/**
+ * The files the charm keeps in the `tempo` container, and what goes in them.
+ *
+ * The paths are the ones the coordinator's Tempo config refers to (python-reference §3, §4.7):
+ * the config at `/etc/worker/config.yaml`, the served certificate and key under `/etc/worker/`,
+ * the S3 CA at `/etc/worker/s3_ca.crt`, and the cluster CA both at `/etc/worker/ca.cert` and in the
+ * system trust directory, which the Tempo config names as its client CA. A file whose source value
+ * is unset is absent: the charm removes it.
+ */
+
+export const CONFIG_PATH = "/etc/worker/config.yaml";
+export const CA_CERT_PATH = "/etc/worker/ca.cert";
+export const SERVER_CERT_PATH = "/etc/worker/server.cert";
+export const PRIVATE_KEY_PATH = "/etc/worker/private.key";
+export const S3_CA_PATH = "/etc/worker/s3_ca.crt";
+export const TRUSTED_CA_PATH = "/usr/local/share/ca-certificates/ca.crt";
+
+/**
+ * Present while files were changed in a way Tempo only picks up on restart and that restart has
+ * not yet succeeded. It lives in the container so that "what Tempo is running" survives a hook
+ * that failed half-way (a restart error makes Juju retry the hook; the retry must still restart).
+ */
+export const RESTART_PENDING_PATH = "/etc/worker/restart-pending";
+
+/** Every file this charm may write; teardown removes exactly these. Sorted. */
+export const MANAGED_PATHS: readonly string[] = [
+  CA_CERT_PATH,
+  CONFIG_PATH,
+  PRIVATE_KEY_PATH,
+  RESTART_PENDING_PATH,
+  S3_CA_PATH,
+  SERVER_CERT_PATH,
+  TRUSTED_CA_PATH,
+].sort();
+
+/** Owner read/write only: the key, and the config, which carries the S3 credentials (python-reference §6 #9, #18). */
+export const SECRET_FILE_MODE = 0o600;
+export const PUBLIC_FILE_MODE = 0o644;
+
+export interface WorkloadFile {
+  readonly path: string;
+  readonly content: string;
+  readonly permissions: number;
+}
+
+export interface TlsMaterial {
+  readonly caCert?: string | undefined;
+  readonly serverCert?: string | undefined;
+  readonly privateKey?: string | undefined;
+}
+
+export interface WorkloadFileInputs {
+  readonly configText: string;
+  readonly tls: TlsMaterial;
+  readonly s3CaCert?: string | undefined;
+}
+
+/** The files that should exist, sorted by path; managed paths not listed should not exist. */
+export function workloadFiles(inputs: WorkloadFileInputs): WorkloadFile[] {
+  const candidates: Array<[string, string | undefined, number]> = [
+    [CONFIG_PATH, inputs.configText, SECRET_FILE_MODE],
+    [CA_CERT_PATH, inputs.tls.caCert, PUBLIC_FILE_MODE],
+    [TRUSTED_CA_PATH, inputs.tls.caCert, PUBLIC_FILE_MODE],
+    [SERVER_CERT_PATH, inputs.tls.serverCert, PUBLIC_FILE_MODE],
+    [PRIVATE_KEY_PATH, inputs.tls.privateKey, SECRET_FILE_MODE],
+    [S3_CA_PATH, inputs.s3CaCert, PUBLIC_FILE_MODE],
+  ];
+  return candidates
+    .flatMap(([path, content, permissions]) =>
+      content === undefined || content === "" ? [] : [{ path, content, permissions }],
+    )
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
