@@ -1,0 +1,211 @@
+/**
+ * The coordinator's side of tempo_cluster/v1, as pure functions over an abstract view of the worker
+ * relations (the charm runtime builds the view from hook commands; tests build it by hand).
+ *
+ * Untrusted worker data goes in; a `ClusterView` of validated, normalised workers comes out, with
+ * every rejected application and unit kept alongside its reasons for the coordinator's status.
+ */
+import { formatHostPort, normaliseAddress } from "./address.js";
+import type { ClusterView, Rejection, WorkerApplication, WorkerUnit } from "./cluster-view.js";
+import { canonicalJson } from "./canonical-json.js";
+import {
+  type Databag,
+  PROVIDER_APP_KEYS,
+  decodeRequirerAppDatabag,
+  decodeRequirerUnitDatabag,
+  encodeProviderAppData,
+} from "./databag-codec.js";
+import { quote } from "./describe-input.js";
+import { MEMBERLIST_PORT } from "./ports.js";
+import { type ComponentRole, expandRole, missingRoles } from "./role-rules.js";
+import type { RequiredRole, Role } from "./roles.js";
+import type { ProviderAppData } from "./schemas.js";
+
+export { databagChanges, hasChanges, type DatabagChanges } from "./databag-changes.js";
+export { PROVIDER_APP_KEYS } from "./databag-codec.js";
+
+/** What the provider can see of one worker relation: the remote application's and units' databags. */
+export interface WorkerRelation {
+  readonly id: number;
+  /** The remote (worker) application's name. */
+  readonly app: string;
+  readonly appData: Databag;
+  readonly units: ReadonlyArray<{ readonly name: string; readonly data: Databag }>;
+}
+
+export interface WorkerRelationsView {
+  readonly relations: readonly WorkerRelation[];
+}
+
+interface Candidate {
+  readonly relationId: number;
+  readonly application: string;
+  readonly unit: WorkerUnit;
+}
+
+/**
+ * Parse every worker relation into the cluster. An application takes part when its role is valid and
+ * at least one unit published valid data (spec §3). A unit is valid when its databag decodes, its
+ * address normalises and its topology names the relation's application.
+ *
+ * Two applications claiming one address would put one host in the ring twice under different
+ * roles, which is a misconfiguration we cannot resolve; we keep the claim that sorts first by
+ * (application, unit) — a rule that does not depend on relation ids or arrival order, so every
+ * hook decides the same way — and reject the later one, naming both units.
+ */
+export function parseCluster(view: WorkerRelationsView): ClusterView {
+  const rejected: Rejection[] = [];
+  const appsWithRole: Array<{ relation: WorkerRelation; role: Role }> = [];
+  const candidates: Candidate[] = [];
+
+  for (const relation of [...view.relations].sort(compareRelations)) {
+    const appData = decodeRequirerAppDatabag(relation.appData);
+    if (appData.kind !== "valid") {
+      const reasons = appData.kind === "absent" ? ["role: not published yet (the worker's leader publishes it)"] : appData.reasons;
+      rejected.push({ relationId: relation.id, application: relation.app, reasons });
+      continue;
+    }
+    appsWithRole.push({ relation, role: appData.data.role });
+    for (const unit of [...relation.units].sort((a, b) => compareUnitNames(a.name, b.name))) {
+      const parsed = parseWorkerUnit(relation.app, unit.name, unit.data);
+      if (parsed.kind === "valid") candidates.push({ relationId: relation.id, application: relation.app, unit: parsed.unit });
+      else rejected.push({ relationId: relation.id, application: relation.app, unit: unit.name, reasons: parsed.reasons });
+    }
+  }
+
+  const accepted = rejectAddressConflicts(candidates, rejected);
+  const applications: WorkerApplication[] = [];
+  for (const { relation, role } of appsWithRole) {
+    const units = accepted.filter((candidate) => candidate.relationId === relation.id).map((candidate) => candidate.unit);
+    if (units.length === 0) {
+      rejected.push({
+        relationId: relation.id,
+        application: relation.app,
+        reasons: [`role ${role} is valid, but no unit has published a valid juju_topology and address yet`],
+      });
+      continue;
+    }
+    applications.push({ relationId: relation.id, application: relation.app, role, units });
+  }
+
+  return {
+    applications: applications.sort((a, b) => compareText(a.application, b.application) || a.relationId - b.relationId),
+    rejected: rejected.sort(compareRejections),
+  };
+}
+
+type ParsedUnit = { kind: "valid"; unit: WorkerUnit } | { kind: "invalid"; reasons: string[] };
+
+function parseWorkerUnit(application: string, unitName: string, data: Databag): ParsedUnit {
+  const parsed = decodeRequirerUnitDatabag(data);
+  if (parsed.kind === "absent") return { kind: "invalid", reasons: ["juju_topology and address: not published yet"] };
+  if (parsed.kind === "invalid") return { kind: "invalid", reasons: [...parsed.reasons] };
+  const { juju_topology: topology, address } = parsed.data;
+  const reasons: string[] = [];
+  if (topology.application !== application) {
+    reasons.push(`juju_topology.application: ${quote(topology.application)} is not this relation's application ${quote(application)}`);
+  }
+  const normalised = normaliseAddress(address);
+  // The schema already checked the address; this branch only narrows the type.
+  if (normalised.kind === "invalid") reasons.push(`address: ${quote(address)} ${normalised.reason}`);
+  if (reasons.length > 0 || normalised.kind === "invalid") return { kind: "invalid", reasons };
+  return { kind: "valid", unit: { name: unitName, address: normalised.host, topology } };
+}
+
+function rejectAddressConflicts(candidates: readonly Candidate[], rejected: Rejection[]): Candidate[] {
+  const owners = new Map<string, Candidate>();
+  const accepted: Candidate[] = [];
+  const byApplicationThenUnit = [...candidates].sort(
+    (a, b) => compareText(a.application, b.application) || compareUnitNames(a.unit.name, b.unit.name),
+  );
+  for (const candidate of byApplicationThenUnit) {
+    const owner = owners.get(candidate.unit.address);
+    if (owner !== undefined && owner.application !== candidate.application) {
+      rejected.push({
+        relationId: candidate.relationId,
+        application: candidate.application,
+        unit: candidate.unit.name,
+        reasons: [
+          `address: ${quote(candidate.unit.address)} is also claimed by ${owner.unit.name} of application ${owner.application}; ` +
+            `keeping ${owner.unit.name} (first by application and unit name) and leaving ${candidate.unit.name} out`,
+        ],
+      });
+      continue;
+    }
+    if (owner === undefined) owners.set(candidate.unit.address, candidate);
+    accepted.push(candidate);
+  }
+  return accepted;
+}
+
+/**
+ * `memberlist.join_members`: `<host>:7946` for every valid unit of every taking-part application,
+ * whatever its role (spec §3), sorted and de-duplicated. IPv6 hosts are bracketed.
+ */
+export function gossipRing(cluster: ClusterView): string[] {
+  const members = new Set<string>();
+  for (const application of cluster.applications) {
+    for (const unit of application.units) members.add(formatHostPort(unit.address, MEMBERLIST_PORT));
+  }
+  return [...members].sort(compareText);
+}
+
+/** The components the cluster runs (`all` expanded), sorted. */
+export function coveredRoles(cluster: ClusterView): ComponentRole[] {
+  const covered = new Set<ComponentRole>();
+  for (const application of cluster.applications) for (const role of expandRole(application.role)) covered.add(role);
+  return [...covered].sort(compareText);
+}
+
+/** The required roles nobody runs yet, sorted; empty when the cluster is complete. */
+export function clusterMissingRoles(cluster: ClusterView): RequiredRole[] {
+  return missingRoles(coveredRoles(cluster));
+}
+
+/**
+ * What one relation's provider application databag must hold. Lists are put in a canonical order
+ * (ports ascending and unique, remote-write endpoints by content) so that the same inputs always give
+ * the same bytes. The S3 CA goes under both keys (spec §2.5).
+ */
+export function providerDatabag(input: ProviderAppData): Record<string, string> {
+  return encodeProviderAppData({
+    ...input,
+    worker_ports: input.worker_ports === undefined ? undefined : [...new Set(input.worker_ports)].sort((a, b) => a - b),
+    remote_write_endpoints:
+      input.remote_write_endpoints === undefined ? undefined : sortUniqueByContent(input.remote_write_endpoints),
+  });
+}
+
+/** Every key the provider owns in its application databag (what a change set may delete). */
+export const PROVIDER_OWNED_KEYS: readonly string[] = PROVIDER_APP_KEYS;
+
+function sortUniqueByContent<T>(items: readonly T[]): T[] {
+  const byContent = new Map<string, T>();
+  for (const item of items) byContent.set(canonicalJson(item), item);
+  return [...byContent.keys()].sort(compareText).map((key) => byContent.get(key) as T);
+}
+
+/** Code-unit order: locale-independent, so output never depends on the machine's settings. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `app/2` before `app/10`: by application, then unit number. */
+export function compareUnitNames(a: string, b: string): number {
+  const [appA = "", numberA = ""] = a.split("/");
+  const [appB = "", numberB = ""] = b.split("/");
+  const byApp = compareText(appA, appB);
+  if (byApp !== 0) return byApp;
+  const difference = Number(numberA) - Number(numberB);
+  return Number.isNaN(difference) || difference === 0 ? compareText(a, b) : difference;
+}
+
+function compareRelations(a: WorkerRelation, b: WorkerRelation): number {
+  return compareText(a.app, b.app) || a.id - b.id;
+}
+
+function compareRejections(a: Rejection, b: Rejection): number {
+  if (a.application !== b.application) return compareText(a.application, b.application);
+  if (a.unit === undefined || b.unit === undefined) return a.unit === b.unit ? a.relationId - b.relationId : a.unit === undefined ? -1 : 1;
+  return compareUnitNames(a.unit, b.unit) || a.relationId - b.relationId;
+}
