@@ -26,6 +26,11 @@ export interface ServiceSpec {
   "backoff-delay"?: string;
   "backoff-factor"?: number;
   "backoff-limit"?: string;
+  "kill-delay"?: string;
+  /** Ordering and dependencies; on `override: merge` these lists are appended to, not replaced. */
+  after?: string[];
+  before?: string[];
+  requires?: string[];
 }
 
 export interface CheckSpec {
@@ -111,6 +116,21 @@ export class PebbleApiError extends Error {
   ) {
     super(message);
     this.name = "PebbleApiError";
+  }
+}
+
+/**
+ * A Pebble change (start/stop/restart/replan) finished in error, e.g. a service exited at once.
+ * A PebbleApiError so that code handling Pebble's refusals handles this one too; `kind` is
+ * "change-error" and the message is the change's `err`.
+ */
+export class PebbleChangeError extends PebbleApiError {
+  constructor(
+    readonly changeId: string,
+    message: string,
+  ) {
+    super(200, "change-error", message);
+    this.name = "PebbleChangeError";
   }
 }
 

@@ -589,9 +589,12 @@ export class MemoryPebble implements PebbleClient {
   }
 
   private requireKnownServices(action: ServiceAction, names: readonly string[]): void {
-    if (names.length === 0) throw badRequest(`no services to ${action} provided`);
+    // Pebble's wording (api_services.go), so the memory and HTTP paths fail alike.
+    if (names.length === 0) throw badRequest(`must specify services for ${action} action`);
     const plan = this.plan();
-    for (const name of names) if (plan.services[name] === undefined) throw badRequest(`service "${name}" does not exist`);
+    for (const name of names) {
+      if (plan.services[name] === undefined) throw badRequest(`cannot ${action} services: service "${name}" does not exist`);
+    }
   }
 
   private isRunning(name: string): boolean {

@@ -146,7 +146,7 @@ describe("MemoryPebble services", () => {
   it("refuses to start a service that is not in the plan", async () => {
     const pebble = await pebbleWithBase();
     const error = await apiErrorOf(pebble.startServices(["nope"]));
-    expect(error.message).toBe('service "nope" does not exist');
+    expect(error.message).toBe('cannot start services: service "nope" does not exist');
     expect(pebble.journal).toEqual([]);
   });
 

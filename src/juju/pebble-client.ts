@@ -1,0 +1,401 @@
+/**
+ * PebbleClient over Pebble's HTTP API on the container's Unix socket.
+ *
+ * Requests and replies follow Pebble's API (canonical/pebble `internals/daemon/api_*.go`, the Go
+ * `client/` package): every JSON reply is `{type: "sync"|"async"|"error", "status-code", result,
+ * change}`; service actions are asynchronous changes that we wait on; file transfers are
+ * multipart/form-data. Every request has a timeout so a wedged Pebble cannot hang a hook.
+ */
+import { request as httpRequest } from "node:http";
+import YAML from "yaml";
+import { z } from "zod";
+import {
+  PebbleApiError,
+  PebbleChangeError,
+  PebbleConnectionError,
+  type CheckInfo,
+  type FileInfo,
+  type Layer,
+  type PebbleClient,
+  type Plan,
+  type PushOptions,
+  type ServiceInfo,
+} from "./pebble.js";
+import { decodeMultipart, encodeMultipart, MULTIPART_FORM_DATA, parseHeaderParameters } from "./pebble-multipart.js";
+
+/** Where Juju mounts a workload container's Pebble socket in the charm container. */
+export function containerSocketPath(container: string): string {
+  return `/charm/containers/${container}/pebble.socket`;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** How long to wait for a service change (start/stop/restart/replan) to finish. */
+export const DEFAULT_CHANGE_TIMEOUT_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Wire schemas (Pebble's JSON replies)
+
+const ErrorResult = z.object({ message: z.string().default(""), kind: z.string().optional(), value: z.unknown().optional() });
+
+export const PebbleResponse = z.object({
+  type: z.enum(["sync", "async", "error"]),
+  "status-code": z.number().int(),
+  status: z.string().optional(),
+  change: z.string().optional(),
+  result: z.unknown().optional(),
+});
+export type PebbleResponse = z.infer<typeof PebbleResponse>;
+
+const FileResults = z.array(z.object({ path: z.string(), error: ErrorResult.optional() }));
+
+const ServiceInfoWire = z.object({
+  name: z.string(),
+  startup: z.string(),
+  current: z.string(),
+  "current-since": z.string().optional(),
+});
+
+const CheckInfoWire = z.object({
+  name: z.string(),
+  level: z.string().optional(),
+  status: z.string(),
+  failures: z.number().int().optional(),
+  threshold: z.number().int().optional(),
+});
+
+const FileInfoWire = z.object({
+  path: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number().optional(),
+  permissions: z.string(),
+  "last-modified": z.string().optional(),
+  "user-id": z.number().int().nullable().optional(),
+  user: z.string().optional(),
+  "group-id": z.number().int().nullable().optional(),
+  group: z.string().optional(),
+});
+
+export const ChangeWire = z.object({
+  id: z.string(),
+  kind: z.string().optional(),
+  summary: z.string().optional(),
+  status: z.string(),
+  ready: z.boolean(),
+  err: z.string().optional(),
+});
+
+const PlanWire = z
+  .object({
+    services: z.record(z.string(), z.record(z.string(), z.unknown())).nullish(),
+    checks: z.record(z.string(), z.record(z.string(), z.unknown())).nullish(),
+    "log-targets": z.record(z.string(), z.record(z.string(), z.unknown())).nullish(),
+  })
+  .nullish();
+
+/** HTTP status Pebble uses for a file error kind (api_files.go fileErrorToStatus). */
+export function statusForFileErrorKind(kind: string | undefined): number {
+  if (kind === "not-found") return 404;
+  if (kind === "permission-denied") return 403;
+  return 400;
+}
+
+export function formatPermissions(permissions: number): string {
+  return (permissions & 0o777).toString(8).padStart(3, "0");
+}
+
+const CONNECTION_ERROR_CODES = new Set(["ENOENT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EACCES", "ENOTSOCK", "ETIMEDOUT"]);
+
+interface RawReply {
+  statusCode: number;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface PebbleHttpClientOptions {
+  requestTimeoutMs?: number;
+  changeTimeoutMs?: number;
+}
+
+export class PebbleHttpClient implements PebbleClient {
+  private readonly requestTimeoutMs: number;
+  private readonly changeTimeoutMs: number;
+
+  constructor(
+    readonly socketPath: string,
+    options: PebbleHttpClientOptions = {},
+  ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.changeTimeoutMs = options.changeTimeoutMs ?? DEFAULT_CHANGE_TIMEOUT_MS;
+  }
+
+  static forContainer(container: string, options: PebbleHttpClientOptions = {}): PebbleHttpClient {
+    return new PebbleHttpClient(containerSocketPath(container), options);
+  }
+
+  async systemInfo(): Promise<{ version: string }> {
+    const result = await this.sync("GET", "/v1/system-info");
+    return z.object({ version: z.string() }).parse(result);
+  }
+
+  async addLayer(label: string, layer: Layer, options: { combine?: boolean } = {}): Promise<void> {
+    await this.sync("POST", "/v1/layers", {
+      json: { action: "add", label, combine: options.combine ?? false, format: "yaml", layer: YAML.stringify(layer) },
+    });
+  }
+
+  async getPlan(): Promise<Plan> {
+    const result = await this.sync("GET", "/v1/plan", { query: { format: "yaml" } });
+    const parsed = PlanWire.parse(YAML.parse(z.string().parse(result)));
+    return {
+      services: (parsed?.services ?? {}) as unknown as Plan["services"],
+      checks: (parsed?.checks ?? {}) as unknown as Plan["checks"],
+      "log-targets": (parsed?.["log-targets"] ?? {}) as unknown as Plan["log-targets"],
+    };
+  }
+
+  async getServices(names?: readonly string[]): Promise<ServiceInfo[]> {
+    const query: Record<string, string> = names && names.length > 0 ? { names: names.join(",") } : {};
+    const result = z.array(ServiceInfoWire).parse((await this.sync("GET", "/v1/services", { query })) ?? []);
+    return result
+      .map((service): ServiceInfo => ({
+        name: service.name,
+        startup: service.startup === "enabled" || service.startup === "disabled" ? service.startup : ("unknown" as const),
+        current: (["active", "inactive", "error", "backoff"] as const).find((state) => state === service.current) ?? "error",
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  startServices(names: readonly string[]): Promise<void> {
+    return this.serviceAction("start", names);
+  }
+
+  stopServices(names: readonly string[]): Promise<void> {
+    return this.serviceAction("stop", names);
+  }
+
+  restartServices(names: readonly string[]): Promise<void> {
+    return this.serviceAction("restart", names);
+  }
+
+  replan(): Promise<void> {
+    return this.serviceAction("replan", []);
+  }
+
+  async push(path: string, content: string | Uint8Array, options: PushOptions = {}): Promise<void> {
+    const metadata = {
+      action: "write",
+      files: [
+        {
+          path,
+          "make-dirs": options.makeDirs ?? false,
+          permissions: options.permissions !== undefined ? formatPermissions(options.permissions) : "",
+          ...(options.user !== undefined ? { user: options.user } : {}),
+          ...(options.group !== undefined ? { group: options.group } : {}),
+        },
+      ],
+    };
+    const { body, contentType } = encodeMultipart([
+      { name: "request", contentType: "application/json", body: Buffer.from(JSON.stringify(metadata), "utf-8") },
+      {
+        name: "files",
+        filename: path,
+        contentType: "application/octet-stream",
+        body: typeof content === "string" ? Buffer.from(content, "utf-8") : content,
+      },
+    ]);
+    const result = await this.sync("POST", "/v1/files", { body, contentType });
+    throwOnFileError(result, path);
+  }
+
+  async pull(path: string): Promise<Uint8Array> {
+    const reply = await this.send("GET", "/v1/files", {
+      query: { action: "read", path },
+      headers: { Accept: MULTIPART_FORM_DATA },
+    });
+    const { mediaType, parameters } = parseHeaderParameters(reply.contentType);
+    if (mediaType !== MULTIPART_FORM_DATA) {
+      // Not multipart: an API error about the request as a whole.
+      const response = parseJsonResponse(reply);
+      throw new PebbleApiError(reply.statusCode, "", `expected a multipart response, got ${response.type} "${mediaType}"`);
+    }
+    const decoded = decodeMultipart(reply.body, parameters["boundary"] ?? "");
+    if (decoded.kind === "invalid") throw new PebbleApiError(reply.statusCode, "", `cannot decode Pebble's multipart reply: ${decoded.reason}`);
+    const responsePart = decoded.parts.find((part) => part.name === "response");
+    if (responsePart === undefined) throw new PebbleApiError(reply.statusCode, "", `Pebble's multipart reply has no "response" part`);
+    const response = PebbleResponse.parse(JSON.parse(Buffer.from(responsePart.body).toString("utf-8")));
+    if (response.type === "error") throw apiErrorFrom(response);
+    throwOnFileError(response.result, path);
+    const filePart = decoded.parts.find((part) => part.name === "files");
+    if (filePart === undefined) throw new PebbleApiError(reply.statusCode, "", `Pebble's multipart reply has no "files" part for ${path}`);
+    return filePart.body;
+  }
+
+  async listFiles(path: string, options: { itself?: boolean; pattern?: string } = {}): Promise<FileInfo[]> {
+    const query: Record<string, string> = { action: "list", path };
+    if (options.pattern) query["pattern"] = options.pattern;
+    if (options.itself) query["itself"] = "true";
+    const result = z.array(FileInfoWire).parse((await this.sync("GET", "/v1/files", { query })) ?? []);
+    return result
+      .map((entry) => ({
+        path: entry.path,
+        name: entry.name,
+        type: (["file", "directory", "symlink", "socket", "named-pipe", "device"] as const).find((type) => type === entry.type) ?? ("unknown" as const),
+        size: entry.size ?? 0,
+        permissions: Number.parseInt(entry.permissions, 8),
+        ...(entry.user ? { user: entry.user } : {}),
+        ...(entry.group ? { group: entry.group } : {}),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async makeDir(path: string, options: { makeParents?: boolean; permissions?: number; user?: string; group?: string } = {}): Promise<void> {
+    const dir = {
+      path,
+      "make-parents": options.makeParents ?? false,
+      permissions: options.permissions !== undefined ? formatPermissions(options.permissions) : "",
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.group !== undefined ? { group: options.group } : {}),
+    };
+    throwOnFileError(await this.sync("POST", "/v1/files", { json: { action: "make-dirs", dirs: [dir] } }), path);
+  }
+
+  async removePath(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+    const item = { path, recursive: options.recursive ?? false };
+    throwOnFileError(await this.sync("POST", "/v1/files", { json: { action: "remove", paths: [item] } }), path);
+  }
+
+  async getChecks(options: { level?: "alive" | "ready"; names?: readonly string[] } = {}): Promise<CheckInfo[]> {
+    const query: Record<string, string> = {};
+    if (options.level) query["level"] = options.level;
+    if (options.names && options.names.length > 0) query["names"] = options.names.join(",");
+    const result = z.array(CheckInfoWire).parse((await this.sync("GET", "/v1/checks", { query })) ?? []);
+    return result
+      .map((check): CheckInfo => ({
+        name: check.name,
+        level: check.level === "alive" || check.level === "ready" ? check.level : ("" as const),
+        // Newer Pebble reports "inactive" for a stopped check: it is not passing, so "down".
+        status: check.status === "up" ? ("up" as const) : ("down" as const),
+        failures: check.failures ?? 0,
+        threshold: check.threshold ?? 0,
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  // --- transport ---------------------------------------------------------------------------------
+
+  private async serviceAction(action: "start" | "stop" | "restart" | "replan", services: readonly string[]): Promise<void> {
+    const reply = await this.send("POST", "/v1/services", { json: { action, services: [...services] } });
+    const response = parseJsonResponse(reply);
+    if (response.type === "error") throw apiErrorFrom(response);
+    if (response.type !== "async" || response.change === undefined) {
+      throw new PebbleApiError(response["status-code"], "", `expected an async reply with a change id for ${action}, got ${response.type}`);
+    }
+    await this.waitForChange(response.change);
+  }
+
+  /** Wait on the change in server-side slices, so no single request outlives its timeout. */
+  private async waitForChange(changeId: string): Promise<void> {
+    const deadline = Date.now() + this.changeTimeoutMs;
+    const sliceMs = Math.max(1, Math.min(this.requestTimeoutMs - 1_000, 10_000));
+    for (;;) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) throw new PebbleApiError(504, "", `timed out waiting for Pebble change ${changeId}`);
+      const reply = await this.send("GET", `/v1/changes/${encodeURIComponent(changeId)}/wait`, {
+        query: { timeout: `${Math.max(1, Math.min(sliceMs, remainingMs))}ms` },
+      });
+      const response = parseJsonResponse(reply);
+      if (response.type === "error" && response["status-code"] === 504) continue; // Pebble's wait timed out: ask again.
+      if (response.type === "error") throw apiErrorFrom(response);
+      const change = ChangeWire.parse(response.result);
+      if (!change.ready) continue;
+      if (change.err) throw new PebbleChangeError(change.id, change.err);
+      return;
+    }
+  }
+
+  /** A request whose reply must be a sync JSON response; returns its result. */
+  private async sync(
+    method: "GET" | "POST",
+    path: string,
+    options: { query?: Record<string, string>; json?: unknown; body?: Buffer; contentType?: string } = {},
+  ): Promise<unknown> {
+    const reply = await this.send(method, path, options);
+    const response = parseJsonResponse(reply);
+    if (response.type === "error") throw apiErrorFrom(response);
+    if (response.type !== "sync") throw new PebbleApiError(response["status-code"], "", `expected a sync reply from ${path}, got ${response.type}`);
+    return response.result;
+  }
+
+  private send(
+    method: "GET" | "POST",
+    path: string,
+    options: { query?: Record<string, string>; json?: unknown; body?: Buffer; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<RawReply> {
+    const query = new URLSearchParams(options.query ?? {}).toString();
+    const body = options.json !== undefined ? Buffer.from(JSON.stringify(options.json), "utf-8") : options.body;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (body !== undefined) {
+      headers["Content-Type"] = options.json !== undefined ? "application/json" : (options.contentType ?? "application/octet-stream");
+      headers["Content-Length"] = String(body.byteLength);
+    }
+    return new Promise<RawReply>((resolve, reject) => {
+      const request = httpRequest(
+        { socketPath: this.socketPath, method, path: query ? `${path}?${query}` : path, headers, timeout: this.requestTimeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({
+              statusCode: response.statusCode ?? 0,
+              contentType: String(response.headers["content-type"] ?? ""),
+              body: Buffer.concat(chunks),
+            }),
+          );
+          response.on("error", (error) => reject(connectionError(this.socketPath, error)));
+        },
+      );
+      request.on("timeout", () => {
+        request.destroy(new PebbleConnectionError(`Pebble at ${this.socketPath} did not answer ${method} ${path} within ${this.requestTimeoutMs} ms`));
+      });
+      request.on("error", (error) => reject(connectionError(this.socketPath, error)));
+      request.end(body);
+    });
+  }
+}
+
+function connectionError(socketPath: string, error: Error): Error {
+  if (error instanceof PebbleConnectionError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined || CONNECTION_ERROR_CODES.has(code) || code === "ECONNABORTED" || code === "UND_ERR_SOCKET") {
+    return new PebbleConnectionError(`cannot connect to Pebble at ${socketPath}: ${error.message}`);
+  }
+  return new PebbleConnectionError(`lost connection to Pebble at ${socketPath}: ${error.message}`);
+}
+
+function parseJsonResponse(reply: RawReply): PebbleResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(reply.body.toString("utf-8"));
+  } catch {
+    throw new PebbleApiError(reply.statusCode, "", `Pebble replied with HTTP ${reply.statusCode} and a body that is not JSON`);
+  }
+  const parsed = PebbleResponse.safeParse(json);
+  if (!parsed.success) throw new PebbleApiError(reply.statusCode, "", `Pebble's reply is not a Pebble response: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function apiErrorFrom(response: PebbleResponse): PebbleApiError {
+  const result = ErrorResult.safeParse(response.result ?? {});
+  const message = result.success ? result.data.message : "unknown Pebble error";
+  return new PebbleApiError(response["status-code"], result.success ? (result.data.kind ?? "") : "", message);
+}
+
+/** Files replies are sync with a per-path error; Pebble's client raises it as the call's error. */
+function throwOnFileError(result: unknown, path: string): void {
+  const parsed = FileResults.safeParse(result);
+  if (!parsed.success) throw new PebbleApiError(200, "", `unexpected files reply for ${path}`);
+  if (parsed.data.length !== 1) throw new PebbleApiError(200, "", `expected exactly one result for ${path}, got ${parsed.data.length}`);
+  const error = parsed.data[0]!.error;
+  if (error) throw new PebbleApiError(statusForFileErrorKind(error.kind), error.kind ?? "", error.message);
+}
