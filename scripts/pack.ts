@@ -1,0 +1,44 @@
+/**
+ * `npm run pack [-- <charm name>...]`: build each charm, then zip `dist/charms/<name>/` with a
+ * linux-x64 Node runtime into `dist/<name>.charm`, ready for `juju deploy ./dist/<name>.charm`.
+ * The runtime tarball is cached in `dist/.cache/`, so only the first pack downloads it.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { packCharmDir } from "./charm-archive.js";
+import { buildCharmDir, REPO_ROOT } from "./charm-layout.js";
+import { CHARM_TARGETS, charmArchivePath, charmBuildDir, DIST_DIR, loadCharmTarget } from "./charm-targets.js";
+import { ensureNodeRuntime, NODE_RUNTIME_PACKAGE, NODE_RUNTIME_VERSION } from "./node-runtime.js";
+
+async function main(requested: readonly string[]): Promise<number> {
+  const unknown = requested.filter((name) => !CHARM_TARGETS.some((target) => target.name === name));
+  if (unknown.length > 0) {
+    process.stderr.write(`pack: unknown charm ${unknown.join(", ")}; known: ${CHARM_TARGETS.map((t) => t.name).join(", ")}\n`);
+    return 2;
+  }
+  const targets = requested.length === 0 ? CHARM_TARGETS : CHARM_TARGETS.filter((target) => requested.includes(target.name));
+
+  const runtime = await ensureNodeRuntime(path.join(DIST_DIR, ".cache"));
+  if (runtime.kind === "failed") {
+    process.stderr.write(`pack: cannot get the Node runtime ${NODE_RUNTIME_PACKAGE}@${NODE_RUNTIME_VERSION}: ${runtime.reason}\n`);
+    return 1;
+  }
+
+  let failures = 0;
+  for (const target of targets) {
+    const loaded = await loadCharmTarget(target);
+    if (loaded.kind === "unavailable") {
+      process.stderr.write(`pack: cannot build ${target.name}: ${loaded.reason}\n`);
+      failures += 1;
+      continue;
+    }
+    const built = await buildCharmDir({ entry: target.entry, meta: loaded.meta, outDir: charmBuildDir(target.name) });
+    const outFile = charmArchivePath(target.name);
+    const entries = await packCharmDir({ charmDir: built.dir, nodeBinary: runtime.nodeBinary, outFile });
+    const sizeMb = ((await stat(outFile)).size / 1024 / 1024).toFixed(1);
+    process.stdout.write(`packed ${path.relative(REPO_ROOT, outFile)} (${entries.length} entries, ${sizeMb} MB)\n`);
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));
