@@ -67,6 +67,14 @@ export function rejectedWorker(subject: string, reasons: readonly string[]): Pro
   return { severity: "blocked", message: `${subject}: ${reasons.join(", ")}` };
 }
 
+/** A worker application whose `role` is not exactly one Tempo role: left out of the cluster. */
+export function invalidRole(application: string, role: string): Problem {
+  return {
+    severity: "blocked",
+    message: `${application}: invalid role ${JSON.stringify(role)} (enable exactly one role-* option on ${application})`,
+  };
+}
+
 export function s3NotRelated(): Problem {
   return { severity: "blocked", message: "relate an s3 provider (distributed Tempo needs object storage)" };
 }

@@ -1,0 +1,235 @@
+/**
+ * The coordinator's whole decision as one pure function: what it can see (worker relations, the
+ * s3 relation, config, what other integrations contribute) → what every databag it owns should
+ * hold and what status to show. `charm.ts` gathers the inputs and applies the result; nothing here
+ * reads or writes Juju.
+ */
+import type { ClusterView, Rejection } from "../../interface/cluster-view.js";
+import { type Databag, decodeRequirerAppDatabag, decodeRequirerUnitDatabag } from "../../interface/databag-codec.js";
+import { RECEIVER_PORTS, type ReceiverProtocol } from "../../interface/ports.js";
+import {
+  type WorkerRelation,
+  clusterMissingRoles,
+  parseCluster,
+  providerDatabag,
+} from "../../interface/provider.js";
+import { workerPorts } from "../../interface/role-rules.js";
+import { buildTempoConfig, ingesterUnitCount } from "../../tempo/builder.js";
+import { renderTempoConfig } from "../../tempo/render.js";
+import { DEFAULT_TLS_PATHS, type StorageSettings, type TempoSettings } from "../../tempo/settings.js";
+import { type CoordinatorSettings, parseCoordinatorConfig } from "./config-options.js";
+import type { IntegrationInputs } from "./integrations.js";
+import { s3BucketRequest } from "./s3.js";
+import {
+  type Problem,
+  decideStatus,
+  invalidConfig,
+  missingRoles,
+  noWorkerRelations,
+  invalidRole,
+  rejectedWorker,
+  replicationFactorTooHigh,
+  tempoConfigRejected,
+} from "./status.js";
+import { type S3RelationSnapshot, decideStorage } from "./storage.js";
+import type { SettableStatus } from "../../juju/backend.js";
+
+export interface CoordinatorIdentity {
+  readonly appName: string;
+  readonly modelName: string;
+  readonly modelUuid: string;
+}
+
+export interface CoordinatorInputs {
+  readonly identity: CoordinatorIdentity;
+  readonly isLeader: boolean;
+  /** `config-get` as Juju returns it; parsed here. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Every active `tempo-cluster` relation (a broken one is not listed, so nothing is written to it). */
+  readonly workers: readonly WorkerRelation[];
+  readonly s3?: S3RelationSnapshot;
+  readonly integrations: IntegrationInputs;
+}
+
+export interface Publication {
+  readonly relationId: number;
+  readonly app: string;
+  /** The complete provider application databag this relation should hold (encoded). */
+  readonly databag: Databag;
+}
+
+export interface DesiredState {
+  readonly status: { readonly status: SettableStatus; readonly message: string };
+  /** Every problem found, for the log; the status shows the most severe. */
+  readonly problems: readonly Problem[];
+  readonly cluster: ClusterView;
+  /**
+   * Leader only, one per relation whose application takes part, sorted by relation id. A relation
+   * not listed keeps whatever it holds: an incomplete cluster leaves the last config running.
+   */
+  readonly publications: readonly Publication[];
+  /** Leader only: the bucket request in our `s3` application databag. */
+  readonly s3Request?: { readonly relationId: number; readonly databag: Databag };
+  /** The config every worker gets, when one could be built now. */
+  readonly workerConfig?: string;
+}
+
+export function desiredState(inputs: CoordinatorInputs): DesiredState {
+  const problems: Problem[] = [];
+  const config = parseCoordinatorConfig(inputs.config);
+  if (config.kind === "invalid") problems.push(...config.problems.map(invalidConfig));
+
+  const cluster = parseCluster({ relations: inputs.workers });
+  problems.push(...cluster.rejected.map((rejection) => rejectionProblem(rejection, inputs.workers)));
+
+  const missing = clusterMissingRoles(cluster);
+  if (inputs.workers.length === 0) problems.push(noWorkerRelations());
+  else if (missing.length > 0) problems.push(missingRoles(missing));
+
+  // Storage only matters once some worker takes part; before that "relate s3" would be premature
+  // advice for someone about to deploy a single `all` node.
+  const storage = cluster.applications.length > 0 ? decideStorage(inputs.s3, cluster) : undefined;
+  if (storage?.kind === "not-ready") problems.push(storage.problem);
+
+  // Checked here rather than left to the builder so the message names the option and both counts.
+  const ingesters = ingesterUnitCount(cluster);
+  const wantedReplication = config.kind === "valid" ? config.settings.replicationFactor : "auto";
+  const hasEnoughIngesters = wantedReplication === "auto" || wantedReplication <= ingesters;
+  if (!hasEnoughIngesters && missing.length === 0) problems.push(replicationFactorTooHigh(wantedReplication, ingesters));
+  problems.push(...inputs.integrations.problems);
+
+  const receivers = enabledReceivers(config.kind === "valid" ? config.settings : undefined, inputs.integrations);
+  let workerConfig: string | undefined;
+  const canBuild =
+    config.kind === "valid" &&
+    cluster.applications.length > 0 &&
+    missing.length === 0 &&
+    storage?.kind === "ready" &&
+    hasEnoughIngesters;
+  if (canBuild) {
+    const built = buildTempoConfig(cluster, tempoSettings(inputs, config.settings, storage.storage, receivers));
+    if (built.kind === "error") problems.push(tempoConfigRejected(built.problems));
+    else workerConfig = renderTempoConfig(built.config);
+  }
+
+  const publications: Publication[] = [];
+  if (inputs.isLeader && workerConfig !== undefined && storage?.kind === "ready") {
+    const receiverPorts = receivers.map((protocol) => RECEIVER_PORTS[protocol]);
+    const s3Ca = storage.storage.kind === "s3" ? storage.storage.caCert : undefined;
+    const { tls, lokiEndpoints, charmTracingReceivers, workloadTracingReceivers, remoteWrite } = inputs.integrations;
+    for (const application of cluster.applications) {
+      publications.push({
+        relationId: application.relationId,
+        app: application.application,
+        databag: providerDatabag({
+          worker_config: workerConfig,
+          worker_ports: workerPorts(application.role, receiverPorts),
+          s3_tls_ca_cert: s3Ca,
+          ca_cert: tls?.caCert,
+          server_cert: tls?.serverCert,
+          privkey_secret_id: tls?.privkeySecretId,
+          loki_endpoints: lokiEndpoints && Object.keys(lokiEndpoints).length > 0 ? { ...lokiEndpoints } : undefined,
+          remote_write_endpoints: remoteWrite.length > 0 ? remoteWrite.map((endpoint) => ({ url: endpoint.url })) : undefined,
+          charm_tracing_receivers: charmTracingReceivers ? { ...charmTracingReceivers } : undefined,
+          workload_tracing_receivers: workloadTracingReceivers ? { ...workloadTracingReceivers } : undefined,
+        }),
+      });
+    }
+    publications.sort((a, b) => a.relationId - b.relationId);
+  }
+
+  const s3Request =
+    inputs.isLeader && inputs.s3
+      ? { relationId: inputs.s3.id, databag: s3BucketRequest(inputs.identity.appName) }
+      : undefined;
+
+  const status = decideStatus(problems, {
+    workerUnits: cluster.applications.reduce((count, application) => count + application.units.length, 0),
+    applications: cluster.applications.length,
+    storage: storage?.kind === "ready" ? storage.storage.kind : "s3",
+  });
+
+  return {
+    status,
+    problems,
+    cluster,
+    publications,
+    ...(s3Request ? { s3Request } : {}),
+    ...(workerConfig !== undefined ? { workerConfig } : {}),
+  };
+}
+
+/** The union of the operator's `always-enable-*` options and what tracing relations request, sorted. */
+export function enabledReceivers(
+  settings: CoordinatorSettings | undefined,
+  integrations: IntegrationInputs,
+): ReceiverProtocol[] {
+  const protocols = new Set<ReceiverProtocol>([
+    ...(settings?.alwaysEnabledReceivers ?? []),
+    ...integrations.requestedReceivers,
+  ]);
+  return [...protocols].sort();
+}
+
+/**
+ * `memberlist.cluster_label`: unique per coordinator, so two Tempo clusters (or a Tempo and a
+ * Loki) sharing a namespace never merge their gossip rings (field-notes §1.C). The model UUID
+ * separates models, the application name separates coordinators within one.
+ */
+export function clusterLabel(identity: CoordinatorIdentity): string {
+  return `${identity.appName}-${identity.modelUuid}`;
+}
+
+function tempoSettings(
+  inputs: CoordinatorInputs,
+  settings: CoordinatorSettings,
+  storage: StorageSettings,
+  receivers: readonly ReceiverProtocol[],
+): TempoSettings {
+  const tls = inputs.integrations.tls;
+  return {
+    storage,
+    receivers: [...receivers],
+    tls: tls ? { enabled: true, ...DEFAULT_TLS_PATHS, serverName: tls.serverName } : { enabled: false },
+    remoteWrite: [...inputs.integrations.remoteWrite],
+    retentionHours: settings.retentionHours,
+    replicationFactor: settings.replicationFactor === "auto" ? 0 : settings.replicationFactor,
+    tempoVersion: settings.tempoVersion,
+    clusterLabel: clusterLabel(inputs.identity),
+    modelName: inputs.identity.modelName,
+  };
+}
+
+/**
+ * A worker that has not published yet is something to wait for; data that is there but wrong
+ * needs someone to fix that worker.
+ */
+function rejectionProblem(rejection: Rejection, relations: readonly WorkerRelation[]): Problem {
+  const relation = relations.find((candidate) => candidate.id === rejection.relationId);
+  const subject = rejection.unit ?? rejection.application;
+  if (relation) {
+    const notPublishedYet =
+      rejection.unit === undefined
+        ? decodeRequirerAppDatabag(relation.appData).kind === "absent" ||
+          (decodeRequirerAppDatabag(relation.appData).kind === "valid" &&
+            relation.units.every((unit) => decodeRequirerUnitDatabag(unit.data).kind === "absent"))
+        : decodeRequirerUnitDatabag(relation.units.find((unit) => unit.name === rejection.unit)?.data ?? {}).kind ===
+          "absent";
+    if (notPublishedYet) return { severity: "waiting", message: `waiting for ${subject} to publish its data` };
+    const role = rejection.unit === undefined ? publishedRole(relation.appData) : undefined;
+    if (role !== undefined) return invalidRole(rejection.application, role);
+  }
+  return rejectedWorker(subject, rejection.reasons);
+}
+
+/** The role an application published, as text, when it published one we refused. */
+function publishedRole(appData: Databag): string | undefined {
+  const raw = appData.role;
+  if (raw === undefined || decodeRequirerAppDatabag(appData).kind !== "invalid") return undefined;
+  try {
+    const decoded: unknown = JSON.parse(raw);
+    return typeof decoded === "string" ? decoded : raw;
+  } catch {
+    return raw;
+  }
+}
