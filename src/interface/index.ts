@@ -35,6 +35,7 @@ export {
   gossipRing,
   parseCluster,
   providerDatabag,
+  relationsToPublishTo,
   type WorkerRelation,
   type WorkerRelationsView,
 } from "./provider.js";

@@ -150,6 +150,16 @@ export function gossipRing(cluster: ClusterView): string[] {
   return [...members].sort(compareText);
 }
 
+/**
+ * The relations whose provider databag this coordinator should write: those of taking-part
+ * applications, sorted by id. A relation whose application has no valid role gets nothing (upstream
+ * interface tests 1 and 3: its databags stay empty). Whether the cluster is complete enough to publish
+ * at all is the coordinator's decision (`clusterMissingRoles`).
+ */
+export function relationsToPublishTo(cluster: ClusterView): number[] {
+  return [...new Set(cluster.applications.map((application) => application.relationId))].sort((a, b) => a - b);
+}
+
 /** The components the cluster runs (`all` expanded), sorted. */
 export function coveredRoles(cluster: ClusterView): ComponentRole[] {
   const covered = new Set<ComponentRole>();
