@@ -15,6 +15,7 @@ import { posix as posixPath } from "node:path";
 import { z } from "zod";
 import {
   PebbleApiError,
+  PebbleChangeError,
   PebbleConnectionError,
   type CheckInfo,
   type CheckSpec,
@@ -80,6 +81,8 @@ export const MemoryPebbleState = z.object({
     )
     .default([]),
   checkStatusOverrides: z.record(z.string(), z.enum(["up", "down"])).default({}),
+  /** Services whose command fails as they start, with the reason Pebble would report. */
+  startFailures: z.record(z.string(), z.string()).default({}),
   journal: z
     .array(
       z.object({
@@ -289,6 +292,9 @@ export class MemoryPebble implements PebbleClient {
   private readonly files = new Map<string, FileNode>();
   private readonly checkOverrides = new Map<string, CheckStatus>();
   private readonly actions: ServiceActionRecord[] = [];
+  private readonly startFailures = new Map<string, string>();
+  private failedStarts: string[] = [];
+  private changeCount = 0;
 
   constructor(options: { canConnect?: boolean } = {}) {
     if (options.canConnect !== undefined) this.canConnect = options.canConnect;
@@ -322,6 +328,7 @@ export class MemoryPebble implements PebbleClient {
       });
     }
     for (const [name, status] of Object.entries(state.checkStatusOverrides)) pebble.checkOverrides.set(name, status);
+    for (const [name, reason] of Object.entries(state.startFailures)) pebble.startFailures.set(name, reason);
     for (const record of state.journal) pebble.actions.push(copyRecord(record));
     return pebble;
   }
@@ -354,6 +361,7 @@ export class MemoryPebble implements PebbleClient {
       services,
       files,
       checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      startFailures: Object.fromEntries([...this.startFailures.entries()].sort(([a], [b]) => a.localeCompare(b))),
       journal: this.actions.map(copyRecord),
     };
   }
@@ -381,6 +389,16 @@ export class MemoryPebble implements PebbleClient {
   setCheckStatus(name: string, status: CheckStatus | undefined): void {
     if (status === undefined) this.checkOverrides.delete(name);
     else this.checkOverrides.set(name, status);
+  }
+
+  /**
+   * Make `service`'s command fail whenever it is started (undefined: it starts fine again). The
+   * start, restart or replan then fails as a Pebble change does (PebbleChangeError) and the
+   * service is left in "error".
+   */
+  setStartFailure(service: string, reason: string | undefined): void {
+    if (reason === undefined) this.startFailures.delete(service);
+    else this.startFailures.set(service, reason);
   }
 
   /** Put a service into a state the workload reached by itself (it crashed into backoff, say). */
@@ -453,6 +471,7 @@ export class MemoryPebble implements PebbleClient {
     this.requireKnownServices("start", names);
     this.actions.push({ action: "start", services: [...names] });
     for (const name of names) if (!this.isRunning(name)) this.run(name);
+    this.finishChange();
   }
 
   async stopServices(names: readonly string[]): Promise<void> {
@@ -470,6 +489,7 @@ export class MemoryPebble implements PebbleClient {
       this.halt(name);
       this.run(name);
     }
+    this.finishChange();
   }
 
   async replan(): Promise<void> {
@@ -491,6 +511,7 @@ export class MemoryPebble implements PebbleClient {
       services: [...toStart].sort(),
       restarted: toStop.filter((name) => plan.services[name] !== undefined).sort(),
     });
+    this.finishChange();
   }
 
   async push(path: string, content: string | Uint8Array, options: PushOptions = {}): Promise<void> {
@@ -603,8 +624,23 @@ export class MemoryPebble implements PebbleClient {
   }
 
   private run(name: string): void {
+    if (this.startFailures.has(name)) {
+      this.services.set(name, { current: "error" });
+      this.failedStarts.push(name);
+      return;
+    }
     const spec = this.plan().services[name];
     this.services.set(name, { current: "active", ...(spec ? { startedWith: clone(spec) } : {}) });
+  }
+
+  /** Every service action is one Pebble change; it fails when a service failed to start. */
+  private finishChange(): void {
+    this.changeCount += 1;
+    const failed = this.failedStarts;
+    this.failedStarts = [];
+    if (failed.length === 0) return;
+    const lines = failed.map((name) => `- Start service "${name}" (${this.startFailures.get(name)})`);
+    throw new PebbleChangeError(String(this.changeCount), `cannot perform the following tasks:\n${lines.join("\n")}`);
   }
 
   private halt(name: string): void {

@@ -1,0 +1,441 @@
+/**
+ * A Pebble HTTP server on a Unix socket, backed by a MemoryPebble, that answers with Pebble's
+ * documented request and reply formats (canonical/pebble `internals/daemon/api_*.go`). It exists
+ * to prove PebbleHttpClient against the wire format without a real Pebble.
+ *
+ * While the MemoryPebble's `canConnect` is false the server drops every connection, which is
+ * what a client sees when the workload container is not up.
+ */
+import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import YAML from "yaml";
+import { z } from "zod";
+import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type FileInfo } from "../juju/pebble.js";
+import { formatPermissions } from "../juju/pebble-client.js";
+import { decodeMultipart, encodeMultipart, MULTIPART_FORM_DATA, parseHeaderParameters } from "../juju/pebble-multipart.js";
+import { MEMORY_PEBBLE_VERSION, type MemoryPebble } from "./pebble-memory.js";
+
+export interface TestPebbleServer {
+  close(): Promise<void>;
+  /** Every request received, in order (path without the query string). */
+  readonly requests: Array<{ method: string; path: string; query: string }>;
+}
+
+interface Change {
+  id: string;
+  kind: string;
+  summary: string;
+  status: "Done" | "Error";
+  ready: true;
+  err?: string;
+}
+
+/** Pebble rejects multipart boundaries shorter than this (api_files.go). */
+const MIN_BOUNDARY_LENGTH = 32;
+
+type Reply = { statusCode: number; headers: Record<string, string>; body: Buffer };
+
+function jsonReply(statusCode: number, payload: Record<string, unknown>): Reply {
+  return { statusCode, headers: { "Content-Type": "application/json" }, body: Buffer.from(JSON.stringify(payload), "utf-8") };
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
+
+function syncReply(result: unknown): Reply {
+  return jsonReply(200, { type: "sync", "status-code": 200, status: "OK", result });
+}
+
+function errorReply(statusCode: number, message: string, kind?: string): Reply {
+  return jsonReply(statusCode, {
+    type: "error",
+    "status-code": statusCode,
+    status: STATUS_TEXT[statusCode] ?? "",
+    result: { message, ...(kind ? { kind } : {}) },
+  });
+}
+
+function fileErrorResult(error: unknown): { message: string; kind: string } | undefined {
+  if (error === undefined) return undefined;
+  if (error instanceof PebbleApiError) return { message: error.message, kind: error.kind || "generic-file-error" };
+  throw error;
+}
+
+function fileInfoWire(info: FileInfo): Record<string, unknown> {
+  return {
+    path: info.path,
+    name: info.name,
+    type: info.type,
+    ...(info.type === "file" ? { size: info.size } : {}),
+    permissions: formatPermissions(info.permissions),
+    // The memory file system keeps no clock (deterministic); the epoch stands in for mtime.
+    "last-modified": "1970-01-01T00:00:00Z",
+    "user-id": null,
+    user: info.user ?? "",
+    "group-id": null,
+    group: info.group ?? "",
+  };
+}
+
+function parsePermissions(permissions: string | undefined): number | undefined | { invalid: string } {
+  if (permissions === undefined || permissions === "") return undefined;
+  if (!/^[0-7]{3}$/.test(permissions)) return { invalid: `permissions must be a 3-digit octal string, got "${permissions}"` };
+  return Number.parseInt(permissions, 8);
+}
+
+const LayersPayload = z.object({
+  action: z.string(),
+  combine: z.boolean().default(false),
+  label: z.string().default(""),
+  format: z.string().default(""),
+  layer: z.string().default(""),
+});
+const ServicesPayload = z.object({ action: z.string(), services: z.array(z.string()).nullish() });
+const WriteItem = z.object({
+  path: z.string(),
+  "make-dirs": z.boolean().default(false),
+  permissions: z.string().default(""),
+  user: z.string().optional(),
+  group: z.string().optional(),
+});
+const WritePayload = z.object({ action: z.string(), files: z.array(WriteItem).default([]) });
+const FilesJsonPayload = z.object({
+  action: z.string(),
+  dirs: z
+    .array(z.object({ path: z.string(), "make-parents": z.boolean().default(false), permissions: z.string().default(""), user: z.string().optional(), group: z.string().optional() }))
+    .default([]),
+  paths: z.array(z.object({ path: z.string(), recursive: z.boolean().default(false) })).default([]),
+});
+
+class PebbleRouter {
+  private readonly changes = new Map<string, Change>();
+  private nextChangeId = 1;
+
+  constructor(private readonly pebble: MemoryPebble) {}
+
+  async handle(method: string, url: URL, headers: IncomingMessage["headers"], body: Buffer): Promise<Reply> {
+    const path = url.pathname;
+    const query = url.searchParams;
+    const route = `${method} ${path}`;
+    if (route === "GET /v1/system-info") return syncReply({ version: MEMORY_PEBBLE_VERSION, "boot-id": "00000000-0000-4000-8000-000000000000", "http-address": "" });
+    if (route === "GET /v1/plan") return this.getPlan(query);
+    if (route === "POST /v1/layers") return this.postLayers(body);
+    if (route === "GET /v1/services") return this.getServices(query);
+    if (route === "POST /v1/services") return this.postServices(body);
+    if (route === "GET /v1/checks") return this.getChecks(query);
+    if (route === "GET /v1/files") return this.getFiles(query, headers);
+    if (route === "POST /v1/files") return this.postFiles(headers, body);
+    const change = /^\/v1\/changes\/([^/]+)(\/wait)?$/.exec(path);
+    if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!));
+    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/files"];
+    if (known.includes(path)) return errorReply(405, "method not allowed");
+    return errorReply(404, "not found");
+  }
+
+  private async getPlan(query: URLSearchParams): Promise<Reply> {
+    const format = query.get("format") ?? "";
+    if (format !== "yaml") return errorReply(400, `invalid format "${format}"`);
+    const plan = await this.pebble.getPlan();
+    // Pebble omits empty sections from the plan YAML.
+    const shown = Object.fromEntries(Object.entries(plan).filter(([, section]) => Object.keys(section).length > 0));
+    return syncReply(Object.keys(shown).length === 0 ? "{}\n" : YAML.stringify(shown, { sortMapEntries: true }));
+  }
+
+  private async postLayers(body: Buffer): Promise<Reply> {
+    const payload = parseJson(body, LayersPayload);
+    if (payload.kind === "invalid") return errorReply(400, `cannot decode request body: ${payload.reason}`);
+    const { action, label, format, combine, layer } = payload.data;
+    if (action !== "add") return errorReply(400, `invalid action "${action}"`);
+    if (label === "") return errorReply(400, "label must be set");
+    if (format !== "yaml") return errorReply(400, `invalid format "${format}"`);
+    let parsed: unknown;
+    try {
+      parsed = YAML.parse(layer) ?? {};
+    } catch (error) {
+      return errorReply(400, `cannot parse layer YAML: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return errorReply(400, "cannot parse layer YAML: a layer must be a mapping");
+    return this.apiCall(async () => {
+      await this.pebble.addLayer(label, parsed as Parameters<MemoryPebble["addLayer"]>[1], { combine });
+      return syncReply(true);
+    });
+  }
+
+  private async getServices(query: URLSearchParams): Promise<Reply> {
+    const names = commaSeparated(query.getAll("names"));
+    const services = await this.pebble.getServices(names);
+    return syncReply(services.map((service) => ({ name: service.name, startup: service.startup, current: service.current })));
+  }
+
+  private async postServices(body: Buffer): Promise<Reply> {
+    const payload = parseJson(body, ServicesPayload);
+    if (payload.kind === "invalid") return errorReply(400, `cannot decode data from request body: ${payload.reason}`);
+    const action = payload.data.action;
+    const services = payload.data.services ?? [];
+    if (action === "replan" && services.length > 0) return errorReply(400, `${action} accepts no service names`);
+    if (!["start", "stop", "restart", "replan"].includes(action)) {
+      return services.length === 0 ? errorReply(400, `must specify services for ${action} action`) : errorReply(400, `invalid action "${action}"`);
+    }
+    return this.apiCall(async () => {
+      let changeError: string | undefined;
+      try {
+        if (action === "start") await this.pebble.startServices(services);
+        else if (action === "stop") await this.pebble.stopServices(services);
+        else if (action === "restart") await this.pebble.restartServices(services);
+        else await this.pebble.replan();
+      } catch (error) {
+        // A change that was accepted and then failed: reported by the change, not the request.
+        if (!(error instanceof PebbleChangeError)) throw error;
+        changeError = error.message;
+      }
+      const affected = action === "replan" ? (this.pebble.journal.at(-1)?.services ?? []) : services;
+      const title = action.charAt(0).toUpperCase() + action.slice(1);
+      const summary =
+        affected.length === 0 ? `${title} - no services` : affected.length === 1 ? `${title} service "${affected[0]}"` : `${title} service "${affected[0]}" and ${affected.length - 1} more`;
+      const id = String(this.nextChangeId++);
+      this.changes.set(id, changeError === undefined ? { id, kind: action, summary, status: "Done", ready: true } : { id, kind: action, summary, status: "Error", ready: true, err: changeError });
+      return jsonReply(202, { type: "async", "status-code": 202, status: "Accepted", change: id });
+    });
+  }
+
+  private getChange(id: string): Reply {
+    const change = this.changes.get(id);
+    if (change === undefined) return errorReply(404, `cannot find change with id "${id}"`);
+    return syncReply({ ...change, tasks: [], "spawn-time": "1970-01-01T00:00:00Z", "ready-time": "1970-01-01T00:00:00Z" });
+  }
+
+  private async getChecks(query: URLSearchParams): Promise<Reply> {
+    const level = query.get("level") ?? "";
+    if (level !== "" && level !== "alive" && level !== "ready") return errorReply(400, `level must be "alive" or "ready"`);
+    const names = commaSeparated(query.getAll("names"));
+    const checks = await this.pebble.getChecks({ ...(level ? { level } : {}), names });
+    return syncReply(
+      checks.map((check) => ({
+        name: check.name,
+        ...(check.level ? { level: check.level } : {}),
+        status: check.status,
+        ...(check.failures > 0 ? { failures: check.failures } : {}),
+        threshold: check.threshold,
+      })),
+    );
+  }
+
+  private async getFiles(query: URLSearchParams, headers: IncomingMessage["headers"]): Promise<Reply> {
+    const action = query.get("action") ?? "";
+    if (action === "read") {
+      const paths = query.getAll("path");
+      if (paths.length === 0) return errorReply(400, "must specify one or more paths");
+      if (headers["accept"] !== MULTIPART_FORM_DATA) return errorReply(400, "must accept multipart/form-data");
+      return this.readFiles(paths);
+    }
+    if (action === "list") {
+      const path = query.get("path") ?? "";
+      if (path === "") return errorReply(400, "must specify path");
+      if (!path.startsWith("/")) return errorReply(400, `path must be absolute, got "${path}"`);
+      const itself = query.get("itself") ?? "";
+      if (!["true", "false", ""].includes(itself)) return errorReply(400, `itself parameter must be "true" or "false"`);
+      const pattern = query.get("pattern") ?? "";
+      try {
+        const entries = await this.pebble.listFiles(path, { itself: itself === "true", ...(pattern ? { pattern } : {}) });
+        return syncReply(entries.map(fileInfoWire));
+      } catch (error) {
+        if (error instanceof PebbleApiError) return errorReply(error.statusCode, error.message, error.kind || "generic-file-error");
+        throw error;
+      }
+    }
+    return errorReply(400, `invalid action "${action}"`);
+  }
+
+  /** Pebble always answers a read with 200 multipart: file parts, then a "response" part. */
+  private async readFiles(paths: string[]): Promise<Reply> {
+    const parts: Parameters<typeof encodeMultipart>[0][number][] = [];
+    const results: Array<{ path: string; error?: { message: string; kind: string } }> = [];
+    for (const path of paths) {
+      try {
+        const content = await this.pebble.pull(path);
+        parts.push({ name: "files", filename: path, contentType: "application/octet-stream", body: content });
+        results.push({ path });
+      } catch (error) {
+        results.push({ path, error: fileErrorResult(error)! });
+      }
+    }
+    const response = { type: "sync", "status-code": 200, status: "OK", result: results };
+    parts.push({ name: "response", contentType: "application/json", body: Buffer.from(JSON.stringify(response), "utf-8") });
+    const { body, contentType } = encodeMultipart(parts);
+    return { statusCode: 200, headers: { "Content-Type": contentType }, body };
+  }
+
+  private async postFiles(headers: IncomingMessage["headers"], body: Buffer): Promise<Reply> {
+    const contentType = headers["content-type"] ?? "";
+    const { mediaType, parameters } = parseHeaderParameters(contentType);
+    if (mediaType === MULTIPART_FORM_DATA) {
+      const boundary = parameters["boundary"] ?? "";
+      if (boundary.length < MIN_BOUNDARY_LENGTH) return errorReply(400, `invalid boundary "${boundary}"`);
+      return this.writeFiles(body, boundary);
+    }
+    if (mediaType !== "application/json") return errorReply(400, `invalid media type "${mediaType}"`);
+    const payload = parseJson(body, FilesJsonPayload);
+    if (payload.kind === "invalid") return errorReply(400, `cannot decode request body: ${payload.reason}`);
+    const { action, dirs, paths } = payload.data;
+    if (action === "make-dirs") {
+      const results = [];
+      for (const dir of dirs) {
+        const permissions = parsePermissions(dir.permissions);
+        if (typeof permissions === "object") {
+          results.push({ path: dir.path, error: { message: permissions.invalid, kind: "generic-file-error" } });
+          continue;
+        }
+        const error = await captureFileError(() =>
+          this.pebble.makeDir(dir.path, {
+            makeParents: dir["make-parents"],
+            ...(permissions !== undefined ? { permissions } : {}),
+            ...(dir.user ? { user: dir.user } : {}),
+            ...(dir.group ? { group: dir.group } : {}),
+          }),
+        );
+        results.push({ path: dir.path, ...(error ? { error } : {}) });
+      }
+      return syncReply(results);
+    }
+    if (action === "remove") {
+      const results = [];
+      for (const item of paths) {
+        const error = await captureFileError(() => this.pebble.removePath(item.path, { recursive: item.recursive }));
+        results.push({ path: item.path, ...(error ? { error } : {}) });
+      }
+      return syncReply(results);
+    }
+    if (action === "write") return errorReply(400, `must use multipart with "write" action`);
+    return errorReply(400, `invalid action "${action}"`);
+  }
+
+  private async writeFiles(body: Buffer, boundary: string): Promise<Reply> {
+    const decoded = decodeMultipart(body, boundary);
+    if (decoded.kind === "invalid") return errorReply(400, `cannot read request metadata: ${decoded.reason}`);
+    const [metadataPart, ...fileParts] = decoded.parts;
+    if (metadataPart === undefined) return errorReply(400, "cannot read request metadata: EOF");
+    if (metadataPart.name !== "request") return errorReply(400, `metadata field name must be "request", got "${metadataPart.name}"`);
+    const payload = parseJson(Buffer.from(metadataPart.body), WritePayload);
+    if (payload.kind === "invalid") return errorReply(400, `cannot decode request metadata: ${payload.reason}`);
+    if (payload.data.action !== "write") return errorReply(400, `multipart action must be "write", got "${payload.data.action}"`);
+    if (payload.data.files.length === 0) return errorReply(400, "must specify one or more files");
+    const items = new Map(payload.data.files.map((item) => [item.path, item]));
+    const errors = new Map<string, { message: string; kind: string } | undefined>();
+    for (const part of fileParts) {
+      if (part.name !== "files") return errorReply(400, `field name must be "files", got "${part.name}"`);
+      const path = part.filename ?? "";
+      const item = items.get(path);
+      if (item === undefined) return errorReply(400, `no metadata for path "${path}"`);
+      const permissions = parsePermissions(item.permissions);
+      if (typeof permissions === "object") {
+        errors.set(path, { message: permissions.invalid, kind: "generic-file-error" });
+        continue;
+      }
+      errors.set(
+        path,
+        await captureFileError(() =>
+          this.pebble.push(path, part.body, {
+            makeDirs: item["make-dirs"],
+            ...(permissions !== undefined ? { permissions } : {}),
+            ...(item.user ? { user: item.user } : {}),
+            ...(item.group ? { group: item.group } : {}),
+          }),
+        ),
+      );
+    }
+    const results = payload.data.files.map((item) => {
+      const error = errors.has(item.path) ? errors.get(item.path) : { message: `no file content for path "${item.path}"`, kind: "generic-file-error" };
+      return { path: item.path, ...(error ? { error } : {}) };
+    });
+    return syncReply(results);
+  }
+
+  /** Run a MemoryPebble call, turning its PebbleApiError into Pebble's error reply. */
+  private async apiCall(call: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof PebbleApiError) return errorReply(error.statusCode, error.message, error.kind || undefined);
+      throw error;
+    }
+  }
+}
+
+async function captureFileError(call: () => Promise<void>): Promise<{ message: string; kind: string } | undefined> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return fileErrorResult(error);
+  }
+}
+
+function commaSeparated(values: string[]): string[] {
+  return values.flatMap((value) => value.split(",")).map((name) => name.trim()).filter((name) => name !== "");
+}
+
+function parseJson<T>(body: Buffer, schema: z.ZodType<T>): { kind: "valid"; data: T } | { kind: "invalid"; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf-8"));
+  } catch (error) {
+    return { kind: "invalid", reason: (error as Error).message };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { kind: "valid", data: parsed.data } : { kind: "invalid", reason: parsed.error.issues.map((issue) => issue.message).join("; ") };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  response.writeHead(reply.statusCode, { ...reply.headers, "Content-Length": String(reply.body.byteLength) });
+  response.end(reply.body);
+}
+
+/** Serve `pebble` on `socketPath` (a stale socket file there is replaced). */
+export async function startTestPebbleServer(socketPath: string, pebble: MemoryPebble): Promise<TestPebbleServer> {
+  const router = new PebbleRouter(pebble);
+  const requests: TestPebbleServer["requests"] = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://pebble");
+    requests.push({ method: request.method ?? "", path: url.pathname, query: url.search.replace(/^\?/, "") });
+    if (!pebble.canConnect) {
+      request.socket.destroy();
+      return;
+    }
+    readBody(request)
+      .then((body) => router.handle(request.method ?? "", url, request.headers, body))
+      .then(
+        (reply) => send(response, reply),
+        (error: unknown) => {
+          if (error instanceof PebbleConnectionError) {
+            request.socket.destroy();
+            return;
+          }
+          send(response, errorReply(500, `internal error: ${(error as Error).message}`));
+        },
+      );
+  });
+  if (existsSync(socketPath) && lstatSync(socketPath).isSocket()) unlinkSync(socketPath);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
