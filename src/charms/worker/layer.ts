@@ -7,6 +7,7 @@
  * Tempo replayed its WAL), so the service has no `on-check-failure`.
  */
 import type { CheckSpec, Layer, ServiceSpec } from "../../juju/pebble.js";
+import { tempoTarget } from "../../interface/role-rules.js";
 import type { Role } from "../../interface/roles.js";
 import { CONFIG_PATH } from "./workload-files.js";
 
@@ -14,11 +15,6 @@ export const LAYER_LABEL = "tempo";
 export const SERVICE_NAME = "tempo";
 export const READY_CHECK_NAME = "ready";
 export const TEMPO_HTTP_PORT = 3200;
-
-/** Tempo's `-target` for a role: `all` is Tempo's `scalable-single-binary` (every component in one process). */
-export function tempoTarget(role: Role): string {
-  return role === "all" ? "scalable-single-binary" : role;
-}
 
 /** Who this Tempo process is, for the traces it sends about itself. */
 export interface WorkloadIdentity {

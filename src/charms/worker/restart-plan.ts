@@ -156,7 +156,8 @@ export function classifyConfigChange(runningText: string, nextText: string): Con
 
 function parseYaml(text: string): { kind: "valid"; value: unknown } | { kind: "invalid" } {
   try {
-    return { kind: "valid", value: YAML.parse(text) as unknown };
+    // YAML 1.1, as Tempo's go-yaml v2 reads it: `on`/`yes` are booleans there.
+    return { kind: "valid", value: YAML.parse(text, { version: "1.1" }) as unknown };
   } catch {
     return { kind: "invalid" };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tempoTarget, workerLayer, type LayerInputs } from "../../../src/charms/worker/layer.js";
+import { workerLayer, type LayerInputs } from "../../../src/charms/worker/layer.js";
 
 const identity = {
   model: "cos",
@@ -24,7 +24,6 @@ describe("workerLayer", () => {
   });
 
   it("runs the all role as Tempo's scalable-single-binary target", () => {
-    expect(tempoTarget("all")).toBe("scalable-single-binary");
     expect(workerLayer({ ...base, role: "all" }).services?.tempo?.command).toMatch(/-target=scalable-single-binary$/);
   });
 

@@ -1,0 +1,163 @@
+/**
+ * The tempo-worker charm: one reconcile for every hook.
+ *
+ * Gather what the hook can observe (config, the tempo-cluster relation and the coordinator's data,
+ * the private-key secret, the container), decide the whole desired state in decideWorkerState
+ * (pure), then apply the difference: databags and ports through the model (which sends only what
+ * changed), files, layer and service through restart-plan and Pebble, and finally the status.
+ * The event is never consulted: relation-broken is seen as "no active relation".
+ */
+import type { Charm } from "../../juju/charm.js";
+import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
+import type { Model, Relation } from "../../juju/model.js";
+import { readProviderDatabag } from "../../interface/requirer.js";
+import { validateTempoConfigText } from "../../tempo/validate.js";
+import {
+  decideWorkerState,
+  finalStatus,
+  kubernetesUnitFqdn,
+  type ClusterInput,
+  type ConfigCheck,
+  type ContainerInput,
+  type PrivateKeyInput,
+} from "./desired-state.js";
+import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } from "./layer.js";
+import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
+import { planWorkload } from "./restart-plan.js";
+import { selectRole } from "./role-config.js";
+import { applyWorkloadActions, observeWorkload } from "./workload-sync.js";
+
+/** The content key of the coordinator's private-key secret (spec §2.3). */
+const PRIVATE_KEY_CONTENT_KEY = "private-key";
+
+export const workerCharm: Charm = {
+  meta: workerMeta,
+  reconcile,
+};
+
+async function reconcile(model: Model): Promise<void> {
+  const identity: WorkloadIdentity = {
+    model: model.name,
+    modelUuid: model.uuid,
+    application: model.app.name,
+    unit: model.unit.name,
+    charmName: CHARM_NAME,
+  };
+  const relation = clusterRelation(model);
+  const cluster: ClusterInput =
+    relation === undefined
+      ? { kind: "none" }
+      : {
+          kind: "related",
+          relationId: relation.id,
+          coordinator: relation.app,
+          provider: readProviderDatabag(relation.remoteAppData()),
+        };
+  const pebble = workloadContainer(model);
+  const container = await observeContainer(pebble);
+
+  const desired = decideWorkerState({
+    identity,
+    unitAddress: kubernetesUnitFqdn(model.unit.name, model.name),
+    isLeader: model.isLeader(),
+    role: selectRole(model.config, model.app.name),
+    cluster,
+    privateKey: readPrivateKey(model, cluster),
+    container: container.input,
+    tempoVersion: TEMPO_VERSION,
+    checkConfig,
+  });
+
+  for (const line of desired.logs) model.log("WARNING", line);
+  if (relation !== undefined) {
+    if (desired.unitData !== undefined) relation.localUnitData().update(desired.unitData);
+    if (desired.appData !== undefined) relation.localAppData().update(desired.appData);
+  }
+  if (desired.ports !== undefined) model.setPorts(desired.ports.map((port) => ({ protocol: "tcp" as const, port })));
+
+  let readyCheck: "up" | "down" | "unknown" = "unknown";
+  let isContainerLost = container.input.kind === "unreachable";
+  if (pebble !== undefined && container.input.kind === "reachable" && desired.workload !== undefined) {
+    const actions = planWorkload(container.input.observed, desired.workload);
+    if (actions.service !== "none") {
+      const why = actions.restartReasons.length > 0 ? `: ${actions.restartReasons.join(", ")}` : "";
+      model.log("INFO", `tempo service: ${actions.service}${why}`);
+    }
+    try {
+      await applyWorkloadActions(pebble, SERVICE_NAME, LAYER_LABEL, actions);
+      readyCheck = await readReadyCheck(pebble);
+    } catch (error) {
+      // The container went away mid-hook (pod restarting): the next pebble-ready finishes the job.
+      if (!(error instanceof PebbleConnectionError)) throw error;
+      isContainerLost = true;
+    }
+  }
+
+  const status =
+    isContainerLost && desired.status.kind === "when-ready"
+      ? { status: "waiting" as const, message: "waiting for the tempo container: Pebble is not reachable yet" }
+      : finalStatus(desired.status, readyCheck);
+  model.setUnitStatus(status);
+}
+
+/** The one tempo-cluster relation (the endpoint has limit 1), unless it is being broken. */
+function clusterRelation(model: Model): Relation | undefined {
+  return model.relations(CLUSTER_ENDPOINT).find((relation) => relation.isActive);
+}
+
+function workloadContainer(model: Model): PebbleClient | undefined {
+  try {
+    return model.container(CONTAINER_NAME);
+  } catch {
+    // No Pebble client at all (a runtime without containers): the same as an unreachable container.
+    return undefined;
+  }
+}
+
+async function observeContainer(pebble: PebbleClient | undefined): Promise<{ input: ContainerInput }> {
+  if (pebble === undefined) return { input: { kind: "unreachable" } };
+  try {
+    return { input: { kind: "reachable", observed: await observeWorkload(pebble, SERVICE_NAME) } };
+  } catch (error) {
+    if (error instanceof PebbleConnectionError) return { input: { kind: "unreachable" } };
+    throw error;
+  }
+}
+
+/**
+ * The coordinator's private key, always at the secret's latest revision (`refresh`): when the
+ * coordinator rotates its certificate, the key must follow in the same hook, or Tempo would serve
+ * a new certificate with the old key (python-reference §6 #8).
+ */
+function readPrivateKey(model: Model, cluster: ClusterInput): PrivateKeyInput {
+  if (cluster.kind !== "related" || cluster.provider.kind !== "valid") return { kind: "not-shared" };
+  const secretId = cluster.provider.data.tls.privkeySecretId;
+  if (secretId === undefined || secretId === "") return { kind: "not-shared" };
+  const lookup = model.secrets.get({ id: secretId }, "refresh");
+  switch (lookup.kind) {
+    case "found": {
+      const privateKey = lookup.content[PRIVATE_KEY_CONTENT_KEY];
+      return privateKey === undefined || privateKey === ""
+        ? { kind: "unavailable", secretId, reason: `the secret has no "${PRIVATE_KEY_CONTENT_KEY}" key` }
+        : { kind: "found", privateKey };
+    }
+    case "not-found":
+      return { kind: "unavailable", secretId, reason: "the secret does not exist or is not granted yet" };
+    case "denied":
+      return { kind: "unavailable", secretId, reason: "the secret is not granted to this relation yet" };
+  }
+}
+
+function checkConfig(text: string): ConfigCheck {
+  const problems = validateTempoConfigText(text, TEMPO_VERSION);
+  if (problems.length === 0) return { kind: "valid" };
+  return {
+    kind: "invalid",
+    reasons: problems.map((problem) => (problem.path === "" ? problem.message : `${problem.path}: ${problem.message}`)),
+  };
+}
+
+async function readReadyCheck(pebble: PebbleClient): Promise<"up" | "down" | "unknown"> {
+  const [check] = await pebble.getChecks({ names: [READY_CHECK_NAME] });
+  return check === undefined ? "unknown" : check.status;
+}
