@@ -1,0 +1,107 @@
+/**
+ * What a charm is, and how one hook runs it.
+ *
+ * A charm is its metadata plus one `reconcile(model, event)`: the event only says that something
+ * changed; reconcile computes the desired state and the model sends the difference. `runHook` is
+ * the whole life of one hook — parse the environment, build the model, reconcile, commit — and is
+ * shared by the real entry (`dispatch`), the test harness and the simulator, so all three run
+ * exactly the same code above the Backend seam.
+ */
+import type { Backend } from "./backend.js";
+import type { CharmMeta } from "./charm-meta.js";
+import type { HookContext, HookEnv } from "./context.js";
+import { parseHookEnv } from "./context.js";
+import type { JujuEvent } from "./events.js";
+import type { PebbleFactory } from "./model.js";
+import { Model } from "./model.js";
+
+export * from "./charm-meta.js";
+
+export interface Charm {
+  readonly meta: CharmMeta;
+  reconcile(model: Model, event: JujuEvent): Promise<void>;
+}
+
+/** The hook environment does not describe a hook this charm can run; nothing was attempted. */
+export class HookEnvironmentError extends Error {
+  constructor(readonly reasons: readonly string[]) {
+    super(`cannot run hook: ${reasons.join("; ")}`);
+    this.name = "HookEnvironmentError";
+  }
+}
+
+export interface HookRuntime {
+  readonly env: HookEnv;
+  readonly backend: Backend;
+  readonly pebble?: PebbleFactory;
+}
+
+export interface HookRun {
+  readonly context: HookContext;
+  readonly model: Model;
+}
+
+/**
+ * Run one hook: reconcile, then commit the buffered writes. If reconcile throws, nothing buffered
+ * is sent and the error propagates (Juju then discards the hook's other buffered commands too).
+ */
+export async function runHook(charm: Charm, runtime: HookRuntime): Promise<HookRun> {
+  const parsed = parseHookEnv(runtime.env, charm.meta);
+  if (parsed.kind === "invalid") throw new HookEnvironmentError(parsed.reasons);
+  const { context } = parsed;
+  const model = new Model({
+    meta: charm.meta,
+    context,
+    backend: runtime.backend,
+    ...(runtime.pebble ? { pebble: runtime.pebble } : {}),
+  });
+  await charm.reconcile(model, context.event);
+  model.commit();
+  return { context, model };
+}
+
+/** Where Juju mounts each workload container's Pebble socket in a sidecar charm. */
+export function pebbleSocketPath(container: string): string {
+  return `/charm/containers/${container}/pebble.socket`;
+}
+
+export interface DispatchOptions {
+  readonly env?: HookEnv;
+  readonly backend?: Backend;
+  readonly pebble?: PebbleFactory;
+  /** How the process ends; tests replace it. */
+  readonly exit?: (code: number) => void;
+}
+
+/**
+ * The process entry a charm's bundle calls. Juju runs `dispatch` with no arguments and a replaced
+ * environment (§1.1); an uncaught error is reported through `juju-log` at ERROR and the process
+ * exits non-zero so Juju discards the hook's buffered changes and marks the unit in error.
+ */
+export async function dispatch(charm: Charm, options: DispatchOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let backend = options.backend;
+  try {
+    // Imported lazily so the test harness and simulator never load process-spawning code.
+    const hookBackend = backend ?? new (await import("./hook-commands.js")).HookCommandsBackend({ env: { ...env } });
+    backend = hookBackend;
+    const pebble = options.pebble ?? (await realPebbleFactory());
+    await runHook(charm, { env, backend: hookBackend, pebble });
+    exit(0);
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    try {
+      backend?.log("ERROR", `uncaught error in ${String(env.JUJU_DISPATCH_PATH ?? "dispatch")}: ${text}`);
+    } catch {
+      // juju-log itself failed; stderr still reaches the unit log at WARNING (§1.1).
+    }
+    process.stderr.write(`${text}\n`);
+    exit(1);
+  }
+}
+
+async function realPebbleFactory(): Promise<PebbleFactory> {
+  const { PebbleHttpClient } = await import("./pebble-client.js");
+  return (container) => new PebbleHttpClient(pebbleSocketPath(container));
+}
