@@ -297,7 +297,8 @@ export class PebbleHttpClient implements PebbleClient {
   /** Wait on the change in server-side slices, so no single request outlives its timeout. */
   private async waitForChange(changeId: string): Promise<void> {
     const deadline = Date.now() + this.changeTimeoutMs;
-    const sliceMs = Math.max(1, Math.min(this.requestTimeoutMs - 1_000, 10_000));
+    // Each slice ends server-side (Pebble answers 504) before our request timeout would fire.
+    const sliceMs = Math.min(10_000, Math.max(1, Math.floor(this.requestTimeoutMs * 0.8)));
     for (;;) {
       const remainingMs = deadline - Date.now();
       if (remainingMs <= 0) throw new PebbleApiError(504, "", `timed out waiting for Pebble change ${changeId}`);

@@ -258,3 +258,22 @@ describe("the test Pebble server's wire format", () => {
     expect(reply.body).toContain('"kind":"not-found"');
   });
 });
+
+describe("PebbleHttpClient against a Pebble that never answers", () => {
+  it("gives up after its request timeout with PebbleConnectionError instead of hanging", async () => {
+    const { createServer } = await import("node:net");
+    const silentSocket = join(directory, "silent.socket");
+    const connections: import("node:net").Socket[] = [];
+    const silent = createServer((connection) => connections.push(connection)); // accepts, never replies
+    await new Promise<void>((resolve) => silent.listen(silentSocket, resolve));
+    try {
+      const impatient = new PebbleHttpClient(silentSocket, { requestTimeoutMs: 200 });
+      const error = await impatient.systemInfo().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PebbleConnectionError);
+      expect((error as Error).message).toContain("did not answer");
+    } finally {
+      for (const connection of connections) connection.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PebbleApiError, PebbleConnectionError, type Layer } from "../../src/juju/pebble.js";
+import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type Layer } from "../../src/juju/pebble.js";
 import { MemoryPebble } from "../../src/testing/pebble-memory.js";
 
 const baseLayer: Layer = {
@@ -258,5 +258,40 @@ describe("MemoryPebble snapshot", () => {
     const pebble = MemoryPebble.fromState({ layers: [{ label: "base", layer: baseLayer }], services: { tempo: { current: "active" } } });
     await pebble.replan();
     expect(pebble.journal).toEqual([{ action: "replan", services: [], restarted: [] }]);
+  });
+});
+
+describe("MemoryPebble combining checks and log targets", () => {
+  it("merges a check's probe fields and keeps the rest", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.addLayer("more", {
+      checks: { ready: { override: "merge", threshold: 7, http: { url: "http://localhost:3200/ready", headers: { A: "1" } } } },
+    });
+    expect((await pebble.getPlan()).checks.ready).toEqual({
+      override: "merge",
+      level: "ready",
+      threshold: 7,
+      http: { url: "http://localhost:3200/ready", headers: { A: "1" } },
+    });
+  });
+
+  it("appends a log target's services on merge without duplicates", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.addLayer("a", { "log-targets": { loki: { override: "replace", type: "loki", location: "http://l", services: ["tempo"] } } });
+    await pebble.addLayer("b", { "log-targets": { loki: { override: "merge", type: "loki", location: "http://l", services: ["tempo", "all"] } } });
+    expect((await pebble.getPlan())["log-targets"].loki?.services).toEqual(["tempo", "all"]);
+  });
+});
+
+describe("MemoryPebble start failures", () => {
+  it("fails the change and leaves the service in error when its command fails", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setStartFailure("tempo", "exited quickly with code 1");
+    await expect(pebble.replan()).rejects.toBeInstanceOf(PebbleChangeError);
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("error");
+    expect((await pebble.getChecks())[0]?.status).toBe("down");
+    pebble.setStartFailure("tempo", undefined);
+    await pebble.replan();
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("active");
   });
 });
