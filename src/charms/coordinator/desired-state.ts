@@ -16,6 +16,7 @@ import {
 import { workerPorts } from "../../interface/role-rules.js";
 import { buildTempoConfig, ingesterUnitCount } from "../../tempo/builder.js";
 import { renderTempoConfig } from "../../tempo/render.js";
+import { validateTempoConfig } from "../../tempo/validate.js";
 import { DEFAULT_TLS_PATHS, type StorageSettings, type TempoSettings } from "../../tempo/settings.js";
 import { type CoordinatorSettings, parseCoordinatorConfig } from "./config-options.js";
 import type { IntegrationInputs } from "./integrations.js";
@@ -108,8 +109,16 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     hasEnoughIngesters;
   if (canBuild) {
     const built = buildTempoConfig(cluster, tempoSettings(inputs, config.settings, storage.storage, receivers));
-    if (built.kind === "error") problems.push(tempoConfigRejected(built.problems));
-    else workerConfig = renderTempoConfig(built.config);
+    // The strict validator stands between the builder and every worker: a config Tempo would
+    // refuse is reported here instead of crash-looping the whole cluster.
+    const refused =
+      built.kind === "error"
+        ? built.problems
+        : validateTempoConfig(built.config, config.settings.tempoVersion).map(
+            (problem) => `${problem.path || "config"}: ${problem.message}`,
+          );
+    if (refused.length > 0) problems.push(tempoConfigRejected(refused));
+    else if (built.kind === "ok") workerConfig = renderTempoConfig(built.config);
   }
 
   const publications: Publication[] = [];

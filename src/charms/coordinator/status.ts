@@ -94,9 +94,12 @@ export function replicationFactorTooHigh(wanted: number, ingesterUnits: number):
   };
 }
 
-/** The builder produced a config the strict validator refuses: a bug here, reported, not published. */
+/**
+ * The builder refused the inputs (e.g. no receiver enabled) or the strict validator refused its
+ * output; either way nothing is published and the first reason is shown.
+ */
 export function tempoConfigRejected(problems: readonly string[]): Problem {
   const first = problems[0] ?? "unknown problem";
-  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
-  return { severity: "blocked", message: `generated Tempo config is invalid: ${first}${more}; please file a bug` };
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more in juju debug-log)` : "";
+  return { severity: "blocked", message: `cannot build the Tempo config: ${first}${more}` };
 }

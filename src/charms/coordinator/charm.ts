@@ -1,0 +1,84 @@
+/**
+ * The coordinator charm: gather what the model shows → `desiredState` → apply the difference.
+ *
+ * Every hook runs the same reconcile; the event decides nothing (ARCHITECTURE.md, "Holistic
+ * reconcile"). The only I/O is here: reading relations through the model, writing the keys that
+ * changed, setting status and logging what is wrong.
+ */
+import type { Charm } from "../../juju/charm.js";
+import type { Model, Relation } from "../../juju/model.js";
+import { databagChanges, PROVIDER_OWNED_KEYS, type WorkerRelation } from "../../interface/provider.js";
+import { type CoordinatorInputs, type DesiredState, desiredState } from "./desired-state.js";
+import { type IntegrationInputs, NO_INTEGRATIONS } from "./integrations.js";
+import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
+import type { S3RelationSnapshot } from "./storage.js";
+
+/** The one key of the s3 requirer databag that is ours to write. */
+const S3_REQUESTER_OWNED_KEYS = ["bucket"] as const;
+
+export const coordinatorCharm: Charm = {
+  meta: COORDINATOR_META,
+  async reconcile(model: Model): Promise<void> {
+    const desired = desiredState(gatherInputs(model));
+    apply(model, desired);
+  },
+};
+
+/**
+ * Everything the decision needs, read once. `integrations` is where issue 8's modules
+ * (certificates, tracing, remote-write, logging) plug in, each reading its own relation.
+ */
+export function gatherInputs(model: Model, integrations: IntegrationInputs = NO_INTEGRATIONS): CoordinatorInputs {
+  const s3 = model.relations(ENDPOINTS.s3)[0];
+  return {
+    identity: { appName: model.app.name, modelName: model.name, modelUuid: model.uuid },
+    isLeader: model.isLeader(),
+    config: model.config,
+    workers: model.relations(ENDPOINTS.cluster).map(workerRelation),
+    ...(s3 ? { s3: s3Snapshot(s3) } : {}),
+    integrations,
+  };
+}
+
+function workerRelation(relation: Relation): WorkerRelation {
+  return {
+    id: relation.id,
+    app: relation.app,
+    appData: relation.remoteAppData(),
+    units: relation.units.map((unit) => ({ name: unit, data: relation.remoteUnitData(unit) })),
+  };
+}
+
+function s3Snapshot(relation: Relation): S3RelationSnapshot {
+  return { id: relation.id, app: relation.app, providerData: relation.remoteAppData() };
+}
+
+function apply(model: Model, desired: DesiredState): void {
+  for (const problem of desired.problems) {
+    model.log(problem.severity === "blocked" ? "WARNING" : "INFO", `${problem.severity}: ${problem.message}`);
+  }
+  if (model.isLeader()) {
+    // Relations are looked up by id among the active ones only: a relation being broken is not
+    // listed by the model, so nothing can be written to it.
+    const clusterRelations = new Map(model.relations(ENDPOINTS.cluster).map((relation) => [relation.id, relation]));
+    for (const publication of desired.publications) {
+      const relation = clusterRelations.get(publication.relationId);
+      if (relation) writeOwnedKeys(relation, publication.databag, PROVIDER_OWNED_KEYS);
+    }
+    if (desired.s3Request) {
+      const relation = model.relations(ENDPOINTS.s3).find((candidate) => candidate.id === desired.s3Request?.relationId);
+      if (relation) writeOwnedKeys(relation, desired.s3Request.databag, S3_REQUESTER_OWNED_KEYS);
+    }
+  }
+  model.setUnitStatus(desired.status);
+  if (model.isLeader()) model.setAppStatus(desired.status);
+}
+
+/** Set only the keys whose bytes differ and delete owned keys no longer wanted; others untouched. */
+function writeOwnedKeys(relation: Relation, desired: Readonly<Record<string, string>>, ownedKeys: readonly string[]): void {
+  const bag = relation.localAppData();
+  const changes = databagChanges(bag.entries(), desired, ownedKeys);
+  const update: Record<string, string> = { ...changes.set };
+  for (const key of changes.delete) update[key] = "";
+  if (Object.keys(update).length > 0) bag.update(update);
+}
