@@ -896,7 +896,8 @@ function secretAccessCommand(change) {
 function main() {
   const command = basename(process.argv[1]);
   const argv = process.argv.slice(2);
-  if (statePath) appendFileSync(callsPath, `${JSON.stringify({ command, args: argv })}\n`);
+  // Every call of the running hook is recorded, failed ones included; none once the hook is over.
+  if (statePath && existsSync(statePath)) appendFileSync(callsPath, `${JSON.stringify({ command, args: argv })}\n`);
   const definition = COMMANDS[command];
   if (definition === undefined) throw runtimeError(`unknown hook command "${command}"`);
   const spec = { ...(definition.formatted ? FORMAT_FLAGS : flag("help", true, "h")), ...(definition.flags ?? {}) };
