@@ -44,6 +44,6 @@ export interface Rejection {
 export interface ClusterView {
   /** Sorted by application name. */
   readonly applications: readonly WorkerApplication[];
-  /** Sorted by application, then unit. */
+  /** Sorted by application, then unit (an application's own rejection before its units'). */
   readonly rejected: readonly Rejection[];
 }
