@@ -97,13 +97,32 @@ export type MemoryPebbleState = z.infer<typeof MemoryPebbleState>;
 export type MemoryPebbleStateInput = z.input<typeof MemoryPebbleState>;
 
 // ---------------------------------------------------------------------------------------------
-// Layer combination (pure)
+// Layers: parse-time validation, combination, plan validation (pure). Rules and messages follow
+// canonical/pebble internals/plan/plan.go (ParseLayer, Layer.Validate, CombineLayers, Plan.Validate).
 
-type Overridable = { override?: string };
 type SectionName = "services" | "checks" | "log-targets";
+const SECTIONS: readonly SectionName[] = ["services", "checks", "log-targets"];
 const SECTION_NOUN: Record<SectionName, string> = { services: "service", checks: "check", "log-targets": "log target" };
 
-/** Field merge rules for `override: merge`, as Pebble applies them: maps merge, lists append. */
+/** Pebble decodes layers with unknown fields rejected; these are the fields it knows. */
+const KNOWN_FIELDS: Record<SectionName | "layer" | "http" | "tcp" | "exec", readonly string[]> = {
+  layer: ["summary", "description", "services", "checks", "log-targets"],
+  services: [
+    "summary", "description", "startup", "override", "command", "after", "before", "requires", "environment",
+    "user-id", "user", "group-id", "group", "working-dir", "on-success", "on-failure", "on-check-failure",
+    "backoff-delay", "backoff-factor", "backoff-limit", "kill-delay",
+  ],
+  checks: ["override", "level", "startup", "period", "timeout", "threshold", "http", "tcp", "exec"],
+  "log-targets": ["type", "location", "services", "override", "labels"],
+  http: ["url", "headers"],
+  tcp: ["port", "host"],
+  exec: ["command", "service-context", "environment", "user-id", "user", "group-id", "group", "working-dir"],
+};
+const GO_TYPE: Record<SectionName, string> = { services: "plan.Service", checks: "plan.Check", "log-targets": "plan.LogTarget" };
+const SERVICE_ACTIONS = ["", "restart", "shutdown", "ignore"];
+const LOG_TARGET_TYPES = ["loki", "syslog", "opentelemetry"];
+
+/** `override: merge` rules: maps merge key by key, lists append (duplicates kept, as Pebble does). */
 const MAP_FIELDS: Record<SectionName, readonly string[]> = {
   services: ["environment", "on-check-failure"],
   checks: [],
@@ -114,33 +133,11 @@ const LIST_FIELDS: Record<SectionName, readonly string[]> = {
   checks: [],
   "log-targets": ["services"],
 };
-/** Check probe objects merge field by field (their own maps merge too). */
-const NESTED_FIELDS = ["http", "tcp", "exec"] as const;
+/** A check's probe merges field by field, its own maps key by key. */
+const PROBE_FIELDS = ["http", "tcp", "exec"] as const;
 
 function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-function mergeEntry(section: SectionName, base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    const previous = merged[key];
-    if (MAP_FIELDS[section].includes(key) && isPlainObject(previous) && isPlainObject(value)) {
-      merged[key] = { ...previous, ...value };
-    } else if (LIST_FIELDS[section].includes(key) && Array.isArray(previous) && Array.isArray(value)) {
-      merged[key] = [...previous, ...value.filter((item: unknown) => !previous.includes(item))];
-    } else if (section === "checks" && (NESTED_FIELDS as readonly string[]).includes(key) && isPlainObject(previous) && isPlainObject(value)) {
-      const nested: Record<string, unknown> = { ...previous, ...value };
-      for (const mapKey of ["headers", "environment"]) {
-        if (isPlainObject(previous[mapKey]) && isPlainObject(value[mapKey])) nested[mapKey] = { ...previous[mapKey], ...value[mapKey] };
-      }
-      merged[key] = nested;
-    } else {
-      merged[key] = clone(value);
-    }
-  }
-  return merged;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -151,39 +148,137 @@ function badRequest(message: string): PebbleApiError {
   return new PebbleApiError(400, "", message);
 }
 
-/** Combine `over` into `base` with Pebble's override rules; throws PebbleApiError on a missing override. */
+/** What Pebble's ParseLayer rejects; the API reports it as "cannot parse layer YAML: …". */
+export function validateLayer(label: string, layer: unknown): void {
+  const fail = (message: string): never => {
+    throw badRequest(`cannot parse layer YAML: ${message}`);
+  };
+  if (!isPlainObject(layer)) return fail(`cannot parse layer "${label}": a layer must be a mapping`);
+  if (label.startsWith("pebble-")) fail(`cannot use reserved label prefix "pebble-"`);
+  for (const field of Object.keys(layer).sort()) {
+    if (!KNOWN_FIELDS.layer.includes(field)) fail(`cannot parse layer "${label}": unknown section "${field}"`);
+  }
+  for (const section of SECTIONS) {
+    const entries = layer[section];
+    if (entries === undefined || entries === null) continue;
+    if (!isPlainObject(entries)) fail(`cannot parse layer "${label}" section "${section}": expected a mapping`);
+    for (const name of Object.keys(entries as Record<string, unknown>).sort()) {
+      const entry = (entries as Record<string, unknown>)[name];
+      if (name === "") fail(`cannot use empty string as ${SECTION_NOUN[section]} name`);
+      if (!isPlainObject(entry)) fail(`${SECTION_NOUN[section]} object cannot be null for ${SECTION_NOUN[section]} "${name}"`);
+      const fields = entry as Record<string, unknown>;
+      for (const field of Object.keys(fields).sort()) {
+        if (!KNOWN_FIELDS[section].includes(field)) fail(`cannot parse layer "${label}" section "${section}": field ${field} not found in type ${GO_TYPE[section]}`);
+      }
+      if (section === "services") validateServiceEntry(name, fields, fail);
+      if (section === "checks") validateCheckEntry(label, name, fields, fail);
+      if (section === "log-targets" && fields["type"] !== undefined && !LOG_TARGET_TYPES.includes(String(fields["type"]))) {
+        fail(`log target "${name}" has unsupported type "${String(fields["type"])}", must be "loki" or "syslog"`);
+      }
+    }
+  }
+}
+
+function validateServiceEntry(name: string, service: Record<string, unknown>, fail: (message: string) => never): void {
+  if (name === "pebble") fail(`cannot use reserved service name "pebble"`);
+  if (name.startsWith("-")) fail(`cannot use service name "${name}": starting with "-" not allowed`);
+  if (service["startup"] !== undefined && !["enabled", "disabled", ""].includes(String(service["startup"]))) {
+    fail(`plan service "${name}" startup must be "enabled" or "disabled"`);
+  }
+  for (const field of ["on-success", "on-failure"] as const) {
+    const action = service[field];
+    if (action !== undefined && !SERVICE_ACTIONS.includes(String(action))) fail(`plan service "${name}" ${field} action "${String(action)}" invalid`);
+  }
+  const onCheckFailure = service["on-check-failure"];
+  if (isPlainObject(onCheckFailure)) {
+    for (const action of Object.values(onCheckFailure)) {
+      if (!SERVICE_ACTIONS.includes(String(action))) fail(`plan service "${name}" on-check-failure action "${String(action)}" invalid`);
+    }
+  }
+  const factor = service["backoff-factor"];
+  if (typeof factor === "number" && factor < 1) fail(`plan service "${name}" backoff-factor must be 1.0 or greater, not ${factor}`);
+}
+
+function validateCheckEntry(label: string, name: string, check: Record<string, unknown>, fail: (message: string) => never): void {
+  if (check["level"] !== undefined && !["alive", "ready", ""].includes(String(check["level"]))) fail(`plan check "${name}" level must be "alive" or "ready"`);
+  if (check["startup"] !== undefined && !["enabled", "disabled", ""].includes(String(check["startup"]))) {
+    fail(`plan check "${name}" startup must be "enabled" or "disabled"`);
+  }
+  for (const probe of PROBE_FIELDS) {
+    const value = check[probe];
+    if (value === undefined || value === null) continue;
+    if (!isPlainObject(value)) fail(`cannot parse layer "${label}" section "checks": ${probe} of check "${name}" must be a mapping`);
+    for (const field of Object.keys(value as Record<string, unknown>).sort()) {
+      const goType = probe === "http" ? "plan.HTTPCheck" : probe === "tcp" ? "plan.TCPCheck" : "plan.ExecCheck";
+      if (!KNOWN_FIELDS[probe].includes(field)) fail(`cannot parse layer "${label}" section "checks": field ${field} not found in type ${goType}`);
+    }
+  }
+}
+
+function mergeEntry(section: SectionName, base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    // Pebble's Merge leaves `override` as it was: it says how to combine, it is not configuration.
+    if (value === undefined || value === null || value === "" || key === "override") continue;
+    const previous = merged[key];
+    if (MAP_FIELDS[section].includes(key) && isPlainObject(previous) && isPlainObject(value)) {
+      merged[key] = { ...previous, ...value };
+    } else if (LIST_FIELDS[section].includes(key) && Array.isArray(previous) && Array.isArray(value)) {
+      merged[key] = [...previous, ...value];
+    } else if (section === "checks" && (PROBE_FIELDS as readonly string[]).includes(key) && isPlainObject(previous) && isPlainObject(value)) {
+      const probe: Record<string, unknown> = { ...previous, ...value };
+      for (const mapKey of ["headers", "environment"]) {
+        if (isPlainObject(previous[mapKey]) && isPlainObject(value[mapKey])) probe[mapKey] = { ...previous[mapKey], ...value[mapKey] };
+      }
+      merged[key] = probe;
+    } else {
+      merged[key] = clone(value);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Combine `over` into `base` with Pebble's override rules (merge: fold into what exists;
+ * replace: take the new entry whole); throws PebbleApiError for a missing or unknown override.
+ */
 export function combineLayers(label: string, base: Layer, over: Layer): Layer {
   const combined: Layer = clone(base);
+  // Like Pebble, the combined layer's summary and description are the last layer's.
   if (over.summary !== undefined) combined.summary = over.summary;
+  else delete combined.summary;
   if (over.description !== undefined) combined.description = over.description;
-  for (const section of ["services", "checks", "log-targets"] as const) {
-    const entries = over[section] as Record<string, Overridable> | undefined;
-    if (entries === undefined) continue;
-    const target = ((combined[section] as Record<string, Overridable> | undefined) ?? {}) as Record<string, Overridable>;
+  else delete combined.description;
+  for (const section of SECTIONS) {
+    const entries = over[section] as Record<string, Record<string, unknown>> | undefined;
+    if (entries === undefined || entries === null) continue;
+    const target = { ...((combined[section] ?? {}) as Record<string, Record<string, unknown>>) };
     for (const name of Object.keys(entries).sort()) {
-      const entry = entries[name];
-      if (!isPlainObject(entry)) throw badRequest(`layer "${label}" has an invalid ${SECTION_NOUN[section]} "${name}"`);
+      const entry = entries[name]!;
       const existing = target[name];
-      if (entry.override === "replace" || (entry.override === "merge" && existing === undefined)) {
-        target[name] = clone(entry);
-      } else if (entry.override === "merge" && existing !== undefined) {
-        target[name] = mergeEntry(section, existing as Record<string, unknown>, entry);
-      } else {
+      if (entry.override === "merge" && existing !== undefined) target[name] = mergeEntry(section, existing, entry);
+      else if (entry.override === "merge" || entry.override === "replace") target[name] = clone(entry);
+      else if (entry.override === undefined || entry.override === "") {
         throw badRequest(`layer "${label}" must define "override" for ${SECTION_NOUN[section]} "${name}"`);
-      }
+      } else throw badRequest(`layer "${label}" has invalid "override" value for ${SECTION_NOUN[section]} "${name}"`);
     }
     (combined as Record<string, unknown>)[section] = target;
   }
   return combined;
 }
 
-/** Flatten labelled layers (in order) into the plan and check what Pebble checks of a plan. */
+/** Flatten labelled layers (in order) into the plan, with Pebble's defaults, and validate it. */
 export function flattenLayers(layers: readonly { label: string; layer: Layer }[]): Plan {
   let combined: Layer = {};
   for (const { label, layer } of layers) combined = combineLayers(label, combined, layer);
+  const checks: Plan["checks"] = {};
+  for (const [name, check] of Object.entries(combined.checks ?? {})) {
+    // Pebble fills in the default failure threshold, and shows it in the plan.
+    checks[name] = check.threshold ? check : { ...check, threshold: DEFAULT_CHECK_THRESHOLD };
+  }
   const plan: Plan = {
     services: sortRecord(combined.services ?? {}),
-    checks: sortRecord(combined.checks ?? {}),
+    checks: sortRecord(checks),
     "log-targets": sortRecord(combined["log-targets"] ?? {}),
   };
   validatePlan(plan);
@@ -191,23 +286,28 @@ export function flattenLayers(layers: readonly { label: string; layer: Layer }[]
 }
 
 function validatePlan(plan: Plan): void {
-  for (const [name, service] of Object.entries(plan.services)) {
-    if (typeof service.command !== "string" || service.command.trim() === "") {
-      throw badRequest(`plan must define "command" for service "${name}"`);
-    }
-    if (service.startup !== undefined && !["enabled", "disabled", "unknown", ""].includes(service.startup)) {
-      throw badRequest(`invalid "startup" value for service "${name}": "${service.startup}"`);
-    }
+  for (const name of Object.keys(plan.services)) {
+    const command = plan.services[name]!.command;
+    if (typeof command !== "string" || command === "") throw badRequest(`plan must define "command" for service "${name}"`);
   }
-  for (const [name, check] of Object.entries(plan.checks)) {
-    const probes = NESTED_FIELDS.filter((probe) => check[probe] !== undefined);
-    if (probes.length !== 1) throw badRequest(`plan must specify one of "http", "tcp" or "exec" for check "${name}"`);
-    if (check.level !== undefined && !["alive", "ready", ""].includes(check.level)) {
-      throw badRequest(`plan check "${name}" level must be "alive" or "ready"`);
-    }
+  for (const name of Object.keys(plan.checks)) {
+    const check = plan.checks[name]!;
+    if (check.http !== undefined && !check.http.url) throw badRequest(`plan must set "url" for http check "${name}"`);
+    if (check.tcp !== undefined && !check.tcp.port) throw badRequest(`plan must set "port" for tcp check "${name}"`);
+    if (check.exec !== undefined && !check.exec.command) throw badRequest(`plan must set "command" for exec check "${name}"`);
+    const probes = PROBE_FIELDS.filter((probe) => check[probe] !== undefined && check[probe] !== null);
+    if (probes.length !== 1) throw badRequest(`plan must specify one of "http", "tcp", or "exec" for check "${name}"`);
   }
-  for (const [name, target] of Object.entries(plan["log-targets"])) {
-    if (!["loki", "opentelemetry"].includes(target.type)) throw badRequest(`log target "${name}" has unsupported type "${target.type}"`);
+  for (const name of Object.keys(plan["log-targets"])) {
+    const target = plan["log-targets"][name]!;
+    if (!target.type) throw badRequest(`plan must define "type" ("loki" or "syslog") for log target "${name}"`);
+    for (const service of target.services ?? []) {
+      const serviceName = service.replace(/^-/, "");
+      if (serviceName !== "all" && plan.services[serviceName] === undefined) {
+        throw badRequest(`log target "${name}" specifies unknown service "${serviceName}"`);
+      }
+    }
+    if (!target.location) throw badRequest(`plan must define "location" for log target "${name}"`);
   }
 }
 
@@ -430,9 +530,8 @@ export class MemoryPebble implements PebbleClient {
 
   async addLayer(label: string, layer: Layer, options: { combine?: boolean } = {}): Promise<void> {
     this.assertConnected();
-    if (label.trim() === "") throw badRequest("label must be set");
-    if (label.startsWith("pebble-")) throw badRequest(`cannot use reserved label prefix "pebble-"`);
-    if (!isPlainObject(layer)) throw badRequest("layer must be a mapping");
+    if (label === "") throw badRequest("label must be set");
+    validateLayer(label, layer);
     const index = this.layers.findIndex((existing) => existing.label === label);
     let next: { label: string; layer: Layer }[];
     if (index >= 0) {
@@ -440,7 +539,7 @@ export class MemoryPebble implements PebbleClient {
       next = [...this.layers];
       next[index] = { label, layer: combineLayers(label, this.layers[index]!.layer, layer) };
     } else {
-      // A new layer is validated on its own too, so a missing override is reported for it.
+      // Combining into nothing checks the overrides of a new layer, as Pebble does for every layer.
       next = [...this.layers, { label, layer: combineLayers(label, {}, layer) }];
     }
     flattenLayers(next); // throws on an invalid plan, leaving the layers unchanged
@@ -495,21 +594,25 @@ export class MemoryPebble implements PebbleClient {
   async replan(): Promise<void> {
     this.assertConnected();
     const plan = this.plan();
-    const toStop: string[] = [];
-    for (const [name, runtime] of [...this.services.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!this.isRunning(name)) continue;
+    // Pebble compares every service it has ever started (running or not) with the plan; a changed
+    // one is stopped and started again, even if it had been stopped (servstate Replan).
+    const changed: string[] = [];
+    for (const name of [...this.services.keys()].sort()) {
+      const startedWith = this.services.get(name)!.startedWith;
+      if (startedWith === undefined) continue;
       const spec = plan.services[name];
-      if (spec === undefined || !sameSpec(spec, runtime.startedWith)) toStop.push(name);
+      if (spec === undefined || !sameSpec(spec, startedWith)) changed.push(name);
     }
+    const wasRunning = new Set(changed.filter((name) => this.isRunning(name)));
     const toStart = Object.keys(plan.services).filter(
-      (name) => toStop.includes(name) || (plan.services[name]!.startup === "enabled" && !this.isRunning(name)),
+      (name) => changed.includes(name) || (plan.services[name]!.startup === "enabled" && !this.isRunning(name)),
     );
-    for (const name of toStop) this.halt(name);
+    for (const name of changed) this.halt(name);
     for (const name of toStart) this.run(name);
     this.actions.push({
       action: "replan",
       services: [...toStart].sort(),
-      restarted: toStop.filter((name) => plan.services[name] !== undefined).sort(),
+      restarted: toStart.filter((name) => wasRunning.has(name)).sort(),
     });
     this.finishChange();
   }
@@ -624,13 +727,10 @@ export class MemoryPebble implements PebbleClient {
   }
 
   private run(name: string): void {
-    if (this.startFailures.has(name)) {
-      this.services.set(name, { current: "error" });
-      this.failedStarts.push(name);
-      return;
-    }
     const spec = this.plan().services[name];
-    this.services.set(name, { current: "active", ...(spec ? { startedWith: clone(spec) } : {}) });
+    const current: ServiceCurrent = this.startFailures.has(name) ? "error" : "active";
+    if (current === "error") this.failedStarts.push(name);
+    this.services.set(name, { current, ...(spec ? { startedWith: clone(spec) } : {}) });
   }
 
   /** Every service action is one Pebble change; it fails when a service failed to start. */
@@ -645,10 +745,8 @@ export class MemoryPebble implements PebbleClient {
 
   private halt(name: string): void {
     const runtime = this.services.get(name);
-    if (runtime) {
-      runtime.current = "inactive";
-      delete runtime.startedWith;
-    }
+    // The configuration it ran with is kept: replan compares it with the plan.
+    if (runtime) runtime.current = "inactive";
   }
 
   /**

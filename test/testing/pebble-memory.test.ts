@@ -83,6 +83,26 @@ describe("MemoryPebble layers", () => {
     expect(pebble.layerLabels).toEqual(["base"]);
   });
 
+  it("rejects a field Pebble does not know, as its strict YAML decoding does", async () => {
+    const pebble = new MemoryPebble();
+    const error = await apiErrorOf(pebble.addLayer("typo", { services: { x: { override: "replace", command: "/x", enviroment: {} } as never } }));
+    expect(error.message).toBe('cannot parse layer YAML: cannot parse layer "typo" section "services": field enviroment not found in type plan.Service');
+  });
+
+  it("fills in the default check threshold of 3 in the plan", async () => {
+    const pebble = new MemoryPebble();
+    await pebble.addLayer("c", { checks: { up: { override: "replace", tcp: { port: 80 } } } });
+    expect((await pebble.getPlan()).checks.up).toEqual({ override: "replace", tcp: { port: 80 }, threshold: 3 });
+  });
+
+  it("rejects a log target naming a service the plan does not have", async () => {
+    const pebble = await pebbleWithBase();
+    const error = await apiErrorOf(
+      pebble.addLayer("logs", { "log-targets": { loki: { override: "replace", type: "loki", location: "http://l", services: ["ghost"] } } }),
+    );
+    expect(error.message).toBe('log target "loki" specifies unknown service "ghost"');
+  });
+
   it("rejects a plan where a service has no command", async () => {
     const pebble = new MemoryPebble();
     const error = await apiErrorOf(pebble.addLayer("bad", { services: { x: { override: "replace", startup: "enabled" } } }));
@@ -118,6 +138,18 @@ describe("MemoryPebble services", () => {
     expect(pebble.restartCount("tempo")).toBe(1);
     expect(pebble.restartCount("sidecar")).toBe(0);
     expect(pebble.journal.at(-1)).toEqual({ action: "replan", services: ["tempo"], restarted: ["tempo"] });
+  });
+
+  it("replan starts a stopped service whose configuration changed since it last ran, as Pebble does", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.startServices(["sidecar"]);
+    await pebble.stopServices(["sidecar"]);
+    await pebble.replan();
+    expect((await pebble.getServices(["sidecar"]))[0]?.current).toBe("inactive");
+    await pebble.addLayer("base", { services: { sidecar: { override: "merge", command: "/bin/sidecar --v2" } } }, { combine: true });
+    await pebble.replan();
+    expect((await pebble.getServices(["sidecar"]))[0]?.current).toBe("active");
+    expect(pebble.journal.at(-1)).toEqual({ action: "replan", services: ["sidecar"], restarted: [] });
   });
 
   it("a replan with nothing changed restarts nothing", async () => {
@@ -262,24 +294,24 @@ describe("MemoryPebble snapshot", () => {
 });
 
 describe("MemoryPebble combining checks and log targets", () => {
-  it("merges a check's probe fields and keeps the rest", async () => {
+  it("merges a check's probe fields, keeping the rest and the original override", async () => {
     const pebble = await pebbleWithBase();
     await pebble.addLayer("more", {
       checks: { ready: { override: "merge", threshold: 7, http: { url: "http://localhost:3200/ready", headers: { A: "1" } } } },
     });
     expect((await pebble.getPlan()).checks.ready).toEqual({
-      override: "merge",
+      override: "replace",
       level: "ready",
       threshold: 7,
       http: { url: "http://localhost:3200/ready", headers: { A: "1" } },
     });
   });
 
-  it("appends a log target's services on merge without duplicates", async () => {
-    const pebble = new MemoryPebble();
+  it("appends a log target's services on merge, duplicates kept as Pebble keeps them", async () => {
+    const pebble = await pebbleWithBase();
     await pebble.addLayer("a", { "log-targets": { loki: { override: "replace", type: "loki", location: "http://l", services: ["tempo"] } } });
     await pebble.addLayer("b", { "log-targets": { loki: { override: "merge", type: "loki", location: "http://l", services: ["tempo", "all"] } } });
-    expect((await pebble.getPlan())["log-targets"].loki?.services).toEqual(["tempo", "all"]);
+    expect((await pebble.getPlan())["log-targets"].loki?.services).toEqual(["tempo", "tempo", "all"]);
   });
 });
 
