@@ -1,0 +1,93 @@
+/**
+ * The built coordinator charm, run the way Juju runs it: its `dispatch` under the fake Juju agent
+ * (hook commands as processes on PATH, writes committed only on exit 0).
+ */
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COORDINATOR_META } from "../../src/charms/coordinator/meta.js";
+import { encodeRequirerUnitData } from "../../src/interface/databag-codec.js";
+import { requirerAppDatabag } from "../../src/interface/requirer.js";
+import { runDispatch } from "../../src/testing/fake-juju/driver.js";
+import { type FakeJujuStateInput, jujuUnitBag } from "../../src/testing/fake-juju/state.js";
+import { validateTempoConfigText } from "../../src/tempo/validate.js";
+import { bundleCharm } from "../helpers/bundle-charm.js";
+import { decodeValues, publishedValidators } from "../interface/published-schemas.js";
+
+const WORKER_ADDRESS = "tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local";
+
+function coordinatorState(overrides: Partial<FakeJujuStateInput> = {}): FakeJujuStateInput {
+  return {
+    model: { name: "cos", uuid: "2f9a6c1e-7b3d-4e8a-9c5f-1d2e3f4a5b6c", type: "kubernetes" },
+    unitName: "tempo-coordinator/0",
+    leader: true,
+    relations: [
+      {
+        endpoint: "tempo-cluster",
+        id: 3,
+        remoteApp: "tempo-worker",
+        localUnitData: jujuUnitBag("10.1.0.10"),
+        remoteAppData: requirerAppDatabag("all"),
+        remoteUnitsData: {
+          "tempo-worker/0": {
+            ...jujuUnitBag("10.1.0.20"),
+            ...encodeRequirerUnitData({
+              juju_topology: { application: "tempo-worker", unit: "tempo-worker/0", charm_name: "tempo-worker" },
+              address: WORKER_ADDRESS,
+            }),
+          },
+        },
+      },
+      {
+        endpoint: "s3",
+        id: 4,
+        remoteApp: "s3-integrator",
+        localUnitData: jujuUnitBag("10.1.0.10"),
+        remoteAppData: { "access-key": "key", "secret-key": "soverysecret", bucket: "tempo", endpoint: "http://1.2.3.4:9000" },
+        remoteUnitsData: { "s3-integrator/0": jujuUnitBag("10.1.0.30") },
+      },
+      { endpoint: "peers", id: 1, remoteApp: "tempo-coordinator", isPeer: true, localUnitData: jujuUnitBag("10.1.0.10") },
+    ],
+    ...overrides,
+  };
+}
+
+const JOINED = { kind: "relation", phase: "joined", relationId: 3, remoteUnit: "tempo-worker/0" } as const;
+
+let charmDir: string;
+/** One leader hook, shared by the assertions about it (each dispatch spawns a dozen processes). */
+let leaderJoined: ReturnType<typeof runDispatch>;
+beforeAll(async () => {
+  charmDir = await bundleCharm("src/charms/coordinator/main.ts", COORDINATOR_META);
+  leaderJoined = runDispatch({ charmDir, state: coordinatorState(), event: JOINED });
+}, 120_000);
+afterAll(async () => {
+  await rm(path.dirname(charmDir), { recursive: true, force: true });
+});
+
+describe("the built coordinator charm under the fake Juju agent", () => {
+  it("publishes a schema-valid provider databag whose worker_config Tempo would accept", () => {
+    const result = leaderJoined;
+    expect(result.exitCode, result.stderr).toBe(0);
+    const published = result.state.relations.find((relation) => relation.id === 3)?.localAppData ?? {};
+    const decoded = decodeValues(published);
+    const validate = publishedValidators().providerApp;
+    expect(validate(decoded), JSON.stringify(validate.errors)).toBe(true);
+    expect(validateTempoConfigText(decoded.worker_config as string, "2.7")).toEqual([]);
+    expect(decoded.worker_config).toContain(`${WORKER_ADDRESS}:7946`);
+    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+  });
+
+  it("asks the s3 provider for its bucket and leaves its own unit bags alone", () => {
+    const s3 = leaderJoined.state.relations.find((relation) => relation.id === 4);
+    expect(s3?.localAppData).toEqual({ bucket: "tempo-coordinator" });
+    expect(s3?.localUnitData).toEqual(jujuUnitBag("10.1.0.10"));
+  });
+
+  it("as a non-leader, sets only its unit status and writes no application data", () => {
+    const result = runDispatch({ charmDir, state: coordinatorState({ leader: false, unitName: "tempo-coordinator/1" }), event: JOINED });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.calls.filter((call) => call.command === "relation-set")).toEqual([]);
+    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+  });
+});
