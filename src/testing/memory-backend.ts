@@ -24,7 +24,8 @@ import type {
   StatusTarget,
   StatusValue,
 } from "../juju/backend.js";
-import { HookCommandError } from "../juju/backend.js";
+import type { HookCommandError } from "../juju/backend.js";
+import { hookCommandError } from "../juju/hook-command-errors.js";
 import { bindingNames } from "../juju/charm-meta.js";
 import { applyChanges, sortedBag } from "../juju/databag.js";
 import type { RelationHookKind } from "../juju/events.js";
@@ -138,7 +139,7 @@ export class MemoryBackend implements Backend {
       return sortedBag(relation.appData.get(app) ?? {});
     }
     if (!entity.includes("/")) {
-      throw new HookCommandError("other", "relation-get", 2, `ERROR expected unit name, got application name "${entity}"\n`);
+      throw hookCommandError("relation-get", 2, `ERROR expected unit name, got application name "${entity}"\n`);
     }
     if (entity === this.unitName) {
       return applyChanges(relation.unitData.get(entity) ?? {}, this.relationWrites.get(relation.id)?.unit ?? {});
@@ -152,7 +153,7 @@ export class MemoryBackend implements Backend {
     this.call(`relation-set -r ${label(ref)}${isApp ? " --app" : ""} --file -`);
     const relation = this.relation(ref, "relation-set");
     if (isApp && !this.isLeader_()) {
-      throw new HookCommandError("permission-denied", "relation-set", 1, "ERROR cannot write relation settings\n");
+      throw hookCommandError("relation-set", 1, "ERROR cannot write relation settings\n");
     }
     let writes = this.relationWrites.get(relation.id);
     if (!writes) {
@@ -181,7 +182,7 @@ export class MemoryBackend implements Backend {
     this.call(`status-get --application=${target === "application"}`);
     if (target === "application") {
       if (!this.isLeader_()) {
-        throw new HookCommandError("not-leader", "status-get", 1, "ERROR finding application status: this unit is not the leader\n");
+        throw hookCommandError("status-get", 1, "ERROR finding application status: this unit is not the leader\n");
       }
       return { ...this.app.status };
     }
@@ -191,7 +192,7 @@ export class MemoryBackend implements Backend {
   statusSet(target: StatusTarget, status: SettableStatus, message: string): void {
     this.call(`status-set --application=${target === "application"} ${status}`);
     if (target === "application") {
-      if (!this.isLeader_()) throw new HookCommandError("not-leader", "status-set", 1, "ERROR this unit is not the leader\n");
+      if (!this.isLeader_()) throw hookCommandError("status-set", 1, "ERROR this unit is not the leader\n");
       this.app.status = { status, message };
     } else {
       this.unit.status = { status, message };
@@ -215,7 +216,7 @@ export class MemoryBackend implements Backend {
     if (relation) this.relation(relation, "network-get");
     const meta = this.app.meta;
     if (meta && !bindingNames(meta).includes(binding)) {
-      throw new HookCommandError("other", "network-get", 1, `ERROR no network config found for binding "${binding}"\n`);
+      throw hookCommandError("network-get", 1, `ERROR no network config found for binding "${binding}"\n`);
     }
     return structuredClone(this.unit.networks[binding] ?? DEFAULT_NETWORK);
   }
@@ -260,7 +261,7 @@ export class MemoryBackend implements Backend {
   secretAdd(content: Record<string, string>, owner: SecretOwner, metadata: SecretMetadata = {}): string {
     this.call(`secret-add --owner ${owner}`);
     if (owner === "application" && !this.isLeader_()) {
-      throw new HookCommandError("not-leader", "secret-add", 1, "ERROR this unit is not the leader\n");
+      throw hookCommandError("secret-add", 1, "ERROR this unit is not the leader\n");
     }
     const id = nextSecretId(this.world);
     const secret: WorldSecret = {
@@ -297,7 +298,7 @@ export class MemoryBackend implements Backend {
     const secret = this.ownedSecret(id, "secret-grant");
     const remote = otherApp(relation, this.app.name);
     if (unit && appOfUnit(unit) !== remote) {
-      throw new HookCommandError("other", "secret-grant", 2, `ERROR unit "${unit}" is not in application "${remote}"\n`);
+      throw hookCommandError("secret-grant", 2, `ERROR unit "${unit}" is not in application "${remote}"\n`);
     }
     const grantees = secret.grants.get(relation.id) ?? new Set<string>();
     grantees.add(unit ?? remote);
@@ -377,7 +378,7 @@ export class MemoryBackend implements Backend {
     this.committed = true;
     const writesApp = [...this.relationWrites.values()].some((writes) => Object.keys(writes.app).length > 0);
     if (writesApp && !this.isLeader_()) {
-      throw new HookCommandError("not-leader", "commit", 1, "ERROR cannot commit hook changes: this unit is not the leader\n");
+      throw hookCommandError("commit", 1, "ERROR cannot commit hook changes: this unit is not the leader\n");
     }
     for (const [id, writes] of this.relationWrites) {
       const relation = this.world.relations.get(id)!;
@@ -424,8 +425,7 @@ export class MemoryBackend implements Backend {
     const relation = this.world.relations.get(ref.id);
     const end = relation ? endOf(relation, this.app.name) : undefined;
     if (!relation || !end || end.endpoint !== ref.endpoint) {
-      throw new HookCommandError(
-        "relation-not-found",
+      throw hookCommandError(
         command,
         2,
         `ERROR invalid value "${label(ref)}" for option -r: relation not found\n`,
@@ -495,7 +495,7 @@ export class MemoryBackend implements Backend {
     if (!secret) throw secretNotFound(command, { id });
     if (!this.owns(secret)) throw denied(command);
     if (!secret.owner.unit && !this.isLeader_()) {
-      throw new HookCommandError("not-leader", command, 1, "ERROR this unit is not the leader\n");
+      throw hookCommandError(command, 1, "ERROR this unit is not the leader\n");
     }
     return this.writableSecret(secret);
   }
@@ -520,11 +520,11 @@ function label(ref: RelationRef): string {
 }
 
 function denied(command: string): HookCommandError {
-  return new HookCommandError("permission-denied", command, 1, "ERROR permission denied\n");
+  return hookCommandError(command, 1, "ERROR permission denied\n");
 }
 
 function secretNotFound(command: string, ref: SecretRef): HookCommandError {
-  return new HookCommandError("secret-not-found", command, 1, `ERROR secret "${ref.id ?? ref.label ?? ""}" not found\n`);
+  return hookCommandError(command, 1, `ERROR secret "${ref.id ?? ref.label ?? ""}" not found\n`);
 }
 
 /** Juju accepts `secret:<xid>`, `secret://<model>/<xid>` and the bare xid; store `secret:<xid>`. */
