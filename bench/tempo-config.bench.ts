@@ -1,0 +1,83 @@
+/**
+ * Render + validate time and YAML size of the Tempo config for 10 … 10,000 worker units, beside a
+ * plain `JSON.stringify` of the same object as the baseline measured in the same run.
+ *
+ *   npx tsx bench/tempo-config.bench.ts
+ *
+ * Target: linear growth, 10,000 units under 100 ms (render + validate).
+ */
+import { pathToFileURL } from "node:url";
+import type { ClusterView, WorkerApplication } from "../src/interface/cluster-view.js";
+import { buildTempoConfig } from "../src/tempo/builder.js";
+import { renderTempoConfig } from "../src/tempo/render.js";
+import { TempoSettings } from "../src/tempo/settings.js";
+import { validateTempoConfig } from "../src/tempo/validate.js";
+
+const UNIT_COUNTS = [10, 100, 1_000, 10_000] as const;
+const ROLES_IN_BENCH = ["compactor", "distributor", "ingester", "metrics-generator", "querier", "query-frontend"] as const;
+
+/** `unitCount` units dealt round-robin over the six roles, pod FQDN addresses. */
+function clusterWithUnits(unitCount: number): ClusterView {
+  const applications: WorkerApplication[] = ROLES_IN_BENCH.map((role, appIndex) => {
+    const application = `tempo-${role}`;
+    const count = Math.floor(unitCount / ROLES_IN_BENCH.length) + (appIndex < unitCount % ROLES_IN_BENCH.length ? 1 : 0);
+    const units = Array.from({ length: count }, (_, index) => ({
+      name: `${application}/${index}`,
+      address: `${application}-${index}.${application}-endpoints.cos.svc.cluster.local`,
+      topology: { application, unit: `${application}/${index}`, charm_name: "tempo-worker-k8s" },
+    }));
+    return { relationId: appIndex + 1, application, role, units };
+  }).filter((app) => app.units.length > 0);
+  return { applications, rejected: [] };
+}
+
+const settings = TempoSettings.parse({
+  storage: { kind: "s3", endpoint: "https://s3.example.com", bucket: "tempo", accessKey: "AK", secretKey: "SK", caCert: "PEM" },
+  receivers: ["jaeger_grpc", "jaeger_thrift_http", "otlp_grpc", "otlp_http", "zipkin"],
+  tls: { enabled: true, serverName: "tempo.cos.svc.cluster.local" },
+  remoteWrite: [{ url: "http://prometheus:9090/api/v1/write" }],
+  clusterLabel: "bench-uuid-tempo",
+  modelName: "cos",
+});
+
+/** Median of `runs` timings in milliseconds (the median resists a stray GC pause). */
+function medianMs(runs: number, work: () => unknown): number {
+  const timings: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    work();
+    timings.push(performance.now() - start);
+  }
+  timings.sort((a, b) => a - b);
+  return timings[Math.floor(timings.length / 2)] ?? 0;
+}
+
+export async function benchTempoConfig(): Promise<void> {
+  console.log("tempo config: render + validate vs JSON.stringify baseline (median ms)");
+  console.log(["units", "render", "validate", "render+validate", "yaml bytes", "JSON.stringify", "json bytes"].map((h) => h.padStart(17)).join(""));
+  for (const unitCount of UNIT_COUNTS) {
+    const cluster = clusterWithUnits(unitCount);
+    const result = buildTempoConfig(cluster, settings);
+    if (result.kind !== "ok") throw new Error(`bench cluster is not servable: ${result.problems.join("; ")}`);
+    const config = result.config;
+    const runs = unitCount >= 10_000 ? 15 : 30;
+    // Warm up: the key index is built on first use, and the JIT needs a few runs.
+    for (let warm = 0; warm < 10; warm++) {
+      renderTempoConfig(config);
+      validateTempoConfig(config, settings.tempoVersion);
+    }
+    const renderMs = medianMs(runs, () => renderTempoConfig(config));
+    const validateMs = medianMs(runs, () => validateTempoConfig(config, settings.tempoVersion));
+    const jsonMs = medianMs(runs, () => JSON.stringify(config));
+    const yamlBytes = Buffer.byteLength(renderTempoConfig(config));
+    const jsonBytes = Buffer.byteLength(JSON.stringify(config));
+    console.log(
+      [unitCount, renderMs.toFixed(2), validateMs.toFixed(2), (renderMs + validateMs).toFixed(2), yamlBytes, jsonMs.toFixed(3), jsonBytes]
+        .map((cell) => String(cell).padStart(17))
+        .join(""),
+    );
+  }
+}
+
+const isRunDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isRunDirectly) await benchTempoConfig();
