@@ -21,7 +21,16 @@ export interface TestPebbleServer {
   readonly requests: Array<{ method: string; path: string; query: string }>;
 }
 
+export interface TestPebbleServerOptions {
+  /**
+   * How many times a wait on each change times out (504, as Pebble answers when `timeout`
+   * elapses) before it reports the finished change: simulates a slow start without a clock.
+   */
+  slowChangeWaits?: number;
+}
+
 interface Change {
+  waitsLeft: number;
   id: string;
   kind: string;
   summary: string;
@@ -29,6 +38,9 @@ interface Change {
   ready: true;
   err?: string;
 }
+
+/** A Go duration such as "4s" or "1500ms" (what Pebble's `timeout` parameter accepts). */
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /** Pebble rejects multipart boundaries shorter than this (api_files.go). */
 const MIN_BOUNDARY_LENGTH = 32;
@@ -39,7 +51,16 @@ function jsonReply(statusCode: number, payload: Record<string, unknown>): Reply 
   return { statusCode, headers: { "Content-Type": "application/json" }, body: Buffer.from(JSON.stringify(payload), "utf-8") };
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
+const STATUS_TEXT: Record<number, string> = {
+  200: "OK",
+  202: "Accepted",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  500: "Internal Server Error",
+  504: "Gateway Timeout",
+};
 
 function syncReply(result: unknown): Reply {
   return jsonReply(200, { type: "sync", "status-code": 200, status: "OK", result });
@@ -110,7 +131,10 @@ class PebbleRouter {
   private readonly changes = new Map<string, Change>();
   private nextChangeId = 1;
 
-  constructor(private readonly pebble: MemoryPebble) {}
+  constructor(
+    private readonly pebble: MemoryPebble,
+    private readonly options: TestPebbleServerOptions,
+  ) {}
 
   async handle(method: string, url: URL, headers: IncomingMessage["headers"], body: Buffer): Promise<Reply> {
     const path = url.pathname;
@@ -125,7 +149,7 @@ class PebbleRouter {
     if (route === "GET /v1/files") return this.getFiles(query, headers);
     if (route === "POST /v1/files") return this.postFiles(headers, body);
     const change = /^\/v1\/changes\/([^/]+)(\/wait)?$/.exec(path);
-    if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!));
+    if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!), change[2] !== undefined, query.get("timeout") ?? "");
     const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/files"];
     if (known.includes(path)) return errorReply(405, "method not allowed");
     return errorReply(404, "not found");
@@ -192,15 +216,29 @@ class PebbleRouter {
       const summary =
         affected.length === 0 ? `${title} - no services` : affected.length === 1 ? `${title} service "${affected[0]}"` : `${title} service "${affected[0]}" and ${affected.length - 1} more`;
       const id = String(this.nextChangeId++);
-      this.changes.set(id, changeError === undefined ? { id, kind: action, summary, status: "Done", ready: true } : { id, kind: action, summary, status: "Error", ready: true, err: changeError });
+      const waitsLeft = this.options.slowChangeWaits ?? 0;
+      this.changes.set(
+        id,
+        changeError === undefined
+          ? { waitsLeft, id, kind: action, summary, status: "Done", ready: true }
+          : { waitsLeft, id, kind: action, summary, status: "Error", ready: true, err: changeError },
+      );
       return jsonReply(202, { type: "async", "status-code": 202, status: "Accepted", change: id });
     });
   }
 
-  private getChange(id: string): Reply {
+  private getChange(id: string, isWait: boolean, timeout: string): Reply {
     const change = this.changes.get(id);
     if (change === undefined) return errorReply(404, `cannot find change with id "${id}"`);
-    return syncReply({ ...change, tasks: [], "spawn-time": "1970-01-01T00:00:00Z", "ready-time": "1970-01-01T00:00:00Z" });
+    if (isWait) {
+      if (timeout !== "" && !GO_DURATION.test(timeout)) return errorReply(400, `invalid timeout: time: invalid duration "${timeout}"`);
+      if (change.waitsLeft > 0) {
+        change.waitsLeft -= 1;
+        return errorReply(504, `timed out waiting for change after ${timeout || "0s"}`);
+      }
+    }
+    const { waitsLeft: _waitsLeft, ...info } = change;
+    return syncReply({ ...info, "spawn-time": "1970-01-01T00:00:00Z", "ready-time": "1970-01-01T00:00:00Z" });
   }
 
   private async getChecks(query: URLSearchParams): Promise<Reply> {
@@ -399,8 +437,8 @@ function send(response: ServerResponse, reply: Reply): void {
 }
 
 /** Serve `pebble` on `socketPath` (a stale socket file there is replaced). */
-export async function startTestPebbleServer(socketPath: string, pebble: MemoryPebble): Promise<TestPebbleServer> {
-  const router = new PebbleRouter(pebble);
+export async function startTestPebbleServer(socketPath: string, pebble: MemoryPebble, options: TestPebbleServerOptions = {}): Promise<TestPebbleServer> {
+  const router = new PebbleRouter(pebble, options);
   const requests: TestPebbleServer["requests"] = [];
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://pebble");

@@ -126,6 +126,16 @@ describe("PebbleHttpClient against the test Pebble server", () => {
     expect(server.requests.filter((r) => r.path.endsWith("/wait"))).toHaveLength(3);
   });
 
+  it("keeps waiting on a change while Pebble's wait times out, then returns once it is done", async () => {
+    await server.close();
+    server = await startTestPebbleServer(socketPath, pebble, { slowChangeWaits: 2 });
+    await client.addLayer("tempo", tempoLayer);
+    await client.replan();
+    expect(server.requests.filter((r) => r.path === "/v1/changes/1/wait")).toHaveLength(3);
+    expect(server.requests.at(-1)?.query).toMatch(/^timeout=\d+ms$/);
+    expect((await client.getServices())[0]?.current).toBe("active");
+  });
+
   it("rejects starting an unknown service with Pebble's message", async () => {
     await client.addLayer("tempo", tempoLayer);
     const error = await apiErrorOf(client.startServices(["nope"]));
