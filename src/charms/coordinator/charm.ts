@@ -9,20 +9,43 @@ import type { Charm } from "../../juju/charm.js";
 import type { Model, Relation } from "../../juju/model.js";
 import { databagChanges, PROVIDER_OWNED_KEYS, type WorkerRelation } from "../../interface/provider.js";
 import { type CoordinatorInputs, type DesiredState, desiredState } from "./desired-state.js";
-import { type IntegrationInputs, NO_INTEGRATIONS } from "./integrations.js";
+import {
+  type CoordinatorIntegration,
+  type IntegrationInputs,
+  NO_INTEGRATIONS,
+  combineIntegrationInputs,
+} from "./integrations.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import type { S3RelationSnapshot } from "./storage.js";
 
 /** The one key of the s3 requirer databag that is ours to write. */
 const S3_REQUESTER_OWNED_KEYS = ["bucket"] as const;
 
-export const coordinatorCharm: Charm = {
-  meta: COORDINATOR_META,
-  async reconcile(model: Model): Promise<void> {
-    const desired = desiredState(gatherInputs(model));
-    apply(model, desired);
-  },
-};
+/**
+ * The integrations that feed the cluster besides the workers and s3. Each lives in its own module
+ * (certificates, tracing, send-remote-write, logging: issue 8) and is listed here.
+ */
+export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [];
+
+/** The coordinator with a given set of integrations (tests pass their own). */
+export function createCoordinatorCharm(integrations: readonly CoordinatorIntegration[]): Charm {
+  return {
+    meta: COORDINATOR_META,
+    async reconcile(model: Model): Promise<void> {
+      const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
+      const desired = desiredState(gatherInputs(model, contributed));
+      apply(model, desired);
+      const outcome = {
+        isLeader: model.isLeader(),
+        enabledReceivers: desired.enabledReceivers,
+        publishedRelationIds: desired.publications.map((publication) => publication.relationId),
+      };
+      for (const integration of integrations) integration.apply?.(model, outcome);
+    },
+  };
+}
+
+export const coordinatorCharm: Charm = createCoordinatorCharm(COORDINATOR_INTEGRATIONS);
 
 /**
  * Everything the decision needs, read once. `integrations` is where issue 8's modules

@@ -73,6 +73,8 @@ export interface DesiredState {
   readonly s3Request?: { readonly relationId: number; readonly databag: Databag };
   /** The config every worker gets, when one could be built now. */
   readonly workerConfig?: string;
+  /** Receivers Tempo runs (operator options ∪ tracing requests), sorted. */
+  readonly enabledReceivers: readonly ReceiverProtocol[];
 }
 
 export function desiredState(inputs: CoordinatorInputs): DesiredState {
@@ -163,6 +165,7 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     problems,
     cluster,
     publications,
+    enabledReceivers: receivers,
     ...(s3Request ? { s3Request } : {}),
     ...(workerConfig !== undefined ? { workerConfig } : {}),
   };

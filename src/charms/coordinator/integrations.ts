@@ -1,10 +1,13 @@
 /**
  * What the coordinator's other integrations contribute to the cluster (issue 8: certificates,
- * tracing, send-remote-write, logging). Each integration is its own module that reads its relation
- * and returns a part of this record; `desiredState` only consumes it. Without those relations the
- * record is `NO_INTEGRATIONS`, and everything they would add is simply absent from the databags.
+ * tracing, send-remote-write, logging). Each integration is its own module implementing
+ * `CoordinatorIntegration`: it reads its relation into a part of `IntegrationInputs`, and may write
+ * what it alone owns once the decision is made (receiver URLs on tracing relations, secret grants
+ * on worker relations). `desiredState` only consumes the combined record; without those relations
+ * it is `NO_INTEGRATIONS`, and everything they would add is simply absent from the databags.
  */
 import type { ReceiverProtocol } from "../../interface/ports.js";
+import type { Model } from "../../juju/model.js";
 import type { RemoteWriteEndpoint } from "../../tempo/settings.js";
 import type { Problem } from "./status.js";
 
@@ -38,3 +41,49 @@ export const NO_INTEGRATIONS: IntegrationInputs = Object.freeze({
   remoteWrite: [],
   problems: [],
 });
+
+/** What the coordinator decided, as far as an integration's own writes need to know. */
+export interface CoordinatorOutcome {
+  readonly isLeader: boolean;
+  /** Receivers Tempo runs now (operator options ∪ tracing requests), sorted. */
+  readonly enabledReceivers: readonly ReceiverProtocol[];
+  /** Worker relations that were published to (their applications take part). */
+  readonly publishedRelationIds: readonly number[];
+}
+
+export interface CoordinatorIntegration {
+  readonly name: string;
+  /** Read this integration's relations; never throw on remote data (report it as a problem). */
+  gather(model: Model): Partial<IntegrationInputs>;
+  /** Write what this integration owns, after the decision; optional. */
+  apply?(model: Model, outcome: CoordinatorOutcome): void;
+}
+
+/**
+ * Merge the parts the integrations returned. Lists are unioned and sorted so the result does not
+ * depend on the order integrations run in; two integrations offering TLS is a wiring bug.
+ */
+export function combineIntegrationInputs(parts: readonly Partial<IntegrationInputs>[]): IntegrationInputs {
+  const tlsParts = parts.flatMap((part) => (part.tls ? [part.tls] : []));
+  if (tlsParts.length > 1) throw new Error("more than one integration supplies TLS material");
+  const requestedReceivers = [...new Set(parts.flatMap((part) => part.requestedReceivers ?? []))].sort();
+  const remoteWrite = [...new Map(parts.flatMap((part) => part.remoteWrite ?? []).map((e) => [e.url, e])).values()].sort(
+    (a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0),
+  );
+  const merged = (key: "lokiEndpoints" | "charmTracingReceivers" | "workloadTracingReceivers") => {
+    const present = parts.flatMap((part) => (part[key] ? [part[key]] : []));
+    return present.length === 0 ? undefined : Object.assign({}, ...present);
+  };
+  const lokiEndpoints = merged("lokiEndpoints");
+  const charmTracingReceivers = merged("charmTracingReceivers");
+  const workloadTracingReceivers = merged("workloadTracingReceivers");
+  return {
+    requestedReceivers,
+    remoteWrite,
+    problems: parts.flatMap((part) => part.problems ?? []),
+    ...(tlsParts[0] ? { tls: tlsParts[0] } : {}),
+    ...(lokiEndpoints ? { lokiEndpoints } : {}),
+    ...(charmTracingReceivers ? { charmTracingReceivers } : {}),
+    ...(workloadTracingReceivers ? { workloadTracingReceivers } : {}),
+  };
+}
