@@ -62,7 +62,7 @@ export const TlsSettings = z.discriminatedUnion("enabled", [
 ]);
 
 export const RemoteWriteEndpoint = z.object({
-  url: z.string().url(),
+  url: z.url({ protocol: /^https?$/ }),
   /** CA file on the worker for an https endpoint; defaults to the internal CA when TLS is on. */
   caFile: z.string().min(1).optional(),
   insecureSkipVerify: z.boolean().optional(),

@@ -45,7 +45,7 @@ interface Walk {
 function walk(walkState: Walk, value: unknown, keyPath: string, display: string): void {
   const { tree, problems } = walkState;
   if (tree.freeForm.has(keyPath)) return;
-  if (value === null || value === undefined) {
+  if (value === null) {
     problems.push({
       path: display,
       message: "null resets this field to its zero value in Tempo (a null section loses every default); omit the key or write {}",
@@ -80,6 +80,8 @@ function walk(walkState: Walk, value: unknown, keyPath: string, display: string)
 function walkMapping(walkState: Walk, mapping: Record<string, unknown>, keyPath: string, display: string): void {
   const { tree, problems } = walkState;
   for (const key of Object.keys(mapping).sort()) {
+    // The renderer drops undefined values, so an undefined optional field is an absent key.
+    if (mapping[key] === undefined) continue;
     const childDisplay = joinDisplay(display, key);
     const exact = joinKeyPath(keyPath, key);
     const wildcard = joinKeyPath(keyPath, "*");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildTempoConfig, type BuildResult } from "../../src/tempo/builder.js";
+import { validateTempoConfig } from "../../src/tempo/validate.js";
 import type { TempoConfig } from "../../src/tempo/config-model.js";
 import { clusterOf, distributedCluster, settingsWith, workerApp } from "./cluster-fixtures.js";
 
@@ -233,5 +234,16 @@ describe("TLS", () => {
   it("writes no TLS keys at all when TLS is off", () => {
     const config = configOf(buildTempoConfig(distributedCluster(), settingsWith()));
     expect(JSON.stringify(config)).not.toMatch(/tls/);
+  });
+});
+
+describe("version pinning", () => {
+  it("builds a 2.8 config that 2.7 would refuse, because keys follow the targeted version", () => {
+    const config = configOf(buildTempoConfig(distributedCluster(), settingsWith({ tempoVersion: "2.8", maxAttributeBytes: 1024 })));
+    expect(validateTempoConfig(config, "2.8")).toEqual([]);
+    expect(validateTempoConfig(config, "2.7").map((problem) => problem.path)).toEqual([
+      "distributor.max_attribute_bytes",
+      "memberlist.abort_if_cluster_fast_join_fails",
+    ]);
   });
 });

@@ -123,7 +123,7 @@ describe("builder laws over generated clusters", () => {
         expect(validateTempoConfig(result.config, settings.tempoVersion)).toEqual([]);
         expect(validateTempoConfigText(renderTempoConfig(result.config), settings.tempoVersion)).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -188,7 +188,7 @@ describe("validator laws", () => {
         const problems = validateTempoConfig(config, settings.tempoVersion);
         expect(problems.map((problem) => problem.path)).toEqual([[...target, unknownKey].join(".")]);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

@@ -43,6 +43,10 @@ describe("validateTempoConfig", () => {
     ]);
   });
 
+  it("treats an undefined field as absent, as the renderer does", () => {
+    expect(validateTempoConfig({ storage: { trace: { s3: { region: undefined, bucket: "b" } } } }, "2.7")).toEqual([]);
+  });
+
   it("reports a scalar where a mapping belongs", () => {
     expect(validateTempoConfig({ server: 3200 }, "2.7")).toEqual([{ path: "server", message: expect.stringMatching(/expected a mapping/) }]);
   });
