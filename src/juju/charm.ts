@@ -12,6 +12,7 @@ import type { CharmMeta } from "./charm-meta.js";
 import type { HookContext, HookEnv } from "./context.js";
 import { parseHookEnv } from "./context.js";
 import type { JujuEvent } from "./events.js";
+import type { PebbleClient } from "./pebble.js";
 import type { PebbleFactory } from "./model.js";
 import { Model } from "./model.js";
 
@@ -86,7 +87,7 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
     // Imported lazily so the test harness and simulator never load process-spawning code.
     const hookBackend = backend ?? new (await import("./hook-commands.js")).HookCommandsBackend({ env: { ...env } });
     backend = hookBackend;
-    const pebble = options.pebble ?? (await realPebbleFactory());
+    const pebble = options.pebble ?? realPebbleFactory();
     await runHook(charm, { env, backend: hookBackend, pebble });
     exit(0);
   } catch (error) {
@@ -101,7 +102,26 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
   }
 }
 
-async function realPebbleFactory(): Promise<PebbleFactory> {
-  const { PebbleHttpClient } = await import("./pebble-client.js");
-  return (container) => new PebbleHttpClient(pebbleSocketPath(container));
+/**
+ * Pebble clients for real Juju. The HTTP client module is loaded only when a charm first talks to
+ * a container, so hooks that never touch Pebble do not pay for loading it.
+ */
+function realPebbleFactory(): PebbleFactory {
+  let module: Promise<typeof import("./pebble-client.js")> | undefined;
+  return (container) => {
+    let client: Promise<PebbleClient> | undefined;
+    const connect = () => {
+      module ??= import("./pebble-client.js");
+      client ??= module.then(({ PebbleHttpClient }) => new PebbleHttpClient(pebbleSocketPath(container)));
+      return client;
+    };
+    return new Proxy({} as PebbleClient, {
+      // Not a thenable: `await model.container(name)` must give the client itself.
+      get: (_target, method: string) =>
+        method === "then"
+          ? undefined
+          : (...args: unknown[]) =>
+          connect().then((real) => (real[method as keyof PebbleClient] as (...a: unknown[]) => unknown).apply(real, args)),
+    });
+  };
 }
