@@ -104,8 +104,6 @@ export function formatPermissions(permissions: number): string {
   return (permissions & 0o777).toString(8).padStart(3, "0");
 }
 
-const CONNECTION_ERROR_CODES = new Set(["ENOENT", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EACCES", "ENOTSOCK", "ETIMEDOUT"]);
-
 interface RawReply {
   statusCode: number;
   contentType: string;
@@ -215,9 +213,10 @@ export class PebbleHttpClient implements PebbleClient {
     });
     const { mediaType, parameters } = parseHeaderParameters(reply.contentType);
     if (mediaType !== MULTIPART_FORM_DATA) {
-      // Not multipart: an API error about the request as a whole.
+      // Not multipart: an API error about the request as a whole (a bad path list, say).
       const response = parseJsonResponse(reply);
-      throw new PebbleApiError(reply.statusCode, "", `expected a multipart response, got ${response.type} "${mediaType}"`);
+      if (response.type === "error") throw apiErrorFrom(response);
+      throw new PebbleApiError(reply.statusCode, "", `expected a multipart response, got "${mediaType}"`);
     }
     const decoded = decodeMultipart(reply.body, parameters["boundary"] ?? "");
     if (decoded.kind === "invalid") throw new PebbleApiError(reply.statusCode, "", `cannot decode Pebble's multipart reply: ${decoded.reason}`);
@@ -365,13 +364,14 @@ export class PebbleHttpClient implements PebbleClient {
   }
 }
 
-function connectionError(socketPath: string, error: Error): Error {
+/**
+ * Any transport failure means Pebble is not reachable right now: the socket is missing (ENOENT)
+ * or refused (ECONNREFUSED) while the container starts, or the connection dropped (ECONNRESET).
+ * A charm waits for pebble-ready in every case, so they share one error type.
+ */
+function connectionError(socketPath: string, error: Error): PebbleConnectionError {
   if (error instanceof PebbleConnectionError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === undefined || CONNECTION_ERROR_CODES.has(code) || code === "ECONNABORTED" || code === "UND_ERR_SOCKET") {
-    return new PebbleConnectionError(`cannot connect to Pebble at ${socketPath}: ${error.message}`);
-  }
-  return new PebbleConnectionError(`lost connection to Pebble at ${socketPath}: ${error.message}`);
+  return new PebbleConnectionError(`cannot reach Pebble at ${socketPath}: ${error.message}`);
 }
 
 function parseJsonResponse(reply: RawReply): PebbleResponse {
