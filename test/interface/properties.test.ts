@@ -104,7 +104,7 @@ const unitShape: fc.Arbitrary<UnitShape> = fc.oneof(
   fc.constant({ kind: "silent" as const }),
   fc.constant({ kind: "foreign" as const }),
 );
-const appSpec = fc.record({
+const appSpec: fc.Arbitrary<AppSpec> = fc.record({
   role: fc.constantFrom<string | undefined>(...ROLES, "imposter", "querier,ingester", undefined),
   units: fc.array(unitShape, { maxLength: 4 }),
 });
@@ -119,8 +119,13 @@ function presented(hostName: string, form: number): string {
   return [hostName, `${hostName}:7946`, `http://${hostName.toUpperCase()}:3200/`, `${hostName}.`][form] ?? hostName;
 }
 
-function buildRelations(spec: ReadonlyArray<readonly [string, fc.RecordValue<{ role: string | undefined; units: UnitShape[] }>]>): WorkerRelation[] {
-  return spec.map(([app, { role, units }], index) => ({
+interface AppSpec {
+  readonly role: string | undefined;
+  readonly units: readonly UnitShape[];
+}
+
+function buildRelations(spec: ReadonlyArray<readonly [string, AppSpec]>): WorkerRelation[] {
+  return spec.map(([app, { role, units }], index): WorkerRelation => ({
     id: index + 1,
     app,
     appData: role === undefined ? {} : { role: json(role) },
