@@ -13,7 +13,7 @@
 import type { Parsed } from "../../interface/parsed.js";
 import { requirerAppDatabag, requirerUnitDatabag, type ProviderConfig } from "../../interface/requirer.js";
 import type { SettableStatus } from "../../juju/backend.js";
-import { workerLayer, type WorkloadIdentity } from "./layer.js";
+import { LOG_TARGET_PREFIX, workerLayer, type WorkloadIdentity } from "./layer.js";
 import { desiredWorkerPorts, LEGACY_WORKER_PORTS } from "./ports.js";
 import type { DesiredWorkload, ObservedWorkload } from "./restart-plan.js";
 import type { RoleSelection } from "./role-config.js";
@@ -206,6 +206,8 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
     unitAddress: inputs.unitAddress,
     workloadTracingOtlpHttpUrl,
     identity: inputs.identity,
+    lokiEndpoints: data.lokiEndpoints,
+    existingLogTargets: ownedLogTargets(container.observed),
   });
   const files = workloadFiles({ configText, tls, s3CaCert: data.s3TlsCaCert });
 
@@ -220,6 +222,15 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
     workload: { kind: "run", serviceName: SERVICE_NAME, files, layer },
     status: { kind: "when-ready", role: role.role, activeMessage },
   };
+}
+
+/** The log targets this charm added earlier, by name → location. */
+function ownedLogTargets(observed: ObservedWorkload): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(observed.plan["log-targets"])
+      .filter(([name]) => name.startsWith(LOG_TARGET_PREFIX))
+      .map(([name, target]) => [name, target.location]),
+  );
 }
 
 function roleBlocked(role: RoleSelection): StatusDecision | undefined {

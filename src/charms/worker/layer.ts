@@ -6,7 +6,7 @@
  * status and never restarts Tempo (field-notes §1 A6: restarting on check failures looped while
  * Tempo replayed its WAL), so the service has no `on-check-failure`.
  */
-import type { CheckSpec, Layer, ServiceSpec } from "../../juju/pebble.js";
+import type { CheckSpec, Layer, LogTargetSpec, ServiceSpec } from "../../juju/pebble.js";
 import { tempoTarget } from "../../interface/role-rules.js";
 import type { Role } from "../../interface/roles.js";
 import { CONFIG_PATH } from "./workload-files.js";
@@ -34,7 +34,14 @@ export interface LayerInputs {
   /** Where Tempo sends its own traces (`workload_tracing_receivers.otlp_http`), if anywhere. */
   readonly workloadTracingOtlpHttpUrl?: string | undefined;
   readonly identity: WorkloadIdentity;
+  /** Loki push URLs by name (`loki_endpoints`): Pebble forwards Tempo's logs to each. */
+  readonly lokiEndpoints?: Readonly<Record<string, string>> | undefined;
+  /** The log targets this charm put in the plan earlier, by name, with their location. */
+  readonly existingLogTargets?: Readonly<Record<string, string>> | undefined;
 }
+
+/** Prefix of the log targets this charm owns in the plan. */
+export const LOG_TARGET_PREFIX = "forward-";
 
 export function workerLayer(inputs: LayerInputs): Layer {
   const service: ServiceSpec = {
@@ -50,12 +57,43 @@ export function workerLayer(inputs: LayerInputs): Layer {
     threshold: 3,
     http: { url: readyUrl(inputs) },
   };
+  const logTargets = logForwarding(inputs);
   return {
     summary: "tempo worker",
     description: "Tempo run by the tempo-worker charm for one tempo_cluster role",
     services: { [SERVICE_NAME]: service },
     checks: { [READY_CHECK_NAME]: ready },
+    ...(Object.keys(logTargets).length > 0 ? { "log-targets": logTargets } : {}),
   };
+}
+
+/** A Pebble log-target name for a `loki_endpoints` key (which is usually a unit name, `loki/0`). */
+export function logTargetName(endpointName: string): string {
+  return LOG_TARGET_PREFIX + endpointName.replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+/**
+ * Pebble log targets: one per Loki endpoint, labelled with the Juju topology. A layer is combined
+ * into the existing one, so a target that disappeared from `loki_endpoints` would live on; it is
+ * replaced by one that forwards no service instead (Pebble has no "delete" in a layer).
+ */
+function logForwarding(inputs: LayerInputs): Record<string, LogTargetSpec> {
+  const { identity } = inputs;
+  const labels = {
+    juju_application: identity.application,
+    juju_charm: identity.charmName,
+    juju_model: identity.model,
+    juju_model_uuid: identity.modelUuid,
+    juju_unit: identity.unit,
+  };
+  const targets: Record<string, LogTargetSpec> = {};
+  for (const [name, location] of Object.entries(inputs.existingLogTargets ?? {})) {
+    targets[name] = { override: "replace", type: "loki", location, services: [] };
+  }
+  for (const [name, location] of Object.entries(inputs.lokiEndpoints ?? {})) {
+    targets[logTargetName(name)] = { override: "replace", type: "loki", location, services: ["all"], labels };
+  }
+  return Object.fromEntries(Object.entries(targets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function readyUrl(inputs: LayerInputs): string {

@@ -110,8 +110,8 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
   );
   for (const path of removals) restartReasons.push(`${path} removed`);
 
-  const layerChanged = layerDiffersFromPlan(desired.layer, observed.plan);
-  if (layerChanged) restartReasons.push("pebble layer changed");
+  const layerChange = compareLayerWithPlan(desired.layer, observed.plan);
+  if (layerChange === "needs-restart") restartReasons.push("the tempo service definition changed");
 
   if (observed.files.has(RESTART_PENDING_PATH)) {
     restartReasons.push("a restart requested by an earlier hook did not complete");
@@ -127,7 +127,7 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
   return {
     pushes: pushes.sort(byPath),
     removals,
-    layer: layerChanged ? desired.layer : undefined,
+    layer: layerChange === "same" ? undefined : desired.layer,
     service,
     restartReasons: service === "none" ? [] : restartReasons.sort(),
   };
@@ -175,26 +175,31 @@ function withoutJoinMembers(config: unknown): unknown {
   return Object.keys(memberlist).length === 0 ? rest : { ...rest, memberlist };
 }
 
+export type LayerChange = "same" | "no-restart" | "needs-restart";
+
 /**
- * Whether adding `layer` would change the plan. Only the fields the layer sets are compared, and
- * an empty map equals an absent one, because Pebble's plan omits empty fields and may fill in
- * others (a layer that is already in place must never look changed, or every hook restarts Tempo).
+ * What adding `layer` would change in the plan. A changed service means Tempo runs differently
+ * and must restart; checks and log targets take effect in Pebble alone, so they only need the
+ * layer added. Only the fields the layer sets are compared, and an empty value equals an absent
+ * one, because Pebble's plan omits empty fields and may fill in others (a layer that is already in
+ * place must never look changed, or every hook would touch Pebble).
  */
-export function layerDiffersFromPlan(layer: Layer, plan: Plan): boolean {
-  const sections = [
-    [layer.services ?? {}, plan.services],
-    [layer.checks ?? {}, plan.checks],
-    [layer["log-targets"] ?? {}, plan["log-targets"]],
-  ] as const;
-  for (const [wanted, current] of sections) {
-    for (const [name, spec] of Object.entries(wanted)) {
-      const currentSpec = (current as Record<string, object | undefined>)[name];
-      if (currentSpec === undefined) return true;
-      for (const [field, value] of Object.entries(spec as Record<string, unknown>)) {
-        if (field === "override") continue;
-        const existing = (currentSpec as Record<string, unknown>)[field];
-        if (!isDeepStrictEqual(emptyAsAbsent(value), emptyAsAbsent(existing))) return true;
-      }
+export function compareLayerWithPlan(layer: Layer, plan: Plan): LayerChange {
+  if (sectionDiffers(layer.services ?? {}, plan.services)) return "needs-restart";
+  if (sectionDiffers(layer.checks ?? {}, plan.checks) || sectionDiffers(layer["log-targets"] ?? {}, plan["log-targets"])) {
+    return "no-restart";
+  }
+  return "same";
+}
+
+function sectionDiffers(wanted: Readonly<Record<string, object>>, current: Readonly<Record<string, object>>): boolean {
+  for (const [name, spec] of Object.entries(wanted)) {
+    const currentSpec = current[name];
+    if (currentSpec === undefined) return true;
+    for (const [field, value] of Object.entries(spec as Record<string, unknown>)) {
+      if (field === "override") continue;
+      const existing = (currentSpec as Record<string, unknown>)[field];
+      if (!isDeepStrictEqual(emptyAsAbsent(value), emptyAsAbsent(existing))) return true;
     }
   }
   return false;

@@ -262,4 +262,24 @@ describe("tempo-worker", () => {
     expect(fileOf(state, CONFIG_PATH)?.content).toContain("juju_unit: tempo-worker/0");
     expect(state.unitStatus).toEqual({ status: "active", message: "all ready" });
   });
+
+  it("forwards Tempo's logs to the coordinator's Loki endpoints without restarting Tempo", async () => {
+    const first = await changed(related({ worker_config: tempoConfig() }));
+    const loki = { "loki/0": "http://loki-0.loki-endpoints.cos.svc.cluster.local:3100/loki/api/v1/push" };
+    const second = await changed(withProviderData(first, providerBag({ worker_config: tempoConfig(), loki_endpoints: loki })));
+    const targets = tempoState(second).layers[0]!.layer["log-targets"];
+    expect(targets?.["forward-loki-0"]).toMatchObject({ type: "loki", location: loki["loki/0"], services: ["all"] });
+    expect(targets?.["forward-loki-0"]?.labels).toMatchObject({ juju_unit: "tempo-worker/0", juju_application: "tempo-worker" });
+    expect(serviceActions(second)).toEqual(["start"]);
+  });
+
+  it("stops forwarding to a Loki endpoint the coordinator no longer lists", async () => {
+    const loki = { "loki/0": "http://loki:3100/loki/api/v1/push" };
+    const first = await changed(related({ worker_config: tempoConfig(), loki_endpoints: loki }));
+    const second = await changed(withProviderData(first, providerBag({ worker_config: tempoConfig() })));
+    expect(tempoState(second).layers[0]!.layer["log-targets"]?.["forward-loki-0"]?.services).toEqual([]);
+    expect(serviceActions(second)).toEqual(["start"]);
+    const third = await changed(second);
+    expect(tempoState(third).layers).toEqual(tempoState(second).layers);
+  });
 });

@@ -54,4 +54,19 @@ describe("workerLayer", () => {
       OTEL_TRACES_EXPORTER: "otlp",
     });
   });
+
+  it("forwards logs to every Loki endpoint, named after the endpoint", () => {
+    const targets = workerLayer({ ...base, lokiEndpoints: { "loki/1": "http://b/push", "loki/0": "http://a/push" } })["log-targets"];
+    expect(Object.keys(targets ?? {})).toEqual(["forward-loki-0", "forward-loki-1"]);
+    expect(targets?.["forward-loki-1"]).toMatchObject({ override: "replace", type: "loki", location: "http://b/push", services: ["all"] });
+  });
+
+  it("switches off a log target it added before that is no longer wanted", () => {
+    const targets = workerLayer({ ...base, existingLogTargets: { "forward-loki-0": "http://a/push" } })["log-targets"];
+    expect(targets).toEqual({ "forward-loki-0": { override: "replace", type: "loki", location: "http://a/push", services: [] } });
+  });
+
+  it("has no log targets section without Loki", () => {
+    expect(workerLayer(base)["log-targets"]).toBeUndefined();
+  });
 });

@@ -4,7 +4,7 @@ import YAML from "yaml";
 import type { Layer, Plan } from "../../../src/juju/pebble.js";
 import {
   classifyConfigChange,
-  layerDiffersFromPlan,
+  compareLayerWithPlan,
   planWorkload,
   type DesiredWorkload,
   type ObservedFile,
@@ -201,17 +201,26 @@ describe("classifyConfigChange", () => {
   });
 });
 
-describe("layerDiffersFromPlan", () => {
+describe("compareLayerWithPlan", () => {
   it("sees the layer as in place when Pebble dropped its empty fields", () => {
-    expect(layerDiffersFromPlan(layer, planWithLayer)).toBe(false);
+    expect(compareLayerWithPlan(layer, planWithLayer)).toBe("same");
   });
 
-  it("sees a changed command", () => {
+  it("needs a restart for a changed command", () => {
     const plan: Plan = { ...planWithLayer, services: { tempo: { ...planWithLayer.services.tempo, command: "/bin/tempo -target=querier" } } };
-    expect(layerDiffersFromPlan(layer, plan)).toBe(true);
+    expect(compareLayerWithPlan(layer, plan)).toBe("needs-restart");
   });
 
-  it("sees a missing check", () => {
-    expect(layerDiffersFromPlan(layer, { ...planWithLayer, checks: {} })).toBe(true);
+  it("adds a missing check without a restart", () => {
+    expect(compareLayerWithPlan(layer, { ...planWithLayer, checks: {} })).toBe("no-restart");
+  });
+
+  it("adds a new log target without a restart", () => {
+    const withLoki: Layer = { ...layer, "log-targets": { "loki-0": { override: "replace", type: "loki", location: "http://loki:3100/loki/api/v1/push", services: ["all"] } } };
+    expect(compareLayerWithPlan(withLoki, planWithLayer)).toBe("no-restart");
+    expect(planWorkload(running([configFile(config([]))]), { kind: "run", serviceName: "tempo", files: [configFile(config([]))], layer: withLoki })).toMatchObject({
+      layer: withLoki,
+      service: "none",
+    });
   });
 });
