@@ -126,9 +126,11 @@ export function validateTempoConfig(config: unknown, version: KeySetVersion): Co
 
 /** Parses as go-yaml v2 would (YAML 1.1, duplicate keys refused), then validates. */
 export function validateTempoConfigText(yamlText: string, version: KeySetVersion): ConfigProblem[] {
-  const document = YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: false });
+  const document = YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
-    return document.errors.map((error) => ({ path: "", message: `not valid YAML: ${error.message}` }));
+    // The first line of a pretty error names the line and column; the rest is a source excerpt.
+    const firstLine = (message: string): string => (message.split("\n")[0] ?? message).replace(/:$/, "");
+    return document.errors.map((error) => ({ path: "", message: `not valid YAML: ${firstLine(error.message)}` }));
   }
   return validateTempoConfig(document.toJS({ maxAliasCount: 1000 }), version);
 }
