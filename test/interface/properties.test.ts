@@ -129,7 +129,7 @@ function buildRelations(spec: ReadonlyArray<readonly [string, AppSpec]>): Worker
     id: index + 1,
     app,
     appData: role === undefined ? {} : { role: json(role) },
-    units: units.map((shape, n) => {
+    units: units.map((shape, n): WorkerRelation["units"][number] => {
       const name = `${app}/${n}`;
       const topologyOf = (application: string) => json({ application, unit: name, charm_name: "tempo-worker-k8s" });
       switch (shape.kind) {
