@@ -7,8 +7,11 @@
  * - layers are ordered by when their label was first added; adding a label again needs `combine`;
  *   every service/check/log-target in a layer must say `override: merge|replace`
  *   (https://canonical-pebble.readthedocs-hosted.com/en/latest/reference/layer-specification/);
- * - `replan` stops running services whose configuration changed since they were started, then
- *   starts those plus every `startup: enabled` service that is not running;
+ * - `replan` restarts every service whose configuration changed since it was last started
+ *   (Pebble even starts such a service if it had been stopped since), and starts every
+ *   `startup: enabled` service that is not running;
+ * - a check reports "down" while the service it watches is not running, "up" otherwise unless a
+ *   test forces it (`setCheckStatus`); nothing here probes anything or keeps a clock;
  * - starting a running service or stopping a stopped one is a no-op, not an error.
  */
 import { posix as posixPath } from "node:path";
@@ -22,7 +25,6 @@ import {
   type CheckStatus,
   type FileInfo,
   type Layer,
-  type LogTargetSpec,
   type PebbleClient,
   type Plan,
   type PushOptions,
@@ -95,6 +97,22 @@ export const MemoryPebbleState = z.object({
 });
 export type MemoryPebbleState = z.infer<typeof MemoryPebbleState>;
 export type MemoryPebbleStateInput = z.input<typeof MemoryPebbleState>;
+
+/**
+ * What is wrong with a container snapshot (empty when `fromState` will accept it), for the
+ * harness's consistency checks: unknown fields, duplicate labels, a layer Pebble would refuse,
+ * a service state for a service the plan does not have.
+ */
+export function memoryPebbleStateProblems(input: unknown): string[] {
+  const parsed = MemoryPebbleState.safeParse(input);
+  if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join(".") || "container"}: ${issue.message}`);
+  try {
+    MemoryPebble.fromState(parsed.data);
+    return [];
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Layers: parse-time validation, combination, plan validation (pure). Rules and messages follow
@@ -414,17 +432,27 @@ export class MemoryPebble implements PebbleClient {
     const state = MemoryPebbleState.parse(input);
     const pebble = new MemoryPebble({ canConnect: state.canConnect });
     for (const { label, layer } of state.layers) {
-      if (pebble.layers.some((existing) => existing.label === label)) throw new Error(`layer label "${label}" appears twice`);
+      if (pebble.layers.some((existing) => existing.label === label)) throw new Error(`container layers: label "${label}" appears twice`);
+      try {
+        validateLayer(label, layer);
+      } catch (error) {
+        throw new Error(`container layer "${label}": ${(error as Error).message}`);
+      }
       pebble.layers.push({ label, layer: clone(layer) });
     }
-    const plan = pebble.plan();
+    let plan: Plan;
+    try {
+      plan = pebble.plan();
+    } catch (error) {
+      throw new Error(`container layers do not form a valid plan: ${(error as Error).message}`);
+    }
     for (const name of Object.keys(state.services).sort()) {
       const service = state.services[name]!;
-      if (plan.services[name] === undefined) throw new Error(`service "${name}" has a state but is not in the plan`);
+      if (plan.services[name] === undefined) throw new Error(`container services: "${name}" has a state but no layer defines it`);
       const startedWith = service.startedWith ?? (service.current === "inactive" ? undefined : plan.services[name]);
       pebble.services.set(name, { current: service.current, ...(startedWith ? { startedWith: clone(startedWith) } : {}) });
     }
-    for (const file of [...state.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    for (const file of [...state.files].sort((a, b) => byCodePoint(a.path, b.path))) {
       const path = absolutePath(file.path);
       pebble.ensureParents(path, {});
       pebble.files.set(path, {
@@ -468,8 +496,8 @@ export class MemoryPebble implements PebbleClient {
       layers: this.layers.map(({ label, layer }) => ({ label, layer: clone(layer) })),
       services,
       files,
-      checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => a.localeCompare(b))),
-      startFailures: Object.fromEntries([...this.startFailures.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => byCodePoint(a, b))),
+      startFailures: Object.fromEntries([...this.startFailures.entries()].sort(([a], [b]) => byCodePoint(a, b))),
       journal: this.actions.map(copyRecord),
     };
   }
@@ -823,6 +851,11 @@ export class MemoryPebble implements PebbleClient {
       ...(node.group !== undefined ? { group: node.group } : {}),
     };
   }
+}
+
+/** Locale-independent order, so snapshots are the same on every machine. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function copyRecord(record: ServiceActionRecord): ServiceActionRecord & { services: string[]; restarted?: string[] } {

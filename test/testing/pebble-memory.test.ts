@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type Layer } from "../../src/juju/pebble.js";
-import { MemoryPebble } from "../../src/testing/pebble-memory.js";
+import { MemoryPebble, memoryPebbleStateProblems } from "../../src/testing/pebble-memory.js";
 
 const baseLayer: Layer = {
   summary: "base",
@@ -325,5 +325,22 @@ describe("MemoryPebble start failures", () => {
     pebble.setStartFailure("tempo", undefined);
     await pebble.replan();
     expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("active");
+  });
+});
+
+describe("MemoryPebble snapshot problems", () => {
+  it("names a service state that no layer defines", () => {
+    expect(memoryPebbleStateProblems({ services: { ghost: { current: "active" } } })).toEqual([
+      'container services: "ghost" has a state but no layer defines it',
+    ]);
+  });
+
+  it("names a layer Pebble would refuse", () => {
+    const problems = memoryPebbleStateProblems({ layers: [{ label: "l", layer: { services: { x: { command: "/x" } } } }] });
+    expect(problems).toEqual(['container layers do not form a valid plan: layer "l" must define "override" for service "x"']);
+  });
+
+  it("accepts a consistent snapshot", () => {
+    expect(memoryPebbleStateProblems({ layers: [{ label: "base", layer: baseLayer }], services: { tempo: { current: "active" } } })).toEqual([]);
   });
 });
