@@ -5,6 +5,7 @@ import {
   coveredRoles,
   databagChanges,
   gossipRing,
+  hasChanges,
   parseCluster,
   providerDatabag,
   relationsToPublishTo,
@@ -165,6 +166,13 @@ describe("providerDatabag and databagChanges", () => {
     const current = { worker_config: json("a: 1"), ca_cert: json("OLD"), server_cert: json("S"), "not-ours": "x" };
     const desired = providerDatabag({ worker_config: "a: 1", ca_cert: "NEW" });
     expect(databagChanges(current, desired, PROVIDER_OWNED_KEYS)).toEqual({ set: { ca_cert: json("NEW") }, delete: ["server_cert"] });
+  });
+
+  it("reports whether a change set has anything to apply", () => {
+    const desired = providerDatabag({ worker_config: "a: 1" });
+    expect(hasChanges(databagChanges({}, desired, PROVIDER_OWNED_KEYS))).toBe(true);
+    expect(hasChanges(databagChanges(desired, desired, PROVIDER_OWNED_KEYS))).toBe(false);
+    expect(hasChanges(databagChanges({ ...desired, ca_cert: json("C") }, desired, PROVIDER_OWNED_KEYS))).toBe(true);
   });
 
   it("never deletes a key it does not own", () => {

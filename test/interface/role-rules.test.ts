@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, RECEIVER_PROTOCOLS } from "../../src/interface/ports.js";
+import { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, RECEIVER_PROTOCOLS, isReceiverProtocol } from "../../src/interface/ports.js";
 import { expandRole, missingRoles, tempoTarget, workerPorts } from "../../src/interface/role-rules.js";
 import { ROLES } from "../../src/interface/roles.js";
 
@@ -60,5 +60,11 @@ describe("workerPorts", () => {
   it("knows Tempo's default port for each receiver protocol", () => {
     expect(RECEIVER_PORTS).toEqual({ otlp_grpc: 4317, otlp_http: 4318, zipkin: 9411, jaeger_thrift_http: 14268, jaeger_grpc: 14250 });
     expect(RECEIVER_PROTOCOLS).toEqual(["jaeger_grpc", "jaeger_thrift_http", "otlp_grpc", "otlp_http", "zipkin"]);
+  });
+
+  it("recognises only the five receiver protocols", () => {
+    expect(RECEIVER_PROTOCOLS.every(isReceiverProtocol)).toBe(true);
+    expect(isReceiverProtocol("otlp")).toBe(false);
+    expect(isReceiverProtocol("toString")).toBe(false);
   });
 });
