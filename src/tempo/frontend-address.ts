@@ -8,6 +8,10 @@
  * FQDN without its first label. Anything else (an IP address, a machine hostname) is used as is.
  * The Python coordinator strips the first label unconditionally, which turns `192.0.2.1` into
  * `0.2.1:9096` (python-reference §6.4); this module never rewrites an address it does not recognise.
+ *
+ * Limitation: outside Kubernetes there is no name for "every frontend", so with several frontend
+ * units addressed by IP or hostname the queriers attach to the first one only, and queries sent to
+ * the other frontends wait for a querier. A DNS name covering every frontend would lift that.
  */
 import type { ClusterView, WorkerApplication, WorkerUnit } from "../interface/cluster-view.js";
 import { joinHostPort } from "./host-port.js";

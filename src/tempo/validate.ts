@@ -21,11 +21,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function joinDisplay(parent: string, key: string): string {
-  return parent === "" ? key : `${parent}.${key}`;
-}
-
-function joinKeyPath(parent: string, key: string): string {
+/** Both the key-list path (`a[].b`) and the displayed path (`a[0].b`) join keys with dots; the root is "". */
+function joinPath(parent: string, key: string): string {
   return parent === "" ? key : `${parent}.${key}`;
 }
 
@@ -82,9 +79,9 @@ function walkMapping(walkState: Walk, mapping: Record<string, unknown>, keyPath:
   for (const key of Object.keys(mapping).sort()) {
     // The renderer drops undefined values, so an undefined optional field is an absent key.
     if (mapping[key] === undefined) continue;
-    const childDisplay = joinDisplay(display, key);
-    const exact = joinKeyPath(keyPath, key);
-    const wildcard = joinKeyPath(keyPath, "*");
+    const childDisplay = joinPath(display, key);
+    const exact = joinPath(keyPath, key);
+    const wildcard = joinPath(keyPath, "*");
     if (isPlainKey(key) && tree.paths.has(exact)) {
       if (exact === "overrides" && walkState.isMainConfig) walkOverrides(walkState, mapping[key], childDisplay);
       else walk(walkState, mapping[key], exact, childDisplay);
