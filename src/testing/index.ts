@@ -7,3 +7,4 @@ export * from "./scenario-events.js";
 export * from "./state.js";
 export * from "./state-world.js";
 export * from "./world.js";
+export * from "./world-builder.js";

@@ -109,9 +109,7 @@ export class MemoryBackend implements Backend {
     const relation = this.relation(ref, "relation-list");
     const hook = this.scope.relation?.id === relation.id ? this.scope.relation : undefined;
     if (hook?.kind === "created" || hook?.kind === "broken") return [];
-    const members = new Set(
-      [...relation.unitsInScope].filter((unit) => unit !== this.unitName && this.isRemoteMember(relation, unit)),
-    );
+    const members = new Set(relation.seenBy.get(this.unitName) ?? []);
     if (hook?.kind === "joined" && hook.remoteUnit) members.add(hook.remoteUnit);
     if (hook?.kind === "departed") {
       if (hook.remoteUnit) members.delete(hook.remoteUnit);
@@ -389,12 +387,25 @@ export class MemoryBackend implements Backend {
         relation.appData.set(this.app.name, applyChanges(relation.appData.get(this.app.name) ?? {}, writes.app));
       }
     }
+    this.updateMembership();
     this.unit.openedPorts = this.portsAfterHook();
     for (const [id, secret] of this.secretWrites) {
       if (secret === null) this.world.secrets.delete(id);
       else this.world.secrets.set(id, secret);
     }
     this.unit.state = this.unitStateAfterHook();
+  }
+
+  /** The uniter records who this unit has seen join once a joined/departed hook succeeded. */
+  private updateMembership(): void {
+    const hook = this.scope.relation;
+    const relation = hook ? this.world.relations.get(hook.id) : undefined;
+    if (!hook || !relation) return;
+    const seen = relation.seenBy.get(this.unitName) ?? new Set<string>();
+    relation.seenBy.set(this.unitName, seen);
+    if (hook.kind === "joined" && hook.remoteUnit) seen.add(hook.remoteUnit);
+    if (hook.kind === "departed" && hook.remoteUnit) seen.delete(hook.remoteUnit);
+    if (hook.kind === "broken") seen.clear();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -434,10 +445,6 @@ export class MemoryBackend implements Backend {
     return relation;
   }
 
-  private isRemoteMember(relation: WorldRelation, unit: string): boolean {
-    const app = appOfUnit(unit);
-    return isPeerRelation(relation) ? app === this.app.name : app !== this.app.name;
-  }
 
   private portsAfterHook(): PortSpec[] {
     const ports = new Map(this.unit.openedPorts.map((port) => [portKey(port), port]));

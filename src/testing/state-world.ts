@@ -31,6 +31,7 @@ export function worldFromState(meta: CharmMeta, state: State): UnitWorld {
     relations: new Map(),
     secrets: new Map(),
     secretSerial: 0,
+    relationSerial: Math.max(0, ...state.relations.map((relation) => relation.id)),
   };
   const app: WorldApp = {
     name: appName,
@@ -88,6 +89,8 @@ function relationFromState(relation: RelationState, appName: string, unitName: s
     appData,
     unitData,
     unitsInScope: new Set(unitData.keys()),
+    // The State lists the remote units this unit already knows (Scenario's model).
+    seenBy: new Map([[unitName, new Set([...unitData.keys()].filter((unit) => unit !== unitName))]]),
   };
 }
 

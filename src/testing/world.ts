@@ -18,6 +18,8 @@ export interface WorldApp {
   /** Undefined for applications the harness only imagines on the far side of a relation. */
   readonly meta?: CharmMeta;
   leader: string | undefined;
+  /** Last unit number handed out; Juju never reuses one. */
+  unitSerial?: number;
   status: StatusValue;
   /** Effective config: defaults from metadata overlaid with what the operator set. */
   config: Record<string, ConfigValue>;
@@ -49,6 +51,12 @@ export interface WorldRelation {
   unitData: Map<string, Databag>;
   /** Units currently in scope, both sides. */
   unitsInScope: Set<string>;
+  /**
+   * Observer unit → the remote units it has seen join (what its `relation-list` answers). Juju
+   * updates this as the observer's joined and departed hooks complete, not when a remote unit
+   * enters scope, so a unit never lists a peer whose relation-joined it has not run yet.
+   */
+  seenBy: Map<string, Set<string>>;
 }
 
 export interface WorldSecretOwner {
@@ -82,6 +90,8 @@ export interface World {
   secrets: Map<string, WorldSecret>;
   /** Seed for new secret IDs, so runs are deterministic. */
   secretSerial: number;
+  /** Last relation id handed out; Juju never reuses one. */
+  relationSerial: number;
 }
 
 /**

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { Charm } from "../../src/juju/charm.js";
+import type { JujuEvent } from "../../src/juju/events.js";
+import {
+  addApplication,
+  addUnit,
+  createWorld,
+  enterScope,
+  leaveScope,
+  relate,
+  runUnitHook,
+  setLeader,
+} from "../../src/testing/index.js";
+import { exampleCharm } from "../fixtures/example-charm.js";
+
+const clientCharm: Charm = {
+  meta: {
+    name: "client",
+    summary: "s",
+    description: "d",
+    requires: { api: { interface: "example_api" } },
+  },
+  async reconcile(model) {
+    for (const relation of model.relations("api")) relation.localUnitData().set("requested", model.unit.name);
+  },
+};
+
+function model() {
+  const world = createWorld();
+  addApplication(world, { name: "example", meta: exampleCharm.meta });
+  addApplication(world, { name: "client", meta: clientCharm.meta });
+  const server = addUnit(world, "example", { address: "10.0.0.1" });
+  setLeader(world, "example", server);
+  const clients = [addUnit(world, "client", { address: "10.0.1.1" }), addUnit(world, "client", { address: "10.0.1.2" })];
+  const id = relate(world, { app: "example", endpoint: "example-api" }, { app: "client", endpoint: "api" });
+  for (const unit of [server, ...clients]) enterScope(world, id, unit);
+  return { world, server, clients, id };
+}
+
+function relationEvent(kind: "joined" | "changed" | "departed", id: number, remoteUnit: string): JujuEvent {
+  return {
+    kind: `relation-${kind}`,
+    relation: { endpoint: "example-api", id },
+    remoteApp: "client",
+    remoteUnit,
+    ...(kind === "departed" ? { departingUnit: remoteUnit } : {}),
+  };
+}
+
+describe("a World shared by many units", () => {
+  it("seeds each unit bag with the unit's own address on entering scope", () => {
+    const { world, id, clients } = model();
+    expect(world.relations.get(id)!.unitData.get(clients[1]!)).toEqual({
+      "egress-subnets": "10.0.1.2/32",
+      "ingress-address": "10.0.1.2",
+      "private-address": "10.0.1.2",
+    });
+  });
+
+  it("lists a remote unit only once this unit's joined hook for it has run", async () => {
+    const { world, server, clients, id } = model();
+    const first = await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, clients[0]!));
+    expect(first.kind).toBe("committed");
+    expect(world.relations.get(id)!.appData.get("example")!["remote-units"]).toBe('["client/0"]');
+    await runUnitHook(exampleCharm, world, server, { kind: "update-status" });
+    expect(world.relations.get(id)!.appData.get("example")!["remote-units"]).toBe('["client/0"]');
+    await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, clients[1]!));
+    expect(world.relations.get(id)!.appData.get("example")!["remote-units"]).toBe('["client/0","client/1"]');
+  });
+
+  it("shows a remote unit's writes only after its hook committed", async () => {
+    const { world, server, clients, id } = model();
+    await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, clients[0]!));
+    await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, clients[1]!));
+    expect(world.relations.get(id)!.appData.get("example")!.requested).toBe("[]");
+    const clientEvent: JujuEvent = {
+      kind: "relation-joined",
+      relation: { endpoint: "api", id },
+      remoteApp: "example",
+      remoteUnit: server,
+    };
+    await runUnitHook(clientCharm, world, clients[0]!, clientEvent);
+    await runUnitHook(exampleCharm, world, server, relationEvent("changed", id, clients[0]!));
+    expect(world.relations.get(id)!.appData.get("example")!.requested).toBe('["client/0"]');
+  });
+
+  it("drops a departed unit from the list while its bag stays in the world", async () => {
+    const { world, server, clients, id } = model();
+    for (const unit of clients) await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, unit));
+    leaveScope(world, id, clients[0]!);
+    await runUnitHook(exampleCharm, world, server, relationEvent("departed", id, clients[0]!));
+    expect(world.relations.get(id)!.appData.get("example")!["remote-units"]).toBe('["client/1"]');
+    expect(world.relations.get(id)!.unitData.has(clients[0]!)).toBe(true);
+  });
+
+  it("lets only the current leader write the application bag", async () => {
+    const { world, server, id } = model();
+    const second = addUnit(world, "example");
+    enterScope(world, id, second);
+    const outcome = await runUnitHook(exampleCharm, world, second, { kind: "config-changed" });
+    expect(outcome.kind).toBe("committed");
+    expect(world.relations.get(id)!.appData.get("example")).toEqual({});
+    setLeader(world, "example", second);
+    await runUnitHook(exampleCharm, world, second, { kind: "leader-elected" });
+    expect(world.relations.get(id)!.appData.get("example")).toMatchObject({ greeting: "hello" });
+  });
+});
