@@ -67,19 +67,29 @@ export interface CoordinatorSettings {
   readonly tempoVersion: TempoVersion;
 }
 
+/** One option Juju holds a value for that we cannot use. */
+export interface ConfigProblem {
+  readonly option: string;
+  /** What is allowed, e.g. `retention-period must be at least 1 (hours)`. */
+  readonly message: string;
+  /** The value Juju handed over, JSON-encoded; absent when the option was missing. */
+  readonly got?: string;
+}
+
 export type ConfigResult =
   | { readonly kind: "valid"; readonly settings: CoordinatorSettings }
-  | { readonly kind: "invalid"; readonly problems: readonly string[] };
+  | { readonly kind: "invalid"; readonly problems: readonly ConfigProblem[] };
 
 export function parseCoordinatorConfig(raw: Readonly<Record<string, unknown>>): ConfigResult {
   const parsed = RawCoordinatorConfig.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+    const byOption = new Map<string, ConfigProblem>();
+    for (const issue of parsed.error.issues) {
       const option = String(issue.path[0] ?? "config");
-      const got = option in raw ? ` (got ${JSON.stringify(raw[option])})` : "";
-      return `${issue.message}${got}`;
-    });
-    return { kind: "invalid", problems: [...new Set(problems)].sort() };
+      if (byOption.has(option)) continue;
+      byOption.set(option, { option, message: issue.message, ...(option in raw ? { got: JSON.stringify(raw[option]) } : {}) });
+    }
+    return { kind: "invalid", problems: [...byOption.values()].sort((a, b) => (a.option < b.option ? -1 : 1)) };
   }
   const config = parsed.data;
   const alwaysEnabledReceivers = (Object.keys(ALWAYS_ENABLE_OPTIONS) as (keyof typeof ALWAYS_ENABLE_OPTIONS)[])

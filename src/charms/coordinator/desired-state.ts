@@ -22,10 +22,12 @@ import { type CoordinatorSettings, parseCoordinatorConfig } from "./config-optio
 import type { IntegrationInputs } from "./integrations.js";
 import { s3BucketRequest } from "./s3.js";
 import {
+  METRICS_GENERATOR_IDLE_NOTE,
   type Problem,
   decideStatus,
   invalidConfig,
   missingRoles,
+  noReceivers,
   noWorkerRelations,
   invalidRole,
   rejectedWorker,
@@ -80,7 +82,7 @@ export interface DesiredState {
 export function desiredState(inputs: CoordinatorInputs): DesiredState {
   const problems: Problem[] = [];
   const config = parseCoordinatorConfig(inputs.config);
-  if (config.kind === "invalid") problems.push(...config.problems.map(invalidConfig));
+  if (config.kind === "invalid") problems.push(...config.problems.map((problem) => invalidConfig(inputs.identity.appName, problem)));
 
   const cluster = parseCluster({ relations: inputs.workers });
   problems.push(...cluster.rejected.map((rejection) => rejectionProblem(rejection, inputs.workers)));
@@ -102,13 +104,16 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
   problems.push(...inputs.integrations.problems);
 
   const receivers = enabledReceivers(config.kind === "valid" ? config.settings : undefined, inputs.integrations);
+  // Tempo given an empty receivers map starts its own defaults on localhost: nothing could reach it.
+  if (config.kind === "valid" && receivers.length === 0) problems.push(noReceivers(inputs.identity.appName));
   let workerConfig: string | undefined;
   const canBuild =
     config.kind === "valid" &&
     cluster.applications.length > 0 &&
     missing.length === 0 &&
     storage?.kind === "ready" &&
-    hasEnoughIngesters;
+    hasEnoughIngesters &&
+    receivers.length > 0;
   if (canBuild) {
     const built = buildTempoConfig(cluster, tempoSettings(inputs, config.settings, storage.storage, receivers));
     // The strict validator stands between the builder and every worker: a config Tempo would
@@ -154,10 +159,14 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
       ? { relationId: inputs.s3.id, databag: s3BucketRequest(inputs.identity.appName) }
       : undefined;
 
+  const hasIdleMetricsGenerator =
+    inputs.integrations.remoteWrite.length === 0 &&
+    cluster.applications.some((application) => application.role === "metrics-generator");
   const status = decideStatus(problems, {
     workerUnits: cluster.applications.reduce((count, application) => count + application.units.length, 0),
     applications: cluster.applications.length,
     storage: storage?.kind === "ready" ? storage.storage.kind : "s3",
+    notes: hasIdleMetricsGenerator ? [METRICS_GENERATOR_IDLE_NOTE] : [],
   });
 
   return {

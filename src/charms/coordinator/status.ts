@@ -6,6 +6,7 @@
  * few; the rest are counted) and every problem is also logged by the charm.
  */
 import type { SettableStatus, StatusValue } from "../../juju/backend.js";
+import { CONFIG_DEFAULTS, type ConfigProblem } from "./config-options.js";
 
 export type Severity = "blocked" | "waiting" | "maintenance";
 
@@ -22,6 +23,8 @@ export interface ClusterSummary {
   readonly workerUnits: number;
   readonly applications: number;
   readonly storage: "s3" | "local";
+  /** Things that work but could be better, appended to the active message. */
+  readonly notes?: readonly string[];
 }
 
 export function decideStatus(problems: readonly Problem[], summary: ClusterSummary): StatusValue & {
@@ -42,13 +45,25 @@ export function activeMessage(summary: ClusterSummary): string {
   const workers = `${summary.workerUnits} ${summary.workerUnits === 1 ? "worker" : "workers"}`;
   const applications = `${summary.applications} ${summary.applications === 1 ? "application" : "applications"}`;
   const storage = summary.storage === "local" ? " (local storage: relate an s3 provider to keep traces)" : "";
-  return `${workers} in ${applications}${storage}`;
+  const notes = summary.notes && summary.notes.length > 0 ? `; ${summary.notes.join("; ")}` : "";
+  return `${workers} in ${applications}${storage}${notes}`;
 }
+
+/**
+ * A dedicated metrics-generator application has nothing to do without a remote-write target (the
+ * config then has no metrics_generator section). Only for the explicit role: `all` nodes run fine
+ * without it, and flagging them (as the Python charm does, python-reference §6.20) is noise.
+ */
+export const METRICS_GENERATOR_IDLE_NOTE = "metrics-generator idle: relate send-remote-write to a Prometheus";
 
 // Problem builders: one per thing that can be wrong, each saying how to fix it.
 
-export function invalidConfig(problem: string): Problem {
-  return { severity: "blocked", message: `${problem} (fix with juju config)` };
+/** `retention-period must be at least 1 (hours), got 0: juju config tempo retention-period=720`. */
+export function invalidConfig(application: string, problem: ConfigProblem): Problem {
+  const got = problem.got === undefined ? "" : `, got ${problem.got}`;
+  const fallback = CONFIG_DEFAULTS[problem.option as keyof typeof CONFIG_DEFAULTS];
+  const fix = fallback === undefined ? "" : `: juju config ${application} ${problem.option}=${String(fallback)}`;
+  return { severity: "blocked", message: `${problem.message}${got}${fix}` };
 }
 
 export function noWorkerRelations(): Problem {
@@ -72,6 +87,13 @@ export function invalidRole(application: string, role: string): Problem {
   return {
     severity: "blocked",
     message: `${application}: invalid role ${JSON.stringify(role)} (enable exactly one role-* option on ${application})`,
+  };
+}
+
+export function noReceivers(application: string): Problem {
+  return {
+    severity: "blocked",
+    message: `no trace receiver enabled: juju config ${application} always-enable-otlp-http=true, or relate a tracing client`,
   };
 }
 

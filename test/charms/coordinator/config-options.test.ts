@@ -40,14 +40,14 @@ describe("coordinator config options", () => {
   it("names retention-period and the allowed range when it is not positive", () => {
     expect(parseCoordinatorConfig({ "retention-period": 0 })).toEqual({
       kind: "invalid",
-      problems: ["retention-period must be at least 1 (hours) (got 0)"],
+      problems: [{ option: "retention-period", message: "retention-period must be at least 1 (hours)", got: "0" }],
     });
   });
 
   it("names tempo-version and lists the supported versions when it is unknown", () => {
     expect(parseCoordinatorConfig({ "tempo-version": "1.5" })).toEqual({
       kind: "invalid",
-      problems: ['tempo-version must be one of 2.7, 2.8, 2.9, 2.10 (got "1.5")'],
+      problems: [{ option: "tempo-version", message: "tempo-version must be one of 2.7, 2.8, 2.9, 2.10", got: '"1.5"' }],
     });
   });
 
@@ -56,8 +56,12 @@ describe("coordinator config options", () => {
     expect(result).toEqual({
       kind: "invalid",
       problems: [
-        "replication-factor must be 0 (automatic) or a positive number of copies (got -1)",
-        "retention-period must be a whole number of hours (got 1.5)",
+        {
+          option: "replication-factor",
+          message: "replication-factor must be 0 (automatic) or a positive number of copies",
+          got: "-1",
+        },
+        { option: "retention-period", message: "retention-period must be a whole number of hours", got: "1.5" },
       ],
     });
   });
@@ -65,7 +69,7 @@ describe("coordinator config options", () => {
   it("rejects a receiver flag of the wrong type by its option name", () => {
     expect(parseCoordinatorConfig({ "always-enable-zipkin": "yes" })).toEqual({
       kind: "invalid",
-      problems: ['always-enable-zipkin must be true or false (got "yes")'],
+      problems: [{ option: "always-enable-zipkin", message: "always-enable-zipkin must be true or false", got: '"yes"' }],
     });
   });
 });

@@ -152,13 +152,34 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "retention-period must be at least 1 (hours) (got -1) (fix with juju config)",
+      message: "retention-period must be at least 1 (hours), got -1: juju config tempo retention-period=720",
     });
   });
 
   it("sets a gossip cluster label unique to this coordinator", () => {
     const state = desiredState(inputs({ workers: [workerRelation(1, "tempo-worker", "all", 1)] }));
     expect(publishedConfig(state, 1).memberlist.cluster_label).toBe(`tempo-${MODEL_UUID}`);
+  });
+
+  it("notes an idle metrics-generator application while no remote-write is related", () => {
+    const workers = [...distributedWorkers(), workerRelation(6, "tempo-metrics-generator", "metrics-generator", 1)];
+    const idle = desiredState(inputs({ workers }));
+    const fed = desiredState(inputs({ workers, integrations: { ...NO_INTEGRATIONS, remoteWrite: [{ url: "http://prom:9090/api/v1/write" }] } }));
+    expect(idle.status).toEqual({
+      status: "active",
+      message: "8 workers in 6 applications; metrics-generator idle: relate send-remote-write to a Prometheus",
+    });
+    expect(fed.status).toEqual({ status: "active", message: "8 workers in 6 applications" });
+    expect(publishedConfig(fed, 1).metrics_generator).toBeDefined();
+  });
+
+  it("blocks with the fix when every receiver is switched off", () => {
+    const state = desiredState(inputs({ workers: distributedWorkers(), config: { "always-enable-otlp-http": false } }));
+    expect(state.publications).toEqual([]);
+    expect(state.status).toEqual({
+      status: "blocked",
+      message: "no trace receiver enabled: juju config tempo always-enable-otlp-http=true, or relate a tracing client",
+    });
   });
 
   it("asks for workers when no worker relation exists", () => {
