@@ -9,7 +9,7 @@
  */
 import type { Charm } from "../../juju/charm.js";
 import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
-import type { Model, Relation } from "../../juju/model.js";
+import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
 import { readProviderDatabag } from "../../interface/requirer.js";
 import { validateTempoConfigText } from "../../tempo/validate.js";
 import {
@@ -108,9 +108,10 @@ function clusterRelation(model: Model): Relation | undefined {
 function workloadContainer(model: Model): PebbleClient | undefined {
   try {
     return model.container(CONTAINER_NAME);
-  } catch {
+  } catch (error) {
     // No Pebble client at all (a runtime without containers): the same as an unreachable container.
-    return undefined;
+    if (error instanceof ModelAccessError) return undefined;
+    throw error;
   }
 }
 

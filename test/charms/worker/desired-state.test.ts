@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import {
+  decideWorkerState,
+  finalStatus,
+  kubernetesUnitFqdn,
+  type WorkerInputs,
+} from "../../../src/charms/worker/desired-state.js";
+import type { ObservedWorkload } from "../../../src/charms/worker/restart-plan.js";
+import { readProviderDatabag } from "../../../src/interface/requirer.js";
+import { providerBag, tempoConfig } from "./worker-scenario.js";
+
+const emptyPlan = { services: {}, checks: {}, "log-targets": {} };
+const idle: ObservedWorkload = { files: new Map(), plan: emptyPlan, serviceState: "absent" };
+const runningTempo: ObservedWorkload = { files: new Map(), plan: emptyPlan, serviceState: "active" };
+
+function inputs(overrides: Partial<WorkerInputs> = {}): WorkerInputs {
+  return {
+    identity: { model: "cos", modelUuid: "uuid", application: "tempo-worker", unit: "tempo-worker/0", charmName: "tempo-worker" },
+    unitAddress: "tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local",
+    isLeader: true,
+    role: { kind: "valid", role: "all" },
+    cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider: readProviderDatabag(providerBag({ worker_config: tempoConfig() })) },
+    privateKey: { kind: "not-shared" },
+    container: { kind: "reachable", observed: idle },
+    tempoVersion: "2.7",
+    checkConfig: () => ({ kind: "valid" }),
+    ...overrides,
+  };
+}
+
+describe("decideWorkerState", () => {
+  it("runs Tempo with the config file and publishes role and identity", () => {
+    const decision = decideWorkerState(inputs());
+    expect(decision.workload?.kind).toBe("run");
+    expect(decision.appData).toEqual({ role: '"all"' });
+    expect(decision.unitData?.address).toBe('"tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local"');
+    expect(decision.status).toMatchObject({ kind: "when-ready", role: "all" });
+  });
+
+  it("holds what runs when the validator refuses the config, and names the first problem", () => {
+    const decision = decideWorkerState(
+      inputs({ container: { kind: "reachable", observed: runningTempo }, checkConfig: () => ({ kind: "invalid", reasons: ["foo: unknown key", "bar: unknown key"] }) }),
+    );
+    expect(decision.workload).toEqual({ kind: "hold" });
+    expect(decision.status).toEqual({
+      kind: "fixed",
+      status: "blocked",
+      message: "the Tempo config from tempo is unusable for Tempo 2.7 (foo: unknown key; and 1 more, see juju debug-log); Tempo keeps running its last good config",
+    });
+  });
+
+  it("reports invalid coordinator data and keeps the workload as it is", () => {
+    const decision = decideWorkerState(
+      inputs({ cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider: readProviderDatabag({ worker_config: "not json" }) } }),
+    );
+    expect(decision.workload).toEqual({ kind: "hold" });
+    expect(decision.status).toMatchObject({ status: "blocked" });
+    expect(decision.appData).toEqual({ role: '"all"' });
+  });
+
+  it("tears the workload down and opens the legacy ports without a relation", () => {
+    const decision = decideWorkerState(inputs({ cluster: { kind: "none" } }));
+    expect(decision.workload).toEqual({ kind: "stopped", serviceName: "tempo" });
+    expect(decision.unitData).toBeUndefined();
+    expect(decision.status).toMatchObject({ status: "blocked", message: expect.stringContaining("relate to a tempo coordinator") });
+  });
+
+  it("withdraws the role and holds the workload when the role options conflict", () => {
+    const decision = decideWorkerState(
+      inputs({ role: { kind: "invalid", enabledOptions: ["role-all", "role-querier"], message: "2 roles enabled" } }),
+    );
+    expect(decision.appData).toEqual({ role: undefined });
+    expect(decision.workload).toEqual({ kind: "hold" });
+    expect(decision.status).toEqual({ kind: "fixed", status: "blocked", message: "2 roles enabled" });
+  });
+
+  it("serves HTTPS only when the CA, the certificate and the key are all there", () => {
+    const provider = readProviderDatabag(providerBag({ worker_config: tempoConfig(), ca_cert: "CA", server_cert: "CERT", privkey_secret_id: "secret:x" }));
+    const withKey = decideWorkerState(inputs({ cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider }, privateKey: { kind: "found", privateKey: "KEY" } }));
+    expect(withKey.workload?.kind === "run" && withKey.workload.layer.checks?.ready?.http?.url).toMatch(/^https:/);
+    const keyMissing = decideWorkerState(
+      inputs({ cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider }, privateKey: { kind: "unavailable", secretId: "secret:x", reason: "not granted" } }),
+    );
+    expect(keyMissing.workload).toEqual({ kind: "hold" });
+  });
+});
+
+describe("finalStatus", () => {
+  it("is active once the ready check is up and waiting before", () => {
+    const decision = { kind: "when-ready", role: "querier", activeMessage: "querier ready" } as const;
+    expect(finalStatus(decision, "up")).toEqual({ status: "active", message: "querier ready" });
+    expect(finalStatus(decision, "down").status).toBe("waiting");
+  });
+});
+
+describe("kubernetesUnitFqdn", () => {
+  it("names the pod in its application's headless service", () => {
+    expect(kubernetesUnitFqdn("tempo-worker/3", "cos")).toBe("tempo-worker-3.tempo-worker-endpoints.cos.svc.cluster.local");
+  });
+});
