@@ -49,12 +49,12 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 async function apply(pebble: PebbleClient, op: Operation): Promise<string> {
   try {
     if (op.kind === "layer") await pebble.addLayer(op.label, op.layer, { combine: op.combine });
+    else if (op.kind === "replan") await pebble.replan();
     else if (op.kind === "start") await pebble.startServices(op.services);
     else if (op.kind === "stop") await pebble.stopServices(op.services);
     else if (op.kind === "restart") await pebble.restartServices(op.services);
-    else if (op.kind === "replan") await pebble.replan();
     else if (op.kind === "push") await pebble.push(op.path, op.content, { makeDirs: true, permissions: op.permissions });
-    else await pebble.removePath(op.path, { recursive: op.path === "/etc/tempo" });
+    else if (op.kind === "remove") await pebble.removePath(op.path, { recursive: op.path === "/etc/tempo" });
     return "ok";
   } catch (error) {
     if (error instanceof PebbleApiError) return `${error.statusCode} ${error.kind} ${error.message}`;
