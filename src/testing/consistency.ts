@@ -5,6 +5,7 @@
  */
 import type { CharmMeta } from "../juju/charm-meta.js";
 import { bindingNames, endpointMeta, endpointRole } from "../juju/charm-meta.js";
+import { flattenLayers, memoryPebbleStateProblems } from "./pebble-memory.js";
 import type { ScenarioEvent } from "./scenario-events.js";
 import { remoteUnitName } from "./scenario-events.js";
 import type { State } from "./state.js";
@@ -101,6 +102,8 @@ function checkContainers(meta: CharmMeta, state: State): string[] {
     if (seen.has(container.name)) problems.push(`container "${container.name}" is listed twice`);
     seen.add(container.name);
     if (!meta.containers?.[container.name]) problems.push(`container "${container.name}" is not in the charm's metadata`);
+    const { name, ...pebble } = container;
+    for (const problem of memoryPebbleStateProblems(pebble)) problems.push(`container "${name}": ${problem}`);
   }
   return problems;
 }
@@ -169,8 +172,12 @@ function checkEvent(meta: CharmMeta, state: State, event: ScenarioEvent, appName
     case "pebble-check-recovered": {
       const problems: string[] = [];
       if (!meta.containers?.[event.container]) problems.push(`${event.kind}: container "${event.container}" is not in metadata`);
-      if (!state.containers.some((container) => container.name === event.container)) {
+      const container = state.containers.find((candidate) => candidate.name === event.container);
+      if (!container) {
         problems.push(`${event.kind}: container "${event.container}" is not in the state`);
+      } else if (event.kind !== "pebble-ready" && memoryPebbleStateProblems(container).length === 0) {
+        const checks = flattenLayers(container.layers).checks;
+        if (!(event.check in checks)) problems.push(`${event.kind}: check "${event.check}" is not in the plan of "${event.container}"`);
       }
       return problems;
     }

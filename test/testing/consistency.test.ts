@@ -123,3 +123,21 @@ describe("consistency checks", () => {
     );
   });
 });
+
+describe("consistency checks: containers", () => {
+  it("rejects a container snapshot Pebble would refuse", () => {
+    const bad = { name: "workload", layers: [{ label: "base", layer: { services: { app: { command: "/bin/app" } } } }] };
+    expect(problems({ containers: [bad] })).toEqual([expect.stringMatching(/^container "workload": .*override/)]);
+  });
+
+  it("rejects a check event for a check the container's plan does not have", () => {
+    const workload = {
+      name: "workload",
+      layers: [{ label: "base", layer: { checks: { ready: { override: "replace" as const, http: { url: "http://localhost/ready" } } } } }],
+    };
+    expect(problems({ containers: [workload] }, on.pebbleCheckFailed("workload", "ready"))).toEqual([]);
+    expect(problems({ containers: [workload] }, on.pebbleCheckFailed("workload", "alive"))).toEqual([
+      'pebble-check-failed: check "alive" is not in the plan of "workload"',
+    ]);
+  });
+});

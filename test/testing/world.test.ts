@@ -94,7 +94,7 @@ describe("a World shared by many units", () => {
   });
 
   it("lets only the current leader write the application bag", async () => {
-    const { world, server, id } = model();
+    const { world, id } = model();
     const second = addUnit(world, "example");
     enterScope(world, id, second);
     const outcome = await runUnitHook(exampleCharm, world, second, { kind: "config-changed" });
