@@ -31,6 +31,8 @@ export type BuildResult = { kind: "ok"; config: TempoConfig } | { kind: "error";
 export const WAL_PATH = "/data/tempo/wal";
 export const METRICS_GENERATOR_WAL_PATH = "/data/tempo/metrics-generator-wal";
 export const LOCAL_TRACES_PATH = "/data/tempo/traces";
+/** An ingester keeps its ring tokens across restarts, as Helm does with /var/tempo/tokens.json (§3). */
+export const INGESTER_TOKENS_PATH = "/data/tempo/tokens.json";
 
 /** The RF Helm and the jsonnet use for HA (§3); only when the cluster has that many ingesters. */
 const HIGH_AVAILABILITY_REPLICATION_FACTOR = 3;
@@ -240,7 +242,10 @@ export function buildTempoConfig(cluster: ClusterView, settings: TempoSettings):
         : {}),
     },
     ingester: {
-      lifecycler: { ring: { ...memberlistKv(), replication_factor: replication.value } },
+      lifecycler: {
+        ring: { ...memberlistKv(), replication_factor: replication.value },
+        tokens_file_path: INGESTER_TOKENS_PATH,
+      },
     },
     ...(tls.enabled
       ? {

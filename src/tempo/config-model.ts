@@ -88,7 +88,7 @@ export interface TempoConfig {
     max_attribute_bytes?: number;
   };
   ingester: {
-    lifecycler: { ring: KvStore & { replication_factor: number } };
+    lifecycler: { ring: KvStore & { replication_factor: number }; tokens_file_path: string };
   };
   ingester_client?: { grpc_client_config: ClientTlsBlock };
   metrics_generator_client?: { grpc_client_config: ClientTlsBlock };

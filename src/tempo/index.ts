@@ -1,6 +1,6 @@
 /** The Tempo knowledge the charms use: build, render and validate the worker config. */
 export { buildTempoConfig, ingesterUnitCount, memberlistJoinMembers, type BuildResult } from "./builder.js";
-export { WAL_PATH, METRICS_GENERATOR_WAL_PATH, LOCAL_TRACES_PATH } from "./builder.js";
+export { INGESTER_TOKENS_PATH, LOCAL_TRACES_PATH, METRICS_GENERATOR_WAL_PATH, WAL_PATH } from "./builder.js";
 export type { TempoConfig } from "./config-model.js";
 export { headlessServiceOf, queryFrontendAddress } from "./frontend-address.js";
 export { isKeySetVersion, KEY_SET_VERSIONS, targetsFor, type KeySetVersion } from "./key-sets.js";

@@ -145,11 +145,12 @@ describe("storage", () => {
     expect(s3).toMatchObject({ endpoint: "minio:9000", insecure: false, tls_ca_path: "/etc/worker/s3_ca.crt", region: "eu-1" });
   });
 
-  it("keeps the WAL and the metrics-generator WAL on the worker's /data storage", () => {
+  it("keeps the WAL, the metrics-generator WAL and the ingester tokens on the worker's /data storage", () => {
     const config = configOf(
       buildTempoConfig(distributedCluster(), settingsWith({ remoteWrite: [{ url: "http://prometheus:9090/api/v1/write" }] })),
     );
     expect(config.storage.trace.wal.path.startsWith("/data/")).toBe(true);
+    expect(config.ingester.lifecycler.tokens_file_path.startsWith("/data/")).toBe(true);
     expect(config.metrics_generator?.storage.path.startsWith("/data/")).toBe(true);
   });
 

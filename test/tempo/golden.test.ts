@@ -21,6 +21,8 @@
  *   `tls_ca_path: /etc/worker/s3_ca.crt`: python-reference §2.9 (HEAD behaviour) and §4.7.
  * - `wal.path: /data/tempo/wal`, `metrics_generator.storage.path: /data/tempo/metrics-generator-wal`:
  *   on the worker's persistent `data` storage, unlike Python's /etc/tempo paths (python-reference §6.21).
+ * - `ingester.lifecycler.tokens_file_path: /data/tempo/tokens.json`: ring tokens survive a restart, as
+ *   Helm's /var/tempo/tokens.json (§3), on the persistent `data` storage.
  * - `block_retention: 720h`: the Python coordinator's default retention-period (python-reference §3).
  * - `client_auth_type: VerifyClientCertIfGiven`: python-reference §3 server TLS block.
  * - `/etc/worker/{ca.cert,server.cert,private.key}`: the files the worker writes (python-reference §4.7).
