@@ -97,16 +97,21 @@ describe("the example charm under the fake Juju agent", () => {
       { kind: "relation", phase: "joined", relationId: API_ID, remoteUnit: "client/1" },
     );
 
-    const relation = api(secondJoined.state);
+    const changed = dispatchOk(
+      withRemoteUnit(secondJoined.state, "client/0", jujuUnitBag("10.1.9.1", { requested: "traces" })),
+      { kind: "relation", phase: "changed", relationId: API_ID, remoteUnit: "client/0" },
+    );
+
+    const relation = api(changed.state);
     expect(relation.localUnitData).toEqual(jujuUnitBag("10.1.0.1", { greeting: "hello", "unit-port": "8080" }));
     expect(relation.localAppData).toEqual({
       greeting: "hello",
       "remote-units": '["client/0","client/1"]',
-      requested: '["logs","metrics"]',
+      requested: '["logs","traces"]',
     });
-    expect(secondJoined.state.unitStatus).toEqual({ status: "active", message: "serving 2 remote units" });
-    expect(secondJoined.state.appStatus).toEqual({ status: "active", message: "" });
-    expect(secondJoined.state.openedPorts).toEqual(["8080/tcp"]);
+    expect(changed.state.unitStatus).toEqual({ status: "active", message: "serving 2 remote units" });
+    expect(changed.state.appStatus).toEqual({ status: "active", message: "" });
+    expect(changed.state.openedPorts).toEqual(["8080/tcp"]);
   });
 
   it("sends one relation-get per databag read and one relation-set per databag written", () => {
