@@ -149,7 +149,7 @@ export interface PebbleClient {
   /** Throws PebbleApiError with kind "not-found" when the file does not exist. */
   pull(path: string): Promise<Uint8Array>;
   listFiles(path: string, options?: { itself?: boolean; pattern?: string }): Promise<FileInfo[]>;
-  makeDir(path: string, options?: { makeParents?: boolean; permissions?: number }): Promise<void>;
+  makeDir(path: string, options?: { makeParents?: boolean; permissions?: number; user?: string; group?: string }): Promise<void>;
   removePath(path: string, options?: { recursive?: boolean }): Promise<void>;
   getChecks(options?: { level?: "alive" | "ready"; names?: readonly string[] }): Promise<CheckInfo[]>;
 }
