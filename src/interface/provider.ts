@@ -101,14 +101,15 @@ function parseWorkerUnit(application: string, unitName: string, data: Databag): 
   if (parsed.kind === "absent") return { kind: "invalid", reasons: ["juju_topology and address: not published yet"] };
   if (parsed.kind === "invalid") return { kind: "invalid", reasons: [...parsed.reasons] };
   const { juju_topology: topology, address } = parsed.data;
-  const reasons: string[] = [];
   if (topology.application !== application) {
-    reasons.push(`juju_topology.application: ${quote(topology.application)} is not this relation's application ${quote(application)}`);
+    return {
+      kind: "invalid",
+      reasons: [`juju_topology.application: ${quote(topology.application)} is not this relation's application ${quote(application)}`],
+    };
   }
+  // The schema has already accepted the address; normalising again yields the host it stands for.
   const normalised = normaliseAddress(address);
-  // The schema already checked the address; this branch only narrows the type.
-  if (normalised.kind === "invalid") reasons.push(`address: ${quote(address)} ${normalised.reason}`);
-  if (reasons.length > 0 || normalised.kind === "invalid") return { kind: "invalid", reasons };
+  if (normalised.kind === "invalid") return { kind: "invalid", reasons: [`address: ${quote(address)} ${normalised.reason}`] };
   return { kind: "valid", unit: { name: unitName, address: normalised.host, topology } };
 }
 
