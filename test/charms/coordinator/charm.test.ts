@@ -146,6 +146,7 @@ describe("the coordinator charm", () => {
   it("lets a non-leader report the cluster's state without touching application data", async () => {
     const result = await run(coordinatorCharm, on.updateStatus(), coordinatorState([...distributed(), s3()], { leader: false, unitId: 1 }));
     expect(relationSets(result)).toEqual([]);
+    expect(result.hookCalls.filter((call) => call.endsWith("--app - tempo"))).toEqual([]);
     expect(result.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
     expect(result.state.appStatus).toEqual({ status: "unknown", message: "" });
   });
@@ -201,6 +202,17 @@ describe("the coordinator charm", () => {
     const broken = await run(coordinatorCharm, on.relationBroken({ id: 2 }), first.state);
     expect(relationSets(broken).filter((call) => call.includes("tempo-cluster:2"))).toEqual([]);
     expect(bagOf(broken.state, 2)).toEqual(bagOf(first.state, 2));
+  });
+
+  it("keeps the published config and asks for s3 again when the s3 relation is removed", async () => {
+    const first = await run(coordinatorCharm, on.configChanged(), coordinatorState([...distributed(), s3()]));
+    const lost = await run(coordinatorCharm, on.relationBroken({ id: 90 }), first.state);
+    expect(relationSets(lost)).toEqual([]);
+    expect(bagOf(lost.state, 1)).toEqual(bagOf(first.state, 1));
+    expect(lost.state.unitStatus).toEqual({
+      status: "blocked",
+      message: "relate an s3 provider (distributed Tempo needs object storage)",
+    });
   });
 
   it("asks the s3 provider for a bucket named after itself", async () => {
