@@ -13,14 +13,13 @@
 import type { Parsed } from "../../interface/parsed.js";
 import { requirerAppDatabag, requirerUnitDatabag, type ProviderConfig } from "../../interface/requirer.js";
 import type { SettableStatus } from "../../juju/backend.js";
-import { LOG_TARGET_PREFIX, workerLayer, type WorkloadIdentity } from "./layer.js";
+import type { Role } from "../../interface/roles.js";
+import { LOG_TARGET_PREFIX, SERVICE_NAME, workerLayer, type WorkloadIdentity } from "./layer.js";
 import { desiredWorkerPorts, LEGACY_WORKER_PORTS } from "./ports.js";
 import type { DesiredWorkload, ObservedWorkload } from "./restart-plan.js";
 import type { RoleSelection } from "./role-config.js";
 import { workerConfigText } from "./worker-config.js";
 import { workloadFiles } from "./workload-files.js";
-import { SERVICE_NAME } from "./layer.js";
-import type { Role } from "../../interface/roles.js";
 
 export type ClusterInput =
   | { readonly kind: "none" }
@@ -152,7 +151,12 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
 
   const provider = cluster.provider;
   if (provider.kind === "absent") {
-    return holding("waiting", `waiting for the coordinator's config: ${cluster.coordinator} has not published worker_config yet`);
+    // No `worker_ports` either: the legacy set, as the Python worker opens before it has data.
+    return holding(
+      "waiting",
+      `waiting for the coordinator's config: ${cluster.coordinator} has not published worker_config yet`,
+      LEGACY_WORKER_PORTS,
+    );
   }
   if (provider.kind === "invalid") {
     logs.push(`${cluster.coordinator} published invalid tempo-cluster data: ${provider.reasons.join("; ")}`);

@@ -1,0 +1,7 @@
+/** The tempo-worker charm's public surface: the charm itself and the names others refer to. */
+export { workerCharm } from "./charm.js";
+export { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, DEFAULT_IMAGE, TEMPO_VERSION, workerMeta } from "./meta.js";
+export { LEGACY_WORKER_PORTS } from "./ports.js";
+export { ROLE_OPTION_NAMES, selectRole, type RoleSelection } from "./role-config.js";
+export { kubernetesUnitFqdn } from "./desired-state.js";
+export { CONFIG_PATH, MANAGED_PATHS } from "./workload-files.js";
