@@ -106,7 +106,6 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
   const receivers = enabledReceivers(config.kind === "valid" ? config.settings : undefined, inputs.integrations);
   // Tempo given an empty receivers map starts its own defaults on localhost: nothing could reach it.
   if (config.kind === "valid" && receivers.length === 0) problems.push(noReceivers(inputs.identity.appName));
-  let workerConfig: string | undefined;
   const canBuild =
     config.kind === "valid" &&
     cluster.applications.length > 0 &&
@@ -114,45 +113,17 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     storage?.kind === "ready" &&
     hasEnoughIngesters &&
     receivers.length > 0;
+  let workerConfig: string | undefined;
   if (canBuild) {
-    const built = buildTempoConfig(cluster, tempoSettings(inputs, config.settings, storage.storage, receivers));
-    // The strict validator stands between the builder and every worker: a config Tempo would
-    // refuse is reported here instead of crash-looping the whole cluster.
-    const refused =
-      built.kind === "error"
-        ? built.problems
-        : validateTempoConfig(built.config, config.settings.tempoVersion).map(
-            (problem) => `${problem.path || "config"}: ${problem.message}`,
-          );
-    if (refused.length > 0) problems.push(tempoConfigRejected(refused));
-    else if (built.kind === "ok") workerConfig = renderTempoConfig(built.config);
+    const built = buildWorkerConfig(cluster, tempoSettings(inputs, config.settings, storage.storage, receivers));
+    if (built.kind === "refused") problems.push(built.problem);
+    else workerConfig = built.text;
   }
 
-  const publications: Publication[] = [];
-  if (inputs.isLeader && workerConfig !== undefined && storage?.kind === "ready") {
-    const receiverPorts = receivers.map((protocol) => RECEIVER_PORTS[protocol]);
-    const s3Ca = storage.storage.kind === "s3" ? storage.storage.caCert : undefined;
-    const { tls, lokiEndpoints, charmTracingReceivers, workloadTracingReceivers, remoteWrite } = inputs.integrations;
-    for (const application of cluster.applications) {
-      publications.push({
-        relationId: application.relationId,
-        app: application.application,
-        databag: providerDatabag({
-          worker_config: workerConfig,
-          worker_ports: workerPorts(application.role, receiverPorts),
-          s3_tls_ca_cert: s3Ca,
-          ca_cert: tls?.caCert,
-          server_cert: tls?.serverCert,
-          privkey_secret_id: tls?.privkeySecretId,
-          loki_endpoints: lokiEndpoints && Object.keys(lokiEndpoints).length > 0 ? { ...lokiEndpoints } : undefined,
-          remote_write_endpoints: remoteWrite.length > 0 ? remoteWrite.map((endpoint) => ({ url: endpoint.url })) : undefined,
-          charm_tracing_receivers: charmTracingReceivers ? { ...charmTracingReceivers } : undefined,
-          workload_tracing_receivers: workloadTracingReceivers ? { ...workloadTracingReceivers } : undefined,
-        }),
-      });
-    }
-    publications.sort((a, b) => a.relationId - b.relationId);
-  }
+  const publications =
+    inputs.isLeader && workerConfig !== undefined && storage?.kind === "ready"
+      ? publicationsFor(cluster, { workerConfig, storage: storage.storage, receivers, integrations: inputs.integrations })
+      : [];
 
   const s3Request =
     inputs.isLeader && inputs.s3
@@ -222,25 +193,80 @@ function tempoSettings(
 }
 
 /**
+ * Build, then check with the strict validator: the validator stands between the builder and every
+ * worker, so a config Tempo would refuse is reported here instead of crash-looping the cluster.
+ */
+function buildWorkerConfig(
+  cluster: ClusterView,
+  settings: TempoSettings,
+): { readonly kind: "built"; readonly text: string } | { readonly kind: "refused"; readonly problem: Problem } {
+  const built = buildTempoConfig(cluster, settings);
+  if (built.kind === "error") return { kind: "refused", problem: tempoConfigRejected(built.problems) };
+  const invalid = validateTempoConfig(built.config, settings.tempoVersion);
+  if (invalid.length > 0) {
+    return {
+      kind: "refused",
+      problem: tempoConfigRejected(invalid.map((problem) => `${problem.path || "config"}: ${problem.message}`)),
+    };
+  }
+  return { kind: "built", text: renderTempoConfig(built.config) };
+}
+
+interface SharedData {
+  readonly workerConfig: string;
+  readonly storage: StorageSettings;
+  readonly receivers: readonly ReceiverProtocol[];
+  readonly integrations: IntegrationInputs;
+}
+
+/**
+ * One provider databag per taking-part application: the same config and shared data for all,
+ * `worker_ports` from that application's role. Sorted by relation id.
+ */
+function publicationsFor(cluster: ClusterView, shared: SharedData): Publication[] {
+  const receiverPorts = shared.receivers.map((protocol) => RECEIVER_PORTS[protocol]);
+  const { tls, lokiEndpoints, charmTracingReceivers, workloadTracingReceivers, remoteWrite } = shared.integrations;
+  const common = {
+    worker_config: shared.workerConfig,
+    s3_tls_ca_cert: shared.storage.kind === "s3" ? shared.storage.caCert : undefined,
+    ca_cert: tls?.caCert,
+    server_cert: tls?.serverCert,
+    privkey_secret_id: tls?.privkeySecretId,
+    loki_endpoints: lokiEndpoints && Object.keys(lokiEndpoints).length > 0 ? { ...lokiEndpoints } : undefined,
+    remote_write_endpoints: remoteWrite.length > 0 ? remoteWrite.map((endpoint) => ({ url: endpoint.url })) : undefined,
+    charm_tracing_receivers: charmTracingReceivers ? { ...charmTracingReceivers } : undefined,
+    workload_tracing_receivers: workloadTracingReceivers ? { ...workloadTracingReceivers } : undefined,
+  };
+  return cluster.applications
+    .map((application) => ({
+      relationId: application.relationId,
+      app: application.application,
+      databag: providerDatabag({ ...common, worker_ports: workerPorts(application.role, receiverPorts) }),
+    }))
+    .sort((a, b) => a.relationId - b.relationId);
+}
+
+/**
  * A worker that has not published yet is something to wait for; data that is there but wrong
  * needs someone to fix that worker.
  */
 function rejectionProblem(rejection: Rejection, relations: readonly WorkerRelation[]): Problem {
   const relation = relations.find((candidate) => candidate.id === rejection.relationId);
   const subject = rejection.unit ?? rejection.application;
-  if (relation) {
-    const notPublishedYet =
-      rejection.unit === undefined
-        ? decodeRequirerAppDatabag(relation.appData).kind === "absent" ||
-          (decodeRequirerAppDatabag(relation.appData).kind === "valid" &&
-            relation.units.every((unit) => decodeRequirerUnitDatabag(unit.data).kind === "absent"))
-        : decodeRequirerUnitDatabag(relation.units.find((unit) => unit.name === rejection.unit)?.data ?? {}).kind ===
-          "absent";
-    if (notPublishedYet) return { severity: "waiting", message: `waiting for ${subject} to publish its data` };
-    const role = rejection.unit === undefined ? publishedRole(relation.appData) : undefined;
-    if (role !== undefined) return invalidRole(rejection.application, role);
+  if (relation === undefined) return rejectedWorker(subject, rejection.reasons);
+  if (hasNotPublishedYet(relation, rejection.unit)) {
+    return { severity: "waiting", message: `waiting for ${subject} to publish its data` };
   }
-  return rejectedWorker(subject, rejection.reasons);
+  const role = rejection.unit === undefined ? publishedRole(relation.appData) : undefined;
+  return role === undefined ? rejectedWorker(subject, rejection.reasons) : invalidRole(rejection.application, role);
+}
+
+/** A unit with an empty bag, or an application with no role yet or whose units all have empty bags. */
+function hasNotPublishedYet(relation: WorkerRelation, unit: string | undefined): boolean {
+  const isUnitBagEmpty = (data: Databag) => decodeRequirerUnitDatabag(data).kind === "absent";
+  if (unit !== undefined) return isUnitBagEmpty(relation.units.find((candidate) => candidate.name === unit)?.data ?? {});
+  const role = decodeRequirerAppDatabag(relation.appData).kind;
+  return role === "absent" || (role === "valid" && relation.units.every((candidate) => isUnitBagEmpty(candidate.data)));
 }
 
 /** The role an application published, as text, when it published one we refused. */
