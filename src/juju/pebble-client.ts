@@ -133,7 +133,7 @@ export class PebbleHttpClient implements PebbleClient {
 
   async systemInfo(): Promise<{ version: string }> {
     const result = await this.sync("GET", "/v1/system-info");
-    return z.object({ version: z.string() }).parse(result);
+    return parseResult(z.object({ version: z.string() }), result, "/v1/system-info");
   }
 
   async addLayer(label: string, layer: Layer, options: { combine?: boolean } = {}): Promise<void> {
@@ -144,7 +144,14 @@ export class PebbleHttpClient implements PebbleClient {
 
   async getPlan(): Promise<Plan> {
     const result = await this.sync("GET", "/v1/plan", { query: { format: "yaml" } });
-    const parsed = PlanWire.parse(YAML.parse(z.string().parse(result)));
+    let planDocument: unknown;
+    try {
+      planDocument = YAML.parse(parseResult(z.string(), result, "/v1/plan"));
+    } catch (error) {
+      if (error instanceof PebbleApiError) throw error;
+      throw new PebbleApiError(200, "", `Pebble's plan is not valid YAML: ${(error as Error).message}`);
+    }
+    const parsed = parseResult(PlanWire, planDocument, "/v1/plan");
     return {
       services: (parsed?.services ?? {}) as unknown as Plan["services"],
       checks: (parsed?.checks ?? {}) as unknown as Plan["checks"],
@@ -154,7 +161,7 @@ export class PebbleHttpClient implements PebbleClient {
 
   async getServices(names?: readonly string[]): Promise<ServiceInfo[]> {
     const query: Record<string, string> = names && names.length > 0 ? { names: names.join(",") } : {};
-    const result = z.array(ServiceInfoWire).parse((await this.sync("GET", "/v1/services", { query })) ?? []);
+    const result = parseResult(z.array(ServiceInfoWire), (await this.sync("GET", "/v1/services", { query })) ?? [], "/v1/services");
     return result
       .map((service): ServiceInfo => ({
         name: service.name,
@@ -222,7 +229,7 @@ export class PebbleHttpClient implements PebbleClient {
     if (decoded.kind === "invalid") throw new PebbleApiError(reply.statusCode, "", `cannot decode Pebble's multipart reply: ${decoded.reason}`);
     const responsePart = decoded.parts.find((part) => part.name === "response");
     if (responsePart === undefined) throw new PebbleApiError(reply.statusCode, "", `Pebble's multipart reply has no "response" part`);
-    const response = PebbleResponse.parse(JSON.parse(Buffer.from(responsePart.body).toString("utf-8")));
+    const response = parseJsonResponse({ statusCode: reply.statusCode, contentType: responsePart.contentType, body: Buffer.from(responsePart.body) });
     if (response.type === "error") throw apiErrorFrom(response);
     throwOnFileError(response.result, path);
     const filePart = decoded.parts.find((part) => part.name === "files");
@@ -234,7 +241,7 @@ export class PebbleHttpClient implements PebbleClient {
     const query: Record<string, string> = { action: "list", path };
     if (options.pattern) query["pattern"] = options.pattern;
     if (options.itself) query["itself"] = "true";
-    const result = z.array(FileInfoWire).parse((await this.sync("GET", "/v1/files", { query })) ?? []);
+    const result = parseResult(z.array(FileInfoWire), (await this.sync("GET", "/v1/files", { query })) ?? [], "/v1/files");
     return result
       .map((entry) => ({
         path: entry.path,
@@ -268,7 +275,7 @@ export class PebbleHttpClient implements PebbleClient {
     const query: Record<string, string> = {};
     if (options.level) query["level"] = options.level;
     if (options.names && options.names.length > 0) query["names"] = options.names.join(",");
-    const result = z.array(CheckInfoWire).parse((await this.sync("GET", "/v1/checks", { query })) ?? []);
+    const result = parseResult(z.array(CheckInfoWire), (await this.sync("GET", "/v1/checks", { query })) ?? [], "/v1/checks");
     return result
       .map((check): CheckInfo => ({
         name: check.name,
@@ -307,7 +314,7 @@ export class PebbleHttpClient implements PebbleClient {
       const response = parseJsonResponse(reply);
       if (response.type === "error" && response["status-code"] === 504) continue; // Pebble's wait timed out: ask again.
       if (response.type === "error") throw apiErrorFrom(response);
-      const change = ChangeWire.parse(response.result);
+      const change = parseResult(ChangeWire, response.result, "/v1/changes");
       if (!change.ready) continue;
       if (change.err) throw new PebbleChangeError(change.id, change.err);
       return;
@@ -383,6 +390,13 @@ function parseJsonResponse(reply: RawReply): PebbleResponse {
   }
   const parsed = PebbleResponse.safeParse(json);
   if (!parsed.success) throw new PebbleApiError(reply.statusCode, "", `Pebble's reply is not a Pebble response: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** A reply that is not what Pebble's API documents is Pebble's failure, reported as such. */
+function parseResult<T>(schema: z.ZodType<T>, value: unknown, endpoint: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PebbleApiError(200, "", `unexpected reply from Pebble's ${endpoint}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
 }
 
