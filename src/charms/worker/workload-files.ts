@@ -5,14 +5,17 @@
  * the config at `/etc/worker/config.yaml`, the served certificate and key under `/etc/worker/`,
  * the S3 CA at `/etc/worker/s3_ca.crt`, and the cluster CA both at `/etc/worker/ca.cert` and in the
  * system trust directory, which the Tempo config names as its client CA. A file whose source value
- * is unset is absent: the charm removes it.
+ * is unset is absent: the charm removes it. The TLS and S3 paths come from the Tempo config builder,
+ * so the files are where our coordinator's config looks for them.
  */
+import { DEFAULT_TLS_PATHS, S3_CA_PATH as TEMPO_S3_CA_PATH } from "../../tempo/settings.js";
 
 export const CONFIG_PATH = "/etc/worker/config.yaml";
-export const CA_CERT_PATH = "/etc/worker/ca.cert";
-export const SERVER_CERT_PATH = "/etc/worker/server.cert";
-export const PRIVATE_KEY_PATH = "/etc/worker/private.key";
-export const S3_CA_PATH = "/etc/worker/s3_ca.crt";
+export const CA_CERT_PATH = DEFAULT_TLS_PATHS.caPath;
+export const SERVER_CERT_PATH = DEFAULT_TLS_PATHS.certPath;
+export const PRIVATE_KEY_PATH = DEFAULT_TLS_PATHS.keyPath;
+export const S3_CA_PATH = TEMPO_S3_CA_PATH;
+/** Where the Python coordinator's config points Tempo for the CA; written too, so either coordinator works. */
 export const TRUSTED_CA_PATH = "/usr/local/share/ca-certificates/ca.crt";
 
 /**
