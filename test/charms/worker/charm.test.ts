@@ -282,4 +282,20 @@ describe("tempo-worker", () => {
     const third = await changed(second);
     expect(tempoState(third).layers).toEqual(tempoState(second).layers);
   });
+
+  it("never restarts Tempo because its ready check failed, and reports it as waiting", async () => {
+    const first = await changed(related({ worker_config: tempoConfig() }));
+    const failing = { ...first, containers: [{ ...tempoState(first), checkStatusOverrides: { ready: "down" as const } }] };
+    const { state: second } = await run(workerCharm, on.pebbleCheckFailed("tempo", "ready"), failing);
+    expect(serviceActions(second)).toEqual(["start"]);
+    expect(second.unitStatus.status).toBe("waiting");
+  });
+
+  it("brings Tempo back on pebble-ready after the pod restarted with an empty container", async () => {
+    const first = await changed(related({ worker_config: tempoConfig() }));
+    const { state: second } = await run(workerCharm, on.pebbleReady("tempo"), { ...first, containers: [tempoContainer()] });
+    expect(serviceActions(second)).toEqual(["start"]);
+    expect(fileOf(second, CONFIG_PATH)?.content).toBe(tempoConfig());
+    expect(second.unitStatus.status).toBe("active");
+  });
 });
