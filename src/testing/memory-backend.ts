@@ -159,7 +159,8 @@ export class MemoryBackend implements Backend {
       this.relationWrites.set(relation.id, writes);
     }
     const target = isApp ? writes.app : writes.unit;
-    for (const [key, value] of Object.entries(changes)) target[key.trim()] = value.trim();
+    // Values arrive through `--file -`, which Juju takes verbatim (only key=value argv is trimmed).
+    for (const [key, value] of Object.entries(changes)) target[key] = value;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -229,3 +229,11 @@ describe("MemoryBackend: secrets", () => {
     expect(failure(() => backend.secretInfoGet({ id: consumed })).kind).toBe("secret-not-found");
   });
 });
+
+describe("MemoryBackend: values", () => {
+  it("keeps a value's surrounding whitespace, as relation-set --file does", () => {
+    const { backend } = backendFor({ relations: [api] });
+    backend.relationSet(ref, { config: "a: 1\n" }, false);
+    expect(backend.relationGet(ref, "example/0", false).config).toBe("a: 1\n");
+  });
+});
