@@ -156,8 +156,14 @@ export class HookCommandsBackend implements Backend {
 
   private json<T>(schema: z.ZodType<T>, command: string, args: readonly string[]): T {
     const stdout = this.run(command, args);
-    const parsed = schema.safeParse(JSON.parse(stdout));
-    if (!parsed.success) {
+    let value: unknown;
+    try {
+      value = JSON.parse(stdout);
+    } catch {
+      value = undefined;
+    }
+    const parsed = schema.safeParse(value);
+    if (value === undefined || !parsed.success) {
       throw new Error(`${command} printed output this runtime does not understand: ${stdout.trim().slice(0, 200)}`);
     }
     return parsed.data;

@@ -80,8 +80,11 @@ function withRemoteUnit(state: FakeJujuState, unit: string, bag: Record<string, 
   };
 }
 
+// Every dispatch starts Node for the charm and once more per hook command: allow a slow, shared CI machine.
+const MANY_DISPATCHES = { timeout: 300_000 };
+
 describe("the example charm under the fake Juju agent", () => {
-  it("runs install, relation-created, joined and changed, and leaves the expected databags, status and ports", () => {
+  it("runs install, relation-created, joined and changed, and leaves the expected databags, status and ports", MANY_DISPATCHES, () => {
     const installed = dispatchOk(freshUnit(), { kind: "lifecycle", name: "install" });
     expect(installed.state.unitStatus).toEqual({ status: "blocked", message: "relate a client: juju integrate example <client>" });
     expect(installed.state.openedPorts).toEqual(["8080/tcp"]);
@@ -133,7 +136,7 @@ describe("the example charm under the fake Juju agent", () => {
     expect(countCallsByCommand(result.calls)["is-leader"]).toBe(1);
   });
 
-  it("writes nothing when a hook changes nothing", () => {
+  it("writes nothing when a hook changes nothing", MANY_DISPATCHES, () => {
     const first = dispatchOk(
       freshUnit({ relations: [apiRelation({ "client/0": jujuUnitBag("10.1.9.1") })] }),
       { kind: "lifecycle", name: "update-status" },
@@ -144,7 +147,7 @@ describe("the example charm under the fake Juju agent", () => {
     expect(second.state.relations).toEqual(first.state.relations);
   });
 
-  it("discards the databag and port writes of a failing hook, keeping what Juju applies at once", () => {
+  it("discards the databag and port writes of a failing hook, keeping what Juju applies at once", MANY_DISPATCHES, () => {
     const before = dispatchOk(
       freshUnit({ relations: [apiRelation({ "client/0": jujuUnitBag("10.1.9.1") })] }),
       { kind: "lifecycle", name: "config-changed" },
