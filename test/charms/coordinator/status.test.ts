@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   decideStatus,
+  invalidConfig,
+  invalidRole,
   missingRoles,
+  noReceivers,
+  noWorkerRelations,
+  s3Invalid,
+  tempoConfigRejected,
   rejectedWorker,
   replicationFactorTooHigh,
   s3AwaitingCredentials,
@@ -59,5 +65,25 @@ describe("the coordinator's status decision", () => {
     expect(decideStatus([replicationFactorTooHigh(3, 2)], SUMMARY).message).toBe(
       "replication-factor 3 needs at least 3 ingester units (have 2)",
     );
+  });
+});
+
+describe("the catalogue of coordinator problems", () => {
+  // Every message an operator can see, verbatim: each names what is wrong and the command or
+  // relation that fixes it. A change here is a change to what people read at 3 a.m.
+  it.each([
+    ["no workers: relate tempo-worker applications to the tempo-cluster endpoint", "blocked", noWorkerRelations()],
+    ["missing roles: compactor (relate workers with those roles)", "blocked", missingRoles(["compactor"])],
+    ['tempo-worker-q: invalid role "querier,ingester" (enable exactly one role-* option on tempo-worker-q)', "blocked", invalidRole("tempo-worker-q", "querier,ingester")],
+    ['w/1: address: "a b" contains whitespace', "blocked", rejectedWorker("w/1", ['address: "a b" contains whitespace'])],
+    ["relate an s3 provider (distributed Tempo needs object storage)", "blocked", s3NotRelated()],
+    ["waiting for minio to share the s3 bucket and credentials", "waiting", s3AwaitingCredentials("minio")],
+    ["s3 data from minio is unusable: bucket is missing", "blocked", s3Invalid("minio", ["bucket is missing"])],
+    ["replication-factor 3 needs at least 3 ingester units (have 1)", "blocked", replicationFactorTooHigh(3, 1)],
+    ["no trace receiver enabled: juju config tempo always-enable-otlp-http=true, or relate a tracing client", "blocked", noReceivers("tempo")],
+    ["retention-period must be at least 1 (hours), got 0: juju config tempo retention-period=720", "blocked", invalidConfig("tempo", { option: "retention-period", message: "retention-period must be at least 1 (hours)", got: "0" })],
+    ["cannot build the Tempo config: storage.trace.s3.bucket: is empty (+1 more in juju debug-log)", "blocked", tempoConfigRejected(["storage.trace.s3.bucket: is empty", "x: y"])],
+  ] as const)("%s (%s)", (message, severity, problem) => {
+    expect(problem).toEqual({ severity, message });
   });
 });
