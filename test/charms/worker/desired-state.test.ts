@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   decideWorkerState,
   finalStatus,
@@ -6,6 +7,7 @@ import {
   type WorkerInputs,
 } from "../../../src/charms/worker/desired-state.js";
 import type { ObservedWorkload } from "../../../src/charms/worker/restart-plan.js";
+import type { RoleSelection } from "../../../src/charms/worker/role-config.js";
 import { readProviderDatabag } from "../../../src/interface/requirer.js";
 import { providerBag, tempoConfig } from "./worker-scenario.js";
 
@@ -96,5 +98,76 @@ describe("finalStatus", () => {
 describe("kubernetesUnitFqdn", () => {
   it("names the pod in its application's headless service", () => {
     expect(kubernetesUnitFqdn("tempo-worker/3", "cos")).toBe("tempo-worker-3.tempo-worker-endpoints.cos.svc.cluster.local");
+  });
+});
+
+describe("decideWorkerState laws", () => {
+  const providers = [
+    readProviderDatabag({}),
+    readProviderDatabag({ worker_config: "not json" }),
+    readProviderDatabag(providerBag({ worker_config: tempoConfig() })),
+    readProviderDatabag(providerBag({ worker_config: tempoConfig(), remote_write_endpoints: [{ url: "http://p/api/v1/write" }] })),
+  ];
+  const arbitraryInputs = fc.record({
+    isLeader: fc.boolean(),
+    role: fc.oneof(
+      fc.constantFrom("all", "querier", "metrics-generator").map((role): RoleSelection => ({ kind: "valid", role })),
+      fc.constant<RoleSelection>({ kind: "invalid", enabledOptions: [], message: "no role enabled" }),
+    ),
+    cluster: fc.oneof(
+      fc.constant({ kind: "none" as const }),
+      fc.constantFrom(...providers).map((provider) => ({ kind: "related" as const, relationId: 1, coordinator: "tempo", provider })),
+    ),
+    privateKey: fc.constantFrom(
+      { kind: "not-shared" as const },
+      { kind: "found" as const, privateKey: "KEY" },
+      { kind: "unavailable" as const, secretId: "secret:x", reason: "not granted" },
+    ),
+    container: fc.constantFrom({ kind: "unreachable" as const }, { kind: "reachable" as const, observed: idle }, { kind: "reachable" as const, observed: runningTempo }),
+    isConfigValid: fc.boolean(),
+  });
+
+  it("runs Tempo only with exactly one role, valid coordinator data and a config the validator accepts", () => {
+    fc.assert(
+      fc.property(arbitraryInputs, ({ isConfigValid, ...rest }) => {
+        const decision = decideWorkerState(inputs({ ...rest, checkConfig: () => (isConfigValid ? { kind: "valid" } : { kind: "invalid", reasons: ["x"] }) }));
+        if (decision.workload?.kind === "run") {
+          expect(rest.role.kind).toBe("valid");
+          expect(rest.cluster.kind === "related" && rest.cluster.provider.kind).toBe("valid");
+          expect(isConfigValid).toBe(true);
+          expect(rest.privateKey.kind).not.toBe("unavailable");
+        }
+      }),
+    );
+  });
+
+  it("writes the application bag only as leader, and nothing at all without a relation", () => {
+    fc.assert(
+      fc.property(arbitraryInputs, ({ isConfigValid: _ignored, ...rest }) => {
+        const decision = decideWorkerState(inputs(rest));
+        if (!rest.isLeader || rest.cluster.kind === "none") expect(decision.appData).toBeUndefined();
+        if (rest.cluster.kind === "none") expect(decision.unitData).toBeUndefined();
+        else expect(decision.unitData).toBeDefined();
+      }),
+    );
+  });
+
+  it("tears the workload down only when the relation is gone", () => {
+    fc.assert(
+      fc.property(arbitraryInputs, ({ isConfigValid: _ignored, ...rest }) => {
+        const decision = decideWorkerState(inputs(rest));
+        expect(decision.workload?.kind === "stopped").toBe(rest.cluster.kind === "none" && rest.container.kind === "reachable");
+      }),
+    );
+  });
+
+  it("always says something in its status", () => {
+    fc.assert(
+      fc.property(arbitraryInputs, ({ isConfigValid: _ignored, ...rest }) => {
+        const { status, message } = finalStatus(decideWorkerState(inputs(rest)).status, "unknown");
+        expect(status).not.toBe("active");
+        expect(message.length).toBeGreaterThan(0);
+      }),
+    );
   });
 });
