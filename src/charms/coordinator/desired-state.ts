@@ -254,6 +254,9 @@ function rejectionProblem(rejection: Rejection, relations: readonly WorkerRelati
   const relation = relations.find((candidate) => candidate.id === rejection.relationId);
   const subject = rejection.unit ?? rejection.application;
   if (relation === undefined) return rejectedWorker(subject, rejection.reasons);
+  if (rejection.unit === undefined && relation.units.length === 0) {
+    return { severity: "waiting", message: `${rejection.application} has no units (scale it up to take part)` };
+  }
   if (hasNotPublishedYet(relation, rejection.unit)) {
     return { severity: "waiting", message: `waiting for ${subject} to publish its data` };
   }

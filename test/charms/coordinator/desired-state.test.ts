@@ -114,6 +114,12 @@ describe("the coordinator's desired state", () => {
     expect(state.problems).toContainEqual({ severity: "waiting", message: "waiting for tempo-worker to publish its data" });
   });
 
+  it("says so when a worker application with a role has no units", () => {
+    const state = desiredState(inputs({ workers: [...distributedWorkers(), workerRelation(6, "tempo-spare", "querier", 0)] }));
+    expect(state.publications).toHaveLength(5);
+    expect(state.status).toEqual({ status: "waiting", message: "tempo-spare has no units (scale it up to take part)" });
+  });
+
   it("lets a non-leader report the same status without publishing anything", () => {
     const leader = desiredState(inputs({ workers: distributedWorkers() }));
     const follower = desiredState(inputs({ workers: distributedWorkers(), isLeader: false }));
