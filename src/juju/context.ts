@@ -3,9 +3,9 @@
  *
  * Juju replaces the environment rather than extending it (no HOME) and runs `dispatch` with no
  * arguments, so the environment is the only input (juju-hook-tools.md §1.3). The event comes from
- * `JUJU_DISPATCH_PATH` the way ops reads it; relation endpoints and containers are checked against
- * the charm's metadata because the hook name alone is ambiguous (`a-relation-changed` could be
- * endpoint `a` or a container named `a-relation`... only metadata knows).
+ * `JUJU_DISPATCH_PATH` the way ops reads it. Endpoints, containers and storage named by the hook
+ * are checked against the charm's metadata, so a hook the charm cannot have is refused up front
+ * instead of surfacing later as a confusing model error.
  */
 import type { CharmMeta } from "./charm-meta.js";
 import { endpointRole } from "./charm-meta.js";
@@ -37,9 +37,9 @@ const ALWAYS_REQUIRED = [
 ] as const;
 
 export function parseHookEnv(env: HookEnv, meta: CharmMeta): ParsedHookContext {
-  const missing = ALWAYS_REQUIRED.filter((name) => env[name] === undefined || env[name] === "");
+  const missing: string[] = ALWAYS_REQUIRED.filter((name) => env[name] === undefined || env[name] === "");
   // JUJU_HOOK_NAME must be present but is legitimately empty for actions.
-  if (env.JUJU_HOOK_NAME === undefined) missing.push("JUJU_HOOK_NAME" as never);
+  if (env.JUJU_HOOK_NAME === undefined) missing.push("JUJU_HOOK_NAME");
   if (missing.length > 0) {
     return invalid(`missing hook environment variables: ${missing.sort().join(", ")} (is this running under Juju?)`);
   }

@@ -119,11 +119,13 @@ export function otherApp(relation: WorldRelation, app: string): string {
   return relation.ends.find((end) => end.app !== app)?.app ?? app;
 }
 
+/** Fixed leading characters of harness secret IDs: valid base32hex, recognisable in a failure. */
+const SECRET_ID_PREFIX = "d0a1b2c3d4e5";
+
 /** A Juju-shaped secret ID (`secret:` + 20 base32hex characters), deterministic per world. */
 export function nextSecretId(world: World): string {
   world.secretSerial += 1;
-  const serial = world.secretSerial.toString(32).padStart(8, "0");
-  return `secret:${"d0harness000".slice(0, 12)}${serial}`;
+  return `secret:${SECRET_ID_PREFIX}${world.secretSerial.toString(32).padStart(8, "0")}`;
 }
 
 export function cloneSecret(secret: WorldSecret): WorldSecret {
