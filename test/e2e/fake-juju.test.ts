@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type FakeHook, runDispatch, startHook } from "../../src/testing/fake-juju/driver.js";
 import { type FakeEvent, type FakeJujuStateInput, jujuUnitBag } from "../../src/testing/fake-juju/state.js";
@@ -71,6 +72,30 @@ describe("fake agent: argv the Go way", () => {
     const newer = tool(hook, "relation-get", ["--format=json", "-r", "tempo-cluster:7", "-", "tempo/0"]);
     expect(older).toEqual(newer);
     expect(newer.code).toBe(0);
+  });
+
+  it("answers the same whatever the order of flags around the positionals", () => {
+    const hook = begin(workerState({ leader: true }));
+    const expected = tool(hook, "relation-get", ["--format=json", "-r", "tempo-cluster:7", "--app", "-", "tempo-worker"]);
+    expect(expected.stdout).toBe('{"role":"all"}\n');
+    const flagGroups = [["--format=json"], ["-r", "tempo-cluster:7"], ["--app"]];
+    // Each flag group goes into one of the three gaps around the two positionals, in any order.
+    const placements = fc.tuple(
+      fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+      fc.shuffledSubarray([0, 1, 2], { minLength: 3, maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(placements, ([gaps, order]) => {
+        const argv: string[] = [];
+        for (const gap of [0, 1, 2]) {
+          for (const group of order) if (gaps[group] === gap) argv.push(...flagGroups[group]!);
+          if (gap === 0) argv.push("-");
+          if (gap === 1) argv.push("tempo-worker");
+        }
+        expect(tool(hook, "relation-get", argv)).toEqual(expected);
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it("accepts Go booleans in any case and rejects others with exit 2", () => {
