@@ -32,7 +32,7 @@ import type { RelationHookKind } from "../juju/events.js";
 import { portKey, sortPorts } from "../juju/ports.js";
 import { DEFAULT_NETWORK } from "./state.js";
 import type { World, WorldApp, WorldRelation, WorldSecret, WorldUnit } from "./world.js";
-import { GRANTED_OUTSIDE_STATE, appOfUnit, cloneSecret, endOf, isPeerRelation, nextSecretId, otherApp } from "./world.js";
+import { GRANTED_OUTSIDE_STATE, appOfUnit, bagKey, cloneSecret, endOf, isPeerRelation, nextSecretId, otherApp } from "./world.js";
 
 /** Which hook is running, as far as the hook commands' answers depend on it. */
 export interface HookScope {
@@ -63,6 +63,21 @@ export interface HookRecord {
   readonly logs: LogRecord[];
   readonly statusHistory: StatusRecord[];
   readonly workloadVersionHistory: string[];
+}
+
+/** A databag whose content a commit really changed (no-op writes are not listed). */
+export interface ChangedBag {
+  readonly relationId: number;
+  /** The unit or application that owns the bag. */
+  readonly entity: string;
+  readonly isApp: boolean;
+}
+
+/** What a commit changed that other units may need to hear about (the simulator queues events). */
+export interface CommittedChanges {
+  readonly changedBags: readonly ChangedBag[];
+  /** Secrets that gained a revision: their consumers are owed `secret-changed`. */
+  readonly newSecretRevisions: readonly string[];
 }
 
 interface RelationWrites {
@@ -372,29 +387,43 @@ export class MemoryBackend implements Backend {
    * Apply every buffered change to the World at once. Leadership is checked again, as the
    * controller does; if it was lost, nothing is applied and the hook counts as failed.
    */
-  commit(): void {
+  commit(): CommittedChanges {
     if (this.committed) throw new Error("a hook's changes can be committed only once");
     this.committed = true;
     const writesApp = [...this.relationWrites.values()].some((writes) => Object.keys(writes.app).length > 0);
     if (writesApp && !this.isLeader_()) {
       throw hookCommandError("commit", 1, "ERROR cannot commit hook changes: this unit is not the leader\n");
     }
-    for (const [id, writes] of this.relationWrites) {
-      const relation = this.world.relations.get(id)!;
-      if (Object.keys(writes.unit).length > 0) {
-        relation.unitData.set(this.unitName, applyChanges(relation.unitData.get(this.unitName) ?? {}, writes.unit));
-      }
-      if (Object.keys(writes.app).length > 0) {
-        relation.appData.set(this.app.name, applyChanges(relation.appData.get(this.app.name) ?? {}, writes.app));
+    const changedBags: ChangedBag[] = [];
+    for (const [relationId, writes] of [...this.relationWrites].sort(([a], [b]) => a - b)) {
+      const relation = this.world.relations.get(relationId)!;
+      for (const [entity, isApp, changes, bags] of [
+        [this.app.name, true, writes.app, relation.appData],
+        [this.unitName, false, writes.unit, relation.unitData],
+      ] as const) {
+        const before = bags.get(entity) ?? {};
+        const after = applyChanges(before, changes);
+        if (canonical(before) === canonical(after)) continue;
+        bags.set(entity, after);
+        const key = bagKey(entity, isApp);
+        relation.versions.set(key, (relation.versions.get(key) ?? 0) + 1);
+        changedBags.push({ relationId, entity, isApp });
       }
     }
     this.updateMembership();
     this.unit.openedPorts = this.portsAfterHook();
-    for (const [id, secret] of this.secretWrites) {
-      if (secret === null) this.world.secrets.delete(id);
-      else this.world.secrets.set(id, secret);
+    const newSecretRevisions: string[] = [];
+    for (const [id, secret] of [...this.secretWrites].sort(([a], [b]) => a.localeCompare(b))) {
+      const previous = this.world.secrets.get(id);
+      if (secret === null) {
+        this.world.secrets.delete(id);
+        continue;
+      }
+      if (previous && secret.latestRevision > previous.latestRevision) newSecretRevisions.push(id);
+      this.world.secrets.set(id, secret);
     }
     this.unit.state = this.unitStateAfterHook();
+    return { changedBags, newSecretRevisions };
   }
 
   /** The uniter records who this unit has seen join once a joined/departed hook succeeded. */

@@ -15,7 +15,7 @@ import type { JujuEvent } from "../juju/events.js";
 import { isRelationEvent } from "../juju/events.js";
 import type { PebbleClient } from "../juju/pebble.js";
 import { InconsistentStateError, checkConsistency } from "./consistency.js";
-import type { HookRecord } from "./memory-backend.js";
+import type { CommittedChanges, HookRecord } from "./memory-backend.js";
 import { MemoryBackend } from "./memory-backend.js";
 import { MemoryPebble } from "./pebble-memory.js";
 import type { ScenarioEvent } from "./scenario-events.js";
@@ -28,7 +28,12 @@ import type { World } from "./world.js";
 export const DEFAULT_JUJU_VERSION = "3.6.14";
 
 export type UnitHookOutcome =
-  | { readonly kind: "committed"; readonly record: HookRecord; readonly env: Record<string, string> }
+  | {
+      readonly kind: "committed";
+      readonly record: HookRecord;
+      readonly env: Record<string, string>;
+      readonly changes: CommittedChanges;
+    }
   | { readonly kind: "failed"; readonly error: unknown; readonly record: HookRecord; readonly env: Record<string, string> };
 
 /**
@@ -71,8 +76,8 @@ export async function runUnitHook(
     unit.containers.get(container) ?? new MemoryPebble({ canConnect: false });
   try {
     await runHook(charm, { env, backend, pebble });
-    backend.commit();
-    return { kind: "committed", record: backend.record, env };
+    const changes = backend.commit();
+    return { kind: "committed", record: backend.record, env, changes };
   } catch (error) {
     return { kind: "failed", error, record: backend.record, env };
   }

@@ -91,6 +91,7 @@ function relationFromState(relation: RelationState, appName: string, unitName: s
     unitsInScope: new Set(unitData.keys()),
     // The State lists the remote units this unit already knows (Scenario's model).
     seenBy: new Map([[unitName, new Set([...unitData.keys()].filter((unit) => unit !== unitName))]]),
+    versions: new Map(),
   };
 }
 

@@ -9,7 +9,7 @@ import { bindingNames, configDefaults, endpointRole } from "../juju/charm-meta.j
 import { MemoryPebble } from "./pebble-memory.js";
 import { DEFAULT_NETWORK } from "./state.js";
 import type { ConfigValue, World, WorldRelation, WorldRelationEnd } from "./world.js";
-import { appOfUnit, endOf } from "./world.js";
+import { appOfUnit, bagKey, endOf } from "./world.js";
 
 export function createWorld(model: { name?: string; uuid?: string } = {}): World {
   return {
@@ -102,6 +102,7 @@ export function relate(world: World, a: WorldRelationEnd, b: WorldRelationEnd): 
     unitData: new Map(),
     unitsInScope: new Set(),
     seenBy: new Map(),
+    versions: new Map(),
   };
   world.relations.set(id, relation);
   return id;
@@ -125,6 +126,8 @@ export function enterScope(world: World, relationId: number, unit: string): void
     "ingress-address": address,
     "private-address": address,
   });
+  const key = bagKey(unit, false);
+  relation.versions.set(key, (relation.versions.get(key) ?? 0) + 1);
   relation.unitsInScope.add(unit);
   if (!relation.seenBy.has(unit)) relation.seenBy.set(unit, new Set());
 }

@@ -57,6 +57,15 @@ export interface WorldRelation {
    * enters scope, so a unit never lists a peer whose relation-joined it has not run yet.
    */
   seenBy: Map<string, Set<string>>;
+  /**
+   * Settings version per bag (`bagKey(entity, isApp)`), bumped only when a commit really changed
+   * the bag: what Juju compares to decide that a `relation-changed` is owed (§3.5).
+   */
+  versions: Map<string, number>;
+}
+
+export function bagKey(entity: string, isApp: boolean): string {
+  return `${isApp ? "app" : "unit"}:${entity}`;
 }
 
 export interface WorldSecretOwner {

@@ -237,3 +237,23 @@ describe("MemoryBackend: values", () => {
     expect(backend.relationGet(ref, "example/0", false).config).toBe("a: 1\n");
   });
 });
+
+describe("MemoryBackend: what a commit reports", () => {
+  it("lists only bags whose content changed and bumps their version", () => {
+    const { backend, world } = backendFor({ leader: true, relations: [api] });
+    backend.relationSet(ref, { mine: "1" }, true);
+    backend.relationSet(ref, { fresh: "x" }, false);
+    expect(backend.commit()).toEqual({
+      changedBags: [{ relationId: 9, entity: "example/0", isApp: false }],
+      newSecretRevisions: [],
+    });
+    expect(Object.fromEntries(world.relations.get(9)!.versions)).toEqual({ "unit:example/0": 1 });
+  });
+
+  it("lists a secret that gained a revision, for its consumers' secret-changed", () => {
+    const owned = "secret:cq9a0000000000000002";
+    const { backend } = backendFor({ leader: true, secrets: [{ id: owned, owner: "application", trackedContent: { key: "a" } }] });
+    backend.secretSet(owned, { key: "b" });
+    expect(backend.commit().newSecretRevisions).toEqual([owned]);
+  });
+});
