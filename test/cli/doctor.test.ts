@@ -164,6 +164,21 @@ describe("tempo-cluster doctor on input that is not show-unit output", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("asks for the coordinator when given only a worker unit", async () => {
+    const units = await fixture(HEALTHY);
+    const run = await runCliCaptured(["doctor", "-"], { stdin: JSON.stringify({ "tempo-querier/0": units["tempo-querier/0"] }) });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("tempo-querier/0 is a worker");
+    expect(run.stderr).toContain("juju show-unit <coordinator-unit> tempo-querier/0 --format=json");
+  });
+
+  it("diagnoses a lone coordinator that no worker has joined yet", async () => {
+    const lonely = { "tempo/0": { charm: "local:tempo-coordinator-0", leader: true, "relation-info": [] } };
+    const run = await runCliCaptured(["doctor", "-"], { stdin: JSON.stringify(lonely) });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("no worker is related: juju integrate tempo:tempo-cluster <worker>");
+  });
+
   it("exits 2 for a malformed --config option", async () => {
     const run = await runCliCaptured(["doctor", HEALTHY, "--config", "retention"]);
     expect(run.exitCode).toBe(2);

@@ -86,6 +86,11 @@ function looksLikeCoordinator(info: ShowUnitInfo): boolean {
   );
 }
 
+/** A worker's tempo-cluster data is a coordinator's: it holds worker_config. */
+function looksLikeWorker(info: ShowUnitInfo): boolean {
+  return info["relation-info"].some((relation) => isClusterRelation(relation) && "worker_config" in relation["application-data"]);
+}
+
 function findCoordinator(units: ShowUnitOutput, requested: string | undefined): { kind: "found"; unit: string } | { kind: "missing"; message: string } {
   const names = Object.keys(units).sort(compareUnitNames);
   if (requested !== undefined) {
@@ -93,11 +98,21 @@ function findCoordinator(units: ShowUnitOutput, requested: string | undefined): 
       ? { kind: "found", unit: requested }
       : { kind: "missing", message: `unit ${requested} is not in the input (it has ${names.join(", ")})` };
   }
-  if (names.length === 1) return { kind: "found", unit: names[0] as string };
   const candidates = names.filter((name) => looksLikeCoordinator(units[name] as ShowUnitInfo));
   const leader = candidates.find((name) => units[name]?.leader);
   const chosen = leader ?? candidates[0];
   if (chosen !== undefined) return { kind: "found", unit: chosen };
+  const workers = names.filter((name) => looksLikeWorker(units[name] as ShowUnitInfo));
+  if (workers.length === names.length) {
+    return {
+      kind: "missing",
+      message:
+        `${names.join(", ")} ${names.length === 1 ? "is a worker" : "are workers"} (${CLUSTER_ENDPOINT} holds a coordinator's worker_config); ` +
+        `show the coordinator too: juju show-unit <coordinator-unit> ${names.join(" ")} --format=json`,
+    };
+  }
+  // A coordinator with no worker publishing yet looks like nothing in particular.
+  if (names.length === 1) return { kind: "found", unit: names[0] as string };
   return {
     kind: "missing",
     message: `cannot tell which of ${names.join(", ")} is the coordinator (none has workers on ${CLUSTER_ENDPOINT}); pass --unit <coordinator unit>`,
