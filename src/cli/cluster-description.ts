@@ -8,6 +8,7 @@ import { z } from "zod";
 import { RECEIVER_PROTOCOLS, type ReceiverProtocol } from "../interface/ports.js";
 import { requirerAppDatabag, requirerUnitDatabag } from "../interface/requirer.js";
 import { ROLES } from "../interface/roles.js";
+import { TEMPO_VERSIONS } from "../tempo/settings.js";
 import type { CoordinatorInputs } from "../charms/coordinator/desired-state.js";
 import type { IntegrationInputs } from "../charms/coordinator/integrations.js";
 import type { WorkerRelation } from "../interface/provider.js";
@@ -52,7 +53,11 @@ export const ClusterDescription = z.strictObject({
   /** The coordinator application's name. */
   coordinator: z.string().regex(/^[a-z][a-z0-9-]*$/).default("tempo"),
   /** Tempo minor version; the same as the coordinator's `tempo-version` option. */
-  version: z.string().optional(),
+  version: z
+    .enum(TEMPO_VERSIONS, {
+      error: `must be one of ${TEMPO_VERSIONS.map((version) => `"${version}"`).join(", ")} (quoted: YAML reads 2.10 as the number 2.1)`,
+    })
+    .optional(),
   /** Any other coordinator config options, as `juju config` takes them. */
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** `local` (only for one `all` unit) or the s3 provider's data. */

@@ -97,6 +97,21 @@ describe("tempo-cluster render", () => {
     expect(run.stderr).toContain("workers[0].units[0]: address");
   });
 
+  it("renders for the Tempo version the description names", async () => {
+    const text = await readFile(path.join(REPO_ROOT, CLUSTERS, "distributed.yaml"), "utf8");
+    const run = await runCliCaptured(["render", "-"], { stdin: text.replace('version: "2.7"', 'version: "2.10"') });
+    expect(run.exitCode).toBe(0);
+    expect(YAML.parse(run.stdout).memberlist.abort_if_cluster_fast_join_fails).toBe(false);
+    expect(validateTempoConfigText(run.stdout, "2.10")).toEqual([]);
+  });
+
+  it("refuses an unquoted version that YAML turns into a number", async () => {
+    const text = await readFile(path.join(REPO_ROOT, CLUSTERS, "distributed.yaml"), "utf8");
+    const run = await runCliCaptured(["render", "-"], { stdin: text.replace('version: "2.7"', "version: 2.10") });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("version: must be one of");
+  });
+
   it("reports YAML syntax errors with their position and exits 2", async () => {
     const run = await runCliCaptured(["render", "-"], { stdin: "workers: [\n  - app: x\n" });
     expect(run.exitCode).toBe(2);
