@@ -69,7 +69,10 @@ export function addUnit(world: World, app: string, options: { address?: string }
 }
 
 export function removeUnit(world: World, unit: string): void {
-  for (const relation of world.relations.values()) relation.unitsInScope.delete(unit);
+  for (const relation of world.relations.values()) {
+    relation.unitsInScope.delete(unit);
+    relation.seenBy.delete(unit);
+  }
   const app = world.apps.get(appOfUnit(unit));
   if (app?.leader === unit) app.leader = undefined;
   world.units.delete(unit);

@@ -8,6 +8,8 @@ import {
   enterScope,
   leaveScope,
   relate,
+  removeRelation,
+  removeUnit,
   runUnitHook,
   setLeader,
 } from "../../src/testing/index.js";
@@ -103,5 +105,34 @@ describe("a World shared by many units", () => {
     setLeader(world, "example", second);
     await runUnitHook(exampleCharm, world, second, { kind: "leader-elected" });
     expect(world.relations.get(id)!.appData.get("example")).toMatchObject({ greeting: "hello" });
+  });
+});
+
+describe("building a World", () => {
+  it("never reuses a unit number, even after the highest unit is removed", () => {
+    const world = createWorld();
+    addApplication(world, { name: "example", meta: exampleCharm.meta });
+    addUnit(world, "example");
+    const second = addUnit(world, "example");
+    removeUnit(world, second);
+    expect(addUnit(world, "example")).toBe("example/2");
+  });
+
+  it("refuses to relate endpoints the charms do not declare, or a peer endpoint across applications", () => {
+    const world = createWorld();
+    addApplication(world, { name: "example", meta: exampleCharm.meta });
+    addApplication(world, { name: "client", meta: clientCharm.meta });
+    expect(() => relate(world, { app: "example", endpoint: "nope" }, { app: "client", endpoint: "api" })).toThrow(/no endpoint "nope"/);
+    expect(() => relate(world, { app: "example", endpoint: "replicas" }, { app: "client", endpoint: "api" })).toThrow(/cannot be used/);
+  });
+
+  it("makes a peer relation when both ends are the same application and endpoint, and never reuses ids", () => {
+    const world = createWorld();
+    addApplication(world, { name: "example", meta: exampleCharm.meta });
+    const peers = relate(world, { app: "example", endpoint: "replicas" }, { app: "example", endpoint: "replicas" });
+    removeRelation(world, peers);
+    const again = relate(world, { app: "example", endpoint: "replicas" }, { app: "example", endpoint: "replicas" });
+    expect(world.relations.get(again)!.ends).toEqual([{ app: "example", endpoint: "replicas" }]);
+    expect(again).toBeGreaterThan(peers);
   });
 });
