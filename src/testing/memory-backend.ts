@@ -100,6 +100,11 @@ export class MemoryBackend implements Backend {
     private readonly scope: HookScope,
   ) {
     if (!world.units.has(scope.unit)) throw new Error(`unit ${scope.unit} is not in the world`);
+    // A hook about a remote unit makes the uniter drop that unit's cached bag (InvalidateMember).
+    const hook = scope.relation;
+    if (hook?.remoteUnit && (hook.kind === "joined" || hook.kind === "changed")) {
+      world.relations.get(hook.id)?.memberBagCache?.get(scope.unit)?.delete(hook.remoteUnit);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -159,7 +164,7 @@ export class MemoryBackend implements Backend {
     }
     const bag = relation.unitData.get(entity);
     if (!bag || !endOf(relation, appOfUnit(entity))) throw denied("relation-get");
-    return sortedBag(bag);
+    return sortedBag(this.world.cacheRemoteUnitBags ? this.cachedMemberBag(relation, entity, bag) : bag);
   }
 
   relationSet(ref: RelationRef, changes: Databag, isApp: boolean): void {
@@ -424,6 +429,25 @@ export class MemoryBackend implements Backend {
     }
     this.unit.state = this.unitStateAfterHook();
     return { changedBags, newSecretRevisions };
+  }
+
+  /** A member's bag as this unit last read it; non-members are always read fresh (Prune). */
+  private cachedMemberBag(relation: WorldRelation, unit: string, committed: Databag): Databag {
+    const hook = this.scope.relation?.id === relation.id ? this.scope.relation : undefined;
+    const isJoiningNow = hook?.kind === "joined" && hook.remoteUnit === unit;
+    if (!relation.seenBy.get(this.unitName)?.has(unit) && !isJoiningNow) return committed;
+    relation.memberBagCache ??= new Map();
+    let cache = relation.memberBagCache.get(this.unitName);
+    if (!cache) {
+      cache = new Map();
+      relation.memberBagCache.set(this.unitName, cache);
+    }
+    let bag = cache.get(unit);
+    if (!bag) {
+      bag = { ...committed };
+      cache.set(unit, bag);
+    }
+    return bag;
   }
 
   /** The uniter records who this unit has seen join once a joined/departed hook succeeded. */

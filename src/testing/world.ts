@@ -62,6 +62,8 @@ export interface WorldRelation {
    * the bag: what Juju compares to decide that a `relation-changed` is owed (§3.5).
    */
   versions: Map<string, number>;
+  /** Observer unit → remote member → the bag as that observer last read it (see cacheRemoteUnitBags). */
+  memberBagCache?: Map<string, Map<string, Databag>>;
 }
 
 export function bagKey(entity: string, isApp: boolean): string {
@@ -101,6 +103,12 @@ export interface World {
   secretSerial: number;
   /** Last relation id handed out; Juju never reuses one. */
   relationSerial: number;
+  /**
+   * Serve remote *member* unit bags from a per-observer cache across hooks, refreshed only by a
+   * joined/changed hook for that unit — what the uniter's relation cache does (juju-hook-tools.md
+   * §3.3, inferred). Off by default: a single-hook harness run sees the State as given.
+   */
+  cacheRemoteUnitBags?: boolean;
 }
 
 /**

@@ -136,3 +136,17 @@ describe("building a World", () => {
     expect(again).toBeGreaterThan(peers);
   });
 });
+
+describe("a World with the uniter's remote unit cache", () => {
+  it("shows a member's bag as last read until a changed hook for that unit runs", async () => {
+    const { world, server, clients, id } = model();
+    world.cacheRemoteUnitBags = true;
+    await runUnitHook(exampleCharm, world, server, relationEvent("joined", id, clients[0]!));
+    const clientEvent: JujuEvent = { kind: "relation-joined", relation: { endpoint: "api", id }, remoteApp: "example", remoteUnit: server };
+    await runUnitHook(clientCharm, world, clients[0]!, clientEvent);
+    await runUnitHook(exampleCharm, world, server, { kind: "update-status" });
+    expect(world.relations.get(id)!.appData.get("example")!.requested).toBe("[]");
+    await runUnitHook(exampleCharm, world, server, relationEvent("changed", id, clients[0]!));
+    expect(world.relations.get(id)!.appData.get("example")!.requested).toBe('["client/0"]');
+  });
+});
