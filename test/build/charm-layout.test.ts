@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
@@ -126,6 +126,28 @@ describe("a built charm directory", () => {
     const run = runDispatchAsJuju("/", jujuEnv(charmDir, { JUJU_CHARM_DIR: "/nonexistent" }), path.join(charmDir, "dispatch"));
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).cwd).toBe("/");
+  });
+
+  it("finds the charm through JUJU_CHARM_DIR when run through a legacy hooks/<name> link", async () => {
+    await mkdir(path.join(charmDir, "hooks"), { recursive: true });
+    await symlink("../dispatch", path.join(charmDir, "hooks", "install"));
+    try {
+      const env = jujuEnv(charmDir);
+      delete (env as Partial<Record<string, string>>).JUJU_DISPATCH_PATH;
+      const run = runDispatchAsJuju("/", env, path.join(charmDir, "hooks", "install"));
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout).dispatchPath).toBe(path.join(charmDir, "hooks", "install"));
+    } finally {
+      await rm(path.join(charmDir, "hooks"), { recursive: true, force: true });
+    }
+  });
+
+  it("works from a directory whose path has spaces", async () => {
+    const spaced = path.join(path.dirname(charmDir), "charm dir with spaces");
+    await cp(charmDir, spaced, { recursive: true });
+    const run = runDispatchAsJuju(spaced, jujuEnv(spaced));
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).cwd).toBe(spaced);
   });
 
   it("defaults JUJU_DISPATCH_PATH to its own path for Juju versions that do not set it", () => {
