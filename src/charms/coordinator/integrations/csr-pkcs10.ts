@@ -1,0 +1,113 @@
+/**
+ * PKCS#10 certificate signing requests for the coordinator's one certificate: build one from a
+ * private key and the names it should cover, and read back what an existing one asks for.
+ *
+ * node-forge encodes the ASN.1; the signature comes from `node:crypto` (native and fast, where
+ * forge's pure-JS RSA takes about a second). RSA PKCS#1 v1.5 signatures are deterministic, so the
+ * same key and names always give the same bytes — a CSR never changes unless what it asks for does.
+ */
+import { createPrivateKey, createPublicKey, sign } from "node:crypto";
+import forge from "node-forge";
+
+export interface CertificateRequest {
+  readonly commonName: string;
+  /** DNS subject alternative names, sorted and unique. */
+  readonly dnsNames: readonly string[];
+}
+
+/** What an existing CSR asks for, and for which public key (SPKI DER, base64). */
+export interface CsrContent extends CertificateRequest {
+  readonly publicKeySpki: string;
+}
+
+export type CsrReading = { readonly kind: "valid"; readonly csr: CsrContent } | { readonly kind: "invalid"; readonly reason: string };
+
+/** forge builds the CertificationRequestInfo, but its type declarations omit the function. */
+const pkiInternals = forge.pki as unknown as {
+  getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1;
+};
+
+/** SubjectAltName `dNSName` is context tag 2 (RFC 5280 §4.2.1.6). */
+const DNS_NAME = 2;
+/** sha256WithRSAEncryption (RFC 4055): what the tls-certificates library's CSRs use. */
+const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+
+/**
+ * A CSR for `request`, signed with `privateKeyPem` (an RSA key). The PEM is trimmed, as the
+ * tls-certificates library writes and compares it.
+ */
+export function createCsr(privateKeyPem: string, request: CertificateRequest): string {
+  const privateKey = createPrivateKey(privateKeyPem);
+  const spkiPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.publicKeyFromPem(spkiPem);
+  csr.setSubject([{ name: "commonName", value: request.commonName }]);
+  if (request.dnsNames.length > 0) {
+    csr.setAttributes([
+      {
+        name: "extensionRequest",
+        extensions: [{ name: "subjectAltName", altNames: request.dnsNames.map((value) => ({ type: DNS_NAME, value })) }],
+      },
+    ]);
+  }
+  csr.signatureOid = csr.siginfo.algorithmOid = SHA256_WITH_RSA;
+  const info = pkiInternals.getCertificationRequestInfo(csr);
+  csr.certificationRequestInfo = info;
+  const infoDer = Buffer.from(forge.asn1.toDer(info).getBytes(), "binary");
+  csr.signature = sign("sha256", infoDer, privateKey).toString("binary");
+  return forge.pki.certificationRequestToPem(csr).trim();
+}
+
+/** Read a CSR (ours from an earlier hook, or one echoed back by a provider); never throws. */
+export function readCsr(pem: string): CsrReading {
+  let csr: forge.pki.CertificateSigningRequest;
+  try {
+    csr = forge.pki.certificationRequestFromPem(pem, true);
+  } catch (error) {
+    return { kind: "invalid", reason: `not a PEM certificate signing request (${describeError(error)})` };
+  }
+  if (!csr.publicKey || !csr.verify()) return { kind: "invalid", reason: "its signature does not verify" };
+  const commonName = csr.subject.getField("CN")?.value;
+  const extensionRequest = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: unknown[] } | null;
+  const dnsNames = (extensionRequest?.extensions ?? []).flatMap((extension) => subjectAltDnsNames(extension));
+  return {
+    kind: "valid",
+    csr: {
+      commonName: typeof commonName === "string" ? commonName : "",
+      dnsNames: [...new Set(dnsNames)].sort(),
+      publicKeySpki: forgePublicKeySpki(csr.publicKey as forge.pki.rsa.PublicKey),
+    },
+  };
+}
+
+/** The SPKI DER (base64) of a private key's public half, to compare with `CsrContent.publicKeySpki`. */
+export function publicKeySpki(privateKeyPem: string): string {
+  return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: "spki", format: "der" }).toString("base64");
+}
+
+/** Whether `csr` asks exactly for `request` with the key `privateKeyPem`. */
+export function csrAsksFor(csr: CsrContent, request: CertificateRequest, privateKeyPem: string): boolean {
+  return (
+    csr.commonName === request.commonName &&
+    csr.dnsNames.length === request.dnsNames.length &&
+    csr.dnsNames.every((name, index) => name === request.dnsNames[index]) &&
+    csr.publicKeySpki === publicKeySpki(privateKeyPem)
+  );
+}
+
+function subjectAltDnsNames(extension: unknown): string[] {
+  if (typeof extension !== "object" || extension === null) return [];
+  const { name, altNames } = extension as { name?: unknown; altNames?: unknown };
+  if (name !== "subjectAltName" || !Array.isArray(altNames)) return [];
+  return altNames.flatMap((altName: { type?: unknown; value?: unknown }) =>
+    altName.type === DNS_NAME && typeof altName.value === "string" ? [altName.value] : [],
+  );
+}
+
+function forgePublicKeySpki(publicKey: forge.pki.rsa.PublicKey): string {
+  return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes(), "binary").toString("base64");
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
