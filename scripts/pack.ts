@@ -41,4 +41,10 @@ async function main(requested: readonly string[]): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // esbuild's compile errors are already formatted for people (file:line: message); no stack needed.
+  process.stderr.write(`pack: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
