@@ -137,10 +137,13 @@ export async function benchDispatch(): Promise<void> {
       // Read: every remote unit bag, plus the own unit and app bags once each to diff the writes.
       const bagsRead = remoteUnits + 2;
       const bagsWritten = 2;
+      // What the charm process itself costs once its hook commands are taken out, against bare Node.
+      const charmOwnMs = figures.medianMs - figures.calls.length * hookCommandMs;
       lines.push(
         `${remoteUnits} remote unit(s): median ${format(figures.medianMs)} ` +
           `(budget 1.5 × node + ${figures.calls.length} calls × ${format(hookCommandMs)} = ${format(budgetMs)}: ` +
           `${figures.medianMs <= budgetMs ? "within" : "OVER"})`,
+        `  without its hook commands: ${format(charmOwnMs)} = ${(charmOwnMs / bareNodeMs).toFixed(2)} × bare node`,
         `  hook commands: ${figures.calls.length} — ${Object.entries(byCommand)
           .map(([command, count]) => `${command} ${count}`)
           .join(", ")}`,
