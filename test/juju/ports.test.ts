@@ -10,7 +10,11 @@ const port: fc.Arbitrary<PortSpec> = fc.oneof(
 
 describe("ports", () => {
   it("reads back Juju's spelling of every port", () => {
-    fc.assert(fc.property(port, (spec) => expect(parsePortKey(portKey(spec))).toEqual(spec)));
+    fc.assert(
+      fc.property(port, (spec) => {
+        expect(parsePortKey(portKey(spec))).toEqual(spec);
+      }),
+    );
   });
 
   it("defaults a bare number to tcp and rejects what Juju would", () => {
