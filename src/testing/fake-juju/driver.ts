@@ -22,13 +22,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  type FakeAgentFile,
+  FakeAgentFile,
   FakeEvent,
   type FakeHookContext,
   type FakeJujuState,
   type FakeJujuStateInput,
   FakePendingFile,
-  FakeAgentFile as FakeAgentFileSchema,
   fakeJujuState,
   hookContextFor,
 } from "./state.js";
@@ -198,7 +197,7 @@ export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent
       if (isFinished) throw new Error("this hook has already finished");
       isFinished = true;
       try {
-        const after = FakeAgentFileSchema.parse(JSON.parse(readFileSync(statePath, "utf8"))).state;
+        const after = FakeAgentFile.parse(JSON.parse(readFileSync(statePath, "utf8"))).state;
         const pendingPath = `${statePath}.pending`;
         const committed = exitCode === 0;
         const pending =

@@ -6,7 +6,7 @@
 // (juju-hook-tools.md §1.4). Plain JavaScript with no imports beyond node: builtins, because every hook
 // command is a process start and a hook with 100 remote units spawns 100+ of them.
 //
-// Files (paths derive from FAKE_JUJU_STATE; formats are defined with zod in agent-files.ts):
+// Files (paths derive from FAKE_JUJU_STATE; formats are defined with zod in state.ts):
 //   <state>            { contextId, hook, state }: the committed model plus immediate effects
 //   <state>.pending    working copy of the buffered parts (relation bags, ports, secrets, unit state),
 //                      committed by the driver only when the hook exits 0 (§1.5, §3.2)
@@ -380,10 +380,10 @@ function parseSecretContent(args, fileFlag) {
   return content;
 }
 
-function checkCanManage(agent, secret, idText) {
+/** Only the owner may change a secret, and only the leader for an application-owned one. */
+function checkCanManage(agent, secret) {
   if (secret.owner === undefined) throw runtimeError("permission denied");
   if (secret.owner === "application" && !agent.state.leader) throw runtimeError("this unit is not the leader");
-  return idText;
 }
 
 /** Juju's xids are 20 base32hex characters; derive them from a counter so runs are reproducible. */
@@ -714,7 +714,7 @@ const COMMANDS = {
       const content = parseSecretContent(contentArgs, ctx.flags.file);
       const found = findSecret(ctx.working, idText);
       if (found === undefined) throw runtimeError(`secret "${idText}" not found`);
-      checkCanManage(ctx.agent, found, idText);
+      checkCanManage(ctx.agent, found);
       let secret = applyMetadata(found, ctx.flags);
       const latest = latestRevision(found);
       // A new revision only when the content actually changes.
@@ -738,7 +738,7 @@ const COMMANDS = {
       checkEmpty(rest);
       const found = findSecret(ctx.working, idText);
       if (found === undefined) return; // A missing secret is no error (§2.16).
-      checkCanManage(ctx.agent, found, idText);
+      checkCanManage(ctx.agent, found);
       const revision = ctx.flags.revision === undefined ? undefined : Number(ctx.flags.revision);
       const remaining =
         revision === undefined ? [] : found.revisions.filter((candidate) => candidate.revision !== revision);
@@ -876,7 +876,7 @@ function secretAccessCommand(change) {
       }
       const found = findSecret(ctx.working, idText);
       if (found === undefined) throw runtimeError(`secret "${idText}" not found`);
-      checkCanManage(ctx.agent, found, idText);
+      checkCanManage(ctx.agent, found);
       const grantee = unit ?? ctx.flags.app ?? relation.remoteApp;
       const key = String(relation?.id ?? ctx.flags.app);
       const grantees = new Set(found.grants[key] ?? []);
