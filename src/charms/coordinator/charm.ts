@@ -15,6 +15,7 @@ import {
   NO_INTEGRATIONS,
   combineIntegrationInputs,
 } from "./integrations.js";
+import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import type { S3RelationSnapshot } from "./storage.js";
 
@@ -25,7 +26,10 @@ const S3_REQUESTER_OWNED_KEYS = ["bucket"] as const;
  * The integrations that feed the cluster besides the workers and s3. Each lives in its own module
  * (certificates, tracing, send-remote-write, logging: issue 8) and is listed here.
  */
-export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [];
+export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
+  // TLS is off until a certificates integration supplies it; its answer belongs here then.
+  tracingIntegration({ isTlsEnabled: () => false }),
+];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
 export function createCoordinatorCharm(integrations: readonly CoordinatorIntegration[]): Charm {

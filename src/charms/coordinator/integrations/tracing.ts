@@ -1,0 +1,115 @@
+/**
+ * The `tracing` endpoint (provider, interface `tracing` v2): related charms ask for receiver
+ * protocols; we enable them (with the `always-enable-*` options; desired-state takes the union)
+ * and answer each relation with the URL of every enabled receiver. The workers get where to send
+ * their own traces (`charm_tracing_receivers`, `workload_tracing_receivers`): this same Tempo,
+ * as the Python coordinator does without a remote Tempo (python-reference §1.4, §2.9).
+ */
+import { decodeRequirerAppDatabag } from "../../../interface/databag-codec.js";
+import type { ReceiverProtocol } from "../../../interface/ports.js";
+import type { Model } from "../../../juju/model.js";
+import { parseCoordinatorConfig } from "../config-options.js";
+import { enabledReceivers } from "../desired-state.js";
+import { type CoordinatorIntegration, type IntegrationInputs, NO_INTEGRATIONS } from "../integrations.js";
+import { ENDPOINTS } from "../meta.js";
+import type { Problem } from "../status.js";
+import {
+  CHARM_TRACING_PROTOCOLS,
+  type IngestEndpoint,
+  WORKLOAD_TRACING_PROTOCOLS,
+  type WorkerApplication,
+  applicationServiceHost,
+  ingestApplication,
+  receiverUrlMap,
+  tracingProviderBag,
+} from "./tracing-receivers.js";
+import { parseTracingRequest } from "./tracing-requests.js";
+
+export interface TracingOptions {
+  /**
+   * Whether internal TLS is on this hook, i.e. whether the certificates integration supplies TLS
+   * material: the receivers then serve TLS and every HTTP URL must say `https`.
+   */
+  readonly isTlsEnabled: (model: Model) => boolean;
+}
+
+export function tracingIntegration(options: TracingOptions): CoordinatorIntegration {
+  return {
+    name: "tracing",
+    gather(model: Model): Partial<IntegrationInputs> {
+      const { requestedReceivers, problems } = gatherRequests(model);
+      const endpoint = ingestEndpoint(model, options);
+      if (!endpoint) return { requestedReceivers, problems };
+      const config = parseCoordinatorConfig(model.config);
+      // The same union desired-state computes, so workers are pointed only at receivers Tempo runs.
+      const enabled = enabledReceivers(config.kind === "valid" ? config.settings : undefined, {
+        ...NO_INTEGRATIONS,
+        requestedReceivers,
+      });
+      const charmTracingReceivers = receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, endpoint);
+      const workloadTracingReceivers = receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, endpoint);
+      return {
+        requestedReceivers,
+        problems,
+        ...(Object.keys(charmTracingReceivers).length > 0 ? { charmTracingReceivers } : {}),
+        ...(Object.keys(workloadTracingReceivers).length > 0 ? { workloadTracingReceivers } : {}),
+      };
+    },
+    apply(model, outcome): void {
+      if (!outcome.isLeader) return;
+      const endpoint = ingestEndpoint(model, options);
+      for (const relation of model.relations(ENDPOINTS.tracing)) {
+        const bag = relation.localAppData();
+        // No worker receives traces yet: say nothing rather than hand out a URL where nobody listens.
+        if (endpoint && outcome.enabledReceivers.length > 0) {
+          bag.set("receivers", tracingProviderBag(outcome.enabledReceivers, endpoint).receivers);
+        } else {
+          bag.delete("receivers");
+        }
+      }
+    },
+  };
+}
+
+function gatherRequests(model: Model): { requestedReceivers: ReceiverProtocol[]; problems: Problem[] } {
+  const requested = new Set<ReceiverProtocol>();
+  const problems: Problem[] = [];
+  for (const relation of model.relations(ENDPOINTS.tracing)) {
+    const parsed = parseTracingRequest(relation.remoteAppData());
+    if (parsed.kind === "invalid") problems.push(tracingRequestInvalid(relation.app, parsed.reasons));
+    if (parsed.kind !== "valid") continue;
+    for (const protocol of parsed.data.supported) requested.add(protocol);
+    if (parsed.data.unsupported.length > 0) problems.push(tracingProtocolsUnsupported(relation.app, parsed.data.unsupported));
+  }
+  return { requestedReceivers: [...requested].sort(), problems };
+}
+
+/** The worker applications related now, with the role they published (invalid ones left out). */
+function workerApplications(model: Model): WorkerApplication[] {
+  return model.relations(ENDPOINTS.cluster).flatMap((relation) => {
+    const role = decodeRequirerAppDatabag(relation.remoteAppData());
+    return role.kind === "valid" ? [{ app: relation.app, role: role.data.role, unitCount: relation.units.length }] : [];
+  });
+}
+
+function ingestEndpoint(model: Model, options: TracingOptions): IngestEndpoint | undefined {
+  const app = ingestApplication(workerApplications(model));
+  if (app === undefined) return undefined;
+  return { host: applicationServiceHost(app, model.name), isTls: options.isTlsEnabled(model) };
+}
+
+/** A request we cannot read at all: that charm gets URLs (if any) but asked for nothing we can honour. */
+export function tracingRequestInvalid(app: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `${app} sent an unusable tracing request (${reasons.join(", ")}); its traces are not received`,
+  };
+}
+
+/** Names no Tempo receiver speaks; the rest of that request is honoured. */
+export function tracingProtocolsUnsupported(app: string, protocols: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `${app} asked for tracing protocols Tempo does not support: ${protocols.join(", ")} (ignored)`,
+  };
+}
