@@ -19,9 +19,15 @@ export class InconsistentStateError extends Error {
 
 const SECRET_ID = /^secret:[0-9a-z]{20}$/;
 
-export function checkConsistency(meta: CharmMeta, state: State, event: ScenarioEvent): string[] {
+export function checkConsistency(
+  meta: CharmMeta,
+  state: State,
+  event: ScenarioEvent,
+  jujuVersion = "3.6.14",
+): string[] {
   const appName = state.appName ?? meta.name;
   return [
+    ...checkVersion(event, state, jujuVersion),
     ...checkRelations(meta, state, appName),
     ...checkConfig(meta, state),
     ...checkContainers(meta, state),
@@ -29,6 +35,29 @@ export function checkConsistency(meta: CharmMeta, state: State, event: ScenarioE
     ...checkNetworks(meta, state),
     ...checkEvent(meta, state, event, appName),
   ];
+}
+
+/** Features the event or state needs that this Juju version does not have (§1.3, §2.16). */
+function checkVersion(event: ScenarioEvent, state: State, jujuVersion: string): string[] {
+  const problems: string[] = [];
+  const isSecretEvent = event.kind.startsWith("secret-");
+  if ((isSecretEvent || state.secrets.length > 0) && compareVersions(jujuVersion, "3.0.2") < 0) {
+    problems.push(`secrets need Juju 3.0.2 or later, not ${jujuVersion}`);
+  }
+  if (event.kind.startsWith("pebble-check-") && compareVersions(jujuVersion, "3.6.0") < 0) {
+    problems.push(`${event.kind} needs Juju 3.6 or later, not ${jujuVersion}`);
+  }
+  return problems;
+}
+
+function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [left, right] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 function checkRelations(meta: CharmMeta, state: State, appName: string): string[] {

@@ -114,7 +114,7 @@ export async function run(
   options: { jujuVersion?: string } = {},
 ): Promise<RunResult> {
   const before = parseState(input);
-  const problems = checkConsistency(charm.meta, before, event);
+  const problems = checkConsistency(charm.meta, before, event, options.jujuVersion ?? DEFAULT_JUJU_VERSION);
   if (problems.length > 0) throw new InconsistentStateError(problems);
   const unitWorld = worldFromState(charm.meta, before);
   const jujuEvent = toJujuEvent(event, before, unitWorld.appName);

@@ -141,3 +141,19 @@ describe("consistency checks: containers", () => {
     ]);
   });
 });
+
+describe("consistency checks: Juju version", () => {
+  it("rejects secrets before Juju 3.0.2 and check events before Juju 3.6", () => {
+    const owned = { id: "secret:cq9a0000000000000001", owner: "unit" as const, trackedContent: { key: "v" } };
+    expect(checkConsistency(meta, state({ secrets: [owned] }), on.updateStatus(), "2.9.46")).toEqual([
+      "secrets need Juju 3.0.2 or later, not 2.9.46",
+    ]);
+    const workload = {
+      name: "workload",
+      layers: [{ label: "base", layer: { checks: { ready: { override: "replace" as const, tcp: { port: 80 } } } } }],
+    };
+    expect(checkConsistency(meta, state({ containers: [workload] }), on.pebbleCheckFailed("workload", "ready"), "3.5.4")).toEqual([
+      "pebble-check-failed needs Juju 3.6 or later, not 3.5.4",
+    ]);
+  });
+});
