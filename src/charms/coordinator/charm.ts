@@ -15,6 +15,7 @@ import {
   NO_INTEGRATIONS,
   combineIntegrationInputs,
 } from "./integrations.js";
+import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import type { S3RelationSnapshot } from "./storage.js";
@@ -27,8 +28,8 @@ const S3_REQUESTER_OWNED_KEYS = ["bucket"] as const;
  * (certificates, tracing, send-remote-write, logging: issue 8) and is listed here.
  */
 export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
-  // TLS is off until a certificates integration supplies it; its answer belongs here then.
-  tracingIntegration({ isTlsEnabled: () => false }),
+  certificatesIntegration,
+  tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */

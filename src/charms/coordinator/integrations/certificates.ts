@@ -1,0 +1,187 @@
+/**
+ * The coordinator's `certificates` integration (tls-certificates v1, requirer, application mode):
+ * one certificate for the whole cluster, whose names do not change when workers scale, with its key
+ * in an application-owned secret granted to the worker relations that are told about it.
+ *
+ * `gather` only reads: the key, our request and the provider's answer become `TlsMaterial` (and
+ * with it the TLS variant of the Tempo config and the `ca_cert` / `server_cert` /
+ * `privkey_secret_id` keys of every worker databag) or a problem saying what we wait for. `apply`
+ * writes, leader only: the key on first need, the CSR when what it must cover changed, the grants.
+ *
+ * Without the relation `tls` is absent, so desired-state publishes the plain config and deletes the
+ * TLS keys, and `apply` revokes the grants. The key secret is kept: re-relating then requests a
+ * certificate for the same key (the CSR is deterministic, so it is byte-for-byte the old one) and
+ * workers do not see a needless key rotation. It holds nothing that outlives its use: a key whose
+ * certificates are gone signs nothing anybody trusts.
+ */
+import type { Model, Relation } from "../../../juju/model.js";
+import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
+import { ENDPOINTS } from "../meta.js";
+import type { Problem } from "../status.js";
+import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
+import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
+import { chooseCertificate } from "./tls-issued-certificate.js";
+import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
+import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
+
+/** The tempo_cluster provider key that tells a worker where the key is (python-reference §1.4). */
+const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
+/** Reasons shown in one status line; the rest are in the log through the problem list. */
+const REASONS_SHOWN = 2;
+
+export const certificatesIntegration: CoordinatorIntegration = {
+  name: "certificates",
+  gather: gatherTls,
+  apply: applyTls,
+};
+
+/**
+ * Whether this hook's reconcile runs with internal TLS on, for integrations whose output depends on
+ * it (tracing's receiver URLs say `https` then).
+ */
+export function hasTlsMaterial(model: Model): boolean {
+  return gatherTls(model).tls !== undefined;
+}
+
+/** One answer per hook: `gather` and `hasTlsMaterial` both ask, and a Model lives for one hook. */
+const gatheredThisHook = new WeakMap<Model, Partial<IntegrationInputs>>();
+
+function gatherTls(model: Model): Partial<IntegrationInputs> {
+  let gathered = gatheredThisHook.get(model);
+  if (!gathered) {
+    gathered = readTls(model);
+    gatheredThisHook.set(model, gathered);
+  }
+  return gathered;
+}
+
+function readTls(model: Model): Partial<IntegrationInputs> {
+  const relation = model.relations(ENDPOINTS.certificates)[0];
+  // A non-leader may not read our application bag, so it cannot tell which certificate answers our
+  // request; it publishes nothing either, so it has no use for TLS material.
+  if (!relation || !model.isLeader()) return {};
+  const provider = relation.app;
+  const key = readPrivateKey(model);
+  // No key yet: `apply` creates it and sends the request in this same hook.
+  if (key.kind !== "found") return { problems: [waitingForCertificate(provider)] };
+
+  const request = certificateRequest(model);
+  const offered = decodeProviderDatabag(relation.remoteAppData());
+  if (offered.kind === "absent") return { problems: [waitingForCertificate(provider)] };
+  if (offered.kind === "invalid") return { problems: [invalidProviderData(provider, offered.reasons)] };
+
+  const choice = chooseCertificate({
+    offered: offered.data,
+    currentCsr: currentCsr(relation, request, key.pem),
+    privateKeyPem: key.pem,
+    serverName: request.serverName,
+  });
+  switch (choice.kind) {
+    case "none":
+      return { problems: [waitingForCertificate(provider)] };
+    case "unusable":
+      return { problems: [unusableCertificate(provider, choice.reasons)] };
+    case "current":
+    case "previous":
+      return {
+        tls: { ...choice.certificate, privkeySecretId: key.secretId, serverName: request.serverName },
+        problems: choice.kind === "previous" ? [servingPreviousCertificate(provider, choice.currentProblems)] : [],
+      };
+  }
+}
+
+function applyTls(model: Model, outcome: CoordinatorOutcome): void {
+  if (!outcome.isLeader) return;
+  const relation = model.relations(ENDPOINTS.certificates)[0];
+  let secretId: string | undefined;
+  if (relation) {
+    const key = ensurePrivateKey(model);
+    secretId = key.secretId;
+    const request = certificateRequest(model);
+    if (currentCsr(relation, request, key.pem) === undefined) {
+      relation.localAppData().update(requirerDatabag(createCsr(key.pem, request)));
+    }
+  } else {
+    const existing = readPrivateKey(model);
+    secretId = existing.kind === "absent" ? undefined : existing.secretId;
+  }
+  if (secretId !== undefined) syncGrants(model, secretId);
+}
+
+/**
+ * The secret is readable exactly by the worker relations whose databag points at it. That is every
+ * relation published to this hook while TLS is on (`outcome.publishedRelationIds`), and also a
+ * relation left untouched this hook (its application dropped out of the cluster for a moment) that
+ * still runs the TLS config: revoking there would leave it a key id it cannot read on its next pod
+ * restart. Grants are idempotent and revoking an ungranted relation is a no-op in Juju, so both
+ * are simply repeated; a relation that is gone loses its grants with it.
+ */
+function syncGrants(model: Model, secretId: string): void {
+  for (const relation of model.relations(ENDPOINTS.cluster)) {
+    if (publishedSecretId(relation) === secretId) model.secrets.grant(secretId, relation.ref);
+    else model.secrets.revoke(secretId, relation.ref);
+  }
+}
+
+/** The secret id our (leader-owned) tempo_cluster databag tells this worker, after this hook's writes. */
+function publishedSecretId(relation: Relation): string | undefined {
+  const raw = relation.localAppData().get(PRIVKEY_SECRET_ID_KEY);
+  if (raw === undefined) return undefined;
+  try {
+    const decoded: unknown = JSON.parse(raw);
+    return typeof decoded === "string" ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function certificateRequest(model: Model): CoordinatorCertificateRequest {
+  return coordinatorCertificateRequest({
+    appName: model.app.name,
+    modelName: model.name,
+    workerApps: model.relations(ENDPOINTS.cluster).map((relation) => relation.app),
+  });
+}
+
+/** Our application bag's CSR when it asks for exactly `request` with our key; otherwise a new one is due. */
+function currentCsr(relation: Relation, request: CoordinatorCertificateRequest, privateKeyPem: string): string | undefined {
+  const requested = decodeRequirerDatabag(relation.localAppData().entries());
+  if (requested.kind !== "valid" || requested.data.length !== 1) return undefined;
+  const [pem] = requested.data;
+  if (pem === undefined) return undefined;
+  const reading = readCsr(pem);
+  return reading.kind === "valid" && csrAsksFor(reading.csr, request, privateKeyPem) ? pem : undefined;
+}
+
+// Problems: what the operator sees in `juju status`, each naming the relation or the fix.
+
+function waitingForCertificate(provider: string): Problem {
+  return { severity: "waiting", message: `waiting for ${provider} to issue the TLS certificate (certificates relation)` };
+}
+
+function invalidProviderData(provider: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `${provider} sent invalid certificates data (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
+  };
+}
+
+function unusableCertificate(provider: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `the TLS certificate from ${provider} is unusable (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
+  };
+}
+
+function servingPreviousCertificate(provider: string, currentProblems: readonly string[]): Problem {
+  const why = currentProblems.length > 0 ? `; the new one is unusable (${summarize(currentProblems)})` : "";
+  return {
+    severity: "maintenance",
+    message: `TLS: using the previous certificate until ${provider} signs the request for the current workers${why}`,
+  };
+}
+
+function summarize(reasons: readonly string[]): string {
+  const hidden = reasons.length - REASONS_SHOWN;
+  return reasons.slice(0, REASONS_SHOWN).join("; ") + (hidden > 0 ? `; and ${hidden} more` : "");
+}
