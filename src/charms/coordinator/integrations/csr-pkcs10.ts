@@ -66,7 +66,7 @@ export function readCsr(pem: string): CsrReading {
   } catch (error) {
     return { kind: "invalid", reason: `not a PEM certificate signing request (${describeError(error)})` };
   }
-  if (!csr.publicKey || !csr.verify()) return { kind: "invalid", reason: "its signature does not verify" };
+  if (!csr.publicKey || !verifies(csr)) return { kind: "invalid", reason: "its signature does not verify" };
   const commonName = csr.subject.getField("CN")?.value;
   const extensionRequest = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: unknown[] } | null;
   const dnsNames = (extensionRequest?.extensions ?? []).flatMap((extension) => subjectAltDnsNames(extension));
@@ -106,6 +106,15 @@ function subjectAltDnsNames(extension: unknown): string[] {
 
 function forgePublicKeySpki(publicKey: forge.pki.rsa.PublicKey): string {
   return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes(), "binary").toString("base64");
+}
+
+/** forge throws, rather than answering false, for some broken signatures. */
+function verifies(csr: forge.pki.CertificateSigningRequest): boolean {
+  try {
+    return csr.verify();
+  } catch {
+    return false;
+  }
 }
 
 function describeError(error: unknown): string {
