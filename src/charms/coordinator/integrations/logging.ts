@@ -1,0 +1,74 @@
+/**
+ * `logging` (requirer, interface `loki_push_api`): every Loki unit puts `endpoint` =
+ * `{"url": "http://…/loki/api/v1/push"}` (JSON) in its unit bag, as Canonical's
+ * `LokiPushApiProvider` writes it. The workers get them as `loki_endpoints` (unit name → URL,
+ * the Python coordinator's keys) and forward Tempo's logs to each through Pebble.
+ */
+import { z } from "zod";
+import type { Parsed } from "../../../interface/parsed.js";
+import type { Databag } from "../../../juju/backend.js";
+import type { Model } from "../../../juju/model.js";
+import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
+import { ENDPOINTS } from "../meta.js";
+import type { Problem } from "../status.js";
+
+const LokiUnitData = z.object(
+  { url: z.url({ protocol: /^https?$/ }) },
+  { error: "endpoint must be a JSON object with a url" },
+);
+
+export function parseLokiUnitData(unitData: Readonly<Databag>): Parsed<{ readonly url: string }> {
+  const raw = unitData.endpoint;
+  if (raw === undefined || raw === "") return { kind: "absent" };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(raw);
+  } catch {
+    return { kind: "invalid", reasons: ["endpoint is not JSON"] };
+  }
+  const parsed = LokiUnitData.safeParse(decoded);
+  if (!parsed.success) return { kind: "invalid", reasons: [...new Set(parsed.error.issues.map((issue) => describeIssue(issue, decoded)))] };
+  return { kind: "valid", data: { url: parsed.data.url } };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, decoded: unknown): string {
+  if (issue.path[0] !== "url") return issue.message;
+  const hasUrl = typeof decoded === "object" && decoded !== null && "url" in decoded;
+  return hasUrl ? "endpoint url is not an http(s) URL" : "endpoint has no url";
+}
+
+/**
+ * unit name → push URL, keys sorted. A URL is kept once, under the first unit (by relation id,
+ * then unit name) that gave it: a scaled Loki coordinator gives the same URL from every unit, and
+ * one log target per unit would send every log line that many times.
+ */
+export function lokiEndpointsByUnit(units: readonly { readonly unit: string; readonly url: string }[]): Record<string, string> {
+  const unitByUrl = new Map<string, string>();
+  for (const { unit, url } of units) if (!unitByUrl.has(url)) unitByUrl.set(url, unit);
+  const endpoints: Record<string, string> = {};
+  for (const [url, unit] of [...unitByUrl].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))) endpoints[unit] = url;
+  return endpoints;
+}
+
+export const loggingIntegration: CoordinatorIntegration = {
+  name: "logging",
+  gather(model: Model): Partial<IntegrationInputs> {
+    const found: { unit: string; url: string }[] = [];
+    const problems: Problem[] = [];
+    for (const relation of model.relations(ENDPOINTS.logging)) {
+      for (const unit of relation.units) {
+        const parsed = parseLokiUnitData(relation.remoteUnitData(unit));
+        if (parsed.kind === "valid") found.push({ unit, url: parsed.data.url });
+        if (parsed.kind === "invalid") problems.push(lokiEndpointInvalid(unit, parsed.reasons));
+      }
+    }
+    return { lokiEndpoints: lokiEndpointsByUnit(found), problems };
+  },
+};
+
+export function lokiEndpointInvalid(unit: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `${unit} sent an unusable Loki push endpoint (${reasons.join(", ")}); no logs are sent to it`,
+  };
+}
