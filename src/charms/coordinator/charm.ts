@@ -16,6 +16,8 @@ import {
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
+import { loggingIntegration } from "./integrations/logging.js";
+import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import type { S3RelationSnapshot } from "./storage.js";
@@ -30,6 +32,8 @@ const S3_REQUESTER_OWNED_KEYS = ["bucket"] as const;
 export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   certificatesIntegration,
   tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
+  remoteWriteIntegration,
+  loggingIntegration,
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
