@@ -1,0 +1,359 @@
+/**
+ * `tempo-cluster demo`: a Tempo cluster in a simulated Juju model, run to convergence with the
+ * real charms, shown the way an operator would look at it — `juju status`, the gossip ring, the
+ * one Tempo config every worker runs — and then, step by step, how it reacts to operator actions.
+ *
+ * All the work is the simulator's (src/sim); this module parses untrusted input, orders the
+ * output, and is the only place that writes files (`--out`).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { ParsedArgs } from "../args.js";
+import { type CliCommand, type CliIo, EXIT } from "../command.js";
+import { CONTAINER_NAME } from "../../charms/worker/index.js";
+import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
+import type { RunOutcome, Simulator, TimelineEntry } from "../../sim/simulator.js";
+import { type Step, STEP_USAGE, applyStep, describeStep, parseStep } from "../../sim/steps.js";
+import {
+  MONOLITHIC_SHAPE,
+  RECOMMENDED_SHAPE,
+  type WorkerGroup,
+  buildTempoModel,
+  parseWorkerShape,
+  workerAppName,
+} from "../../sim/tempo-cluster.js";
+import { type TempoReport, ringDiff, tempoReport, workerUnits } from "../../sim/tempo-report.js";
+import { renderTable } from "../../sim/text-table.js";
+import type { TerminalStyle } from "../terminal-style.js";
+
+const TOPOLOGIES = ["distributed", "monolithic"] as const;
+
+export const command: CliCommand = {
+  name: "demo",
+  summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
+  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--then STEP]… [--out DIR] [--timeline] [--json]",
+  description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, an S3
+provider (a small stand-in for s3-integrator) and one tempo-worker application per role — runs
+every hook Juju would run, in Juju's order, until nothing is pending, and prints:
+
+  - a juju status-like table of applications and units,
+  - how many hooks ran,
+  - the gossip ring (memberlist.join_members) the workers will join,
+  - the Tempo config every worker received, checked to be byte-identical on all of them.
+
+Shapes:
+  --topology distributed   (default) query-frontend 1, querier 1, ingester 3, distributor 1,
+                           compactor 1, metrics-generator 1, each its own application (tempo-<role>)
+  --topology monolithic    one tempo-worker application with role all
+  --workers ingester=5,querier=2,…   any shape; roles: all, querier, query-frontend, ingester,
+                           distributor, compactor, metrics-generator
+
+Steps (--then, repeatable, applied in order, each run to convergence and its effect shown):
+  ${STEP_USAGE.join("\n  ")}
+
+Examples:
+  tempo-cluster demo
+  tempo-cluster demo --then "remove-unit tempo-ingester/2" --then "add-unit tempo-querier 2"
+  tempo-cluster demo --workers all=3 --out ./demo-files
+  tempo-cluster demo --then "fail-hook tempo-querier/0 config-changed" --then "config tempo retention-period=72"
+
+Exit codes: 0 the model converged; 1 it did not (a unit is stuck in error); 2 bad arguments or a
+step the model rejects.`,
+  options: [
+    { name: "topology", type: "string", valueName: "NAME", description: "distributed (default) or monolithic." },
+    { name: "workers", type: "string", valueName: "ROLE=N,…", description: "Any worker shape instead of a topology, e.g. ingester=3,querier=1." },
+    { name: "then", type: "string", valueName: "STEP", multiple: true, description: 'An operator step after convergence, e.g. "remove-unit tempo-ingester/2" (repeatable).' },
+    { name: "out", type: "string", valueName: "DIR", description: "Write every worker's container files under DIR/<unit>/…" },
+    { name: "timeline", type: "boolean", description: "Also print every hook that ran (unit, hook, remote unit, outcome)." },
+    { name: "json", type: "boolean", description: "Print one JSON document instead of text." },
+  ],
+  positionals: { min: 0, max: 0 },
+  run: runDemo,
+};
+
+type Usage = { kind: "usage"; message: string };
+
+function chooseShape(args: ParsedArgs): { kind: "shape"; shape: readonly WorkerGroup[] } | Usage {
+  const topology = args.values.topology;
+  const workers = args.values.workers;
+  if (topology !== undefined && workers !== undefined) return { kind: "usage", message: "give either --topology or --workers, not both" };
+  if (workers !== undefined) {
+    const parsed = parseWorkerShape(workers);
+    if (parsed.kind === "invalid") return { kind: "usage", message: `--workers ${JSON.stringify(workers)}:\n  ${parsed.reasons.join("\n  ")}` };
+    return { kind: "shape", shape: parsed.shape };
+  }
+  if (topology === undefined || topology === "distributed") return { kind: "shape", shape: RECOMMENDED_SHAPE };
+  if (topology === "monolithic") return { kind: "shape", shape: MONOLITHIC_SHAPE };
+  return { kind: "usage", message: `unknown topology "${topology}" (choose ${TOPOLOGIES.join(" or ")})` };
+}
+
+/** One phase of the demo: the initial deployment, or one --then step. */
+interface Phase {
+  readonly title: string;
+  readonly outcome: RunOutcome;
+  readonly hooks: readonly TimelineEntry[];
+  readonly status: ModelStatus;
+  readonly tempo: TempoReport;
+}
+
+async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
+  const fail = (message: string) => {
+    io.stderr(`tempo-cluster demo: ${message}\n`);
+    return EXIT.usage;
+  };
+  const shape = chooseShape(args);
+  if (shape.kind === "usage") return fail(shape.message);
+  const steps: Step[] = [];
+  for (const text of args.lists.then ?? []) {
+    const parsed = parseStep(text);
+    if (parsed.kind === "invalid") return fail(`--then ${parsed.reason}`);
+    steps.push(parsed.step);
+  }
+  const built = buildTempoModel(shape.shape);
+  if (built.kind === "rejected") return fail(built.reason);
+  const sim = built.value;
+
+  const phases: Phase[] = [await runPhase(sim, "deploy")];
+  let rejection: string | undefined;
+  for (const step of steps) {
+    const applied = applyStep(sim, step);
+    if (applied.kind === "rejected") {
+      rejection = `step "${describeStep(step)}" was rejected: ${applied.reason}`;
+      break;
+    }
+    phases.push(await runPhase(sim, describeStep(step)));
+  }
+
+  if (args.values.out !== undefined) {
+    const written = writeWorkerFiles(sim, path.resolve(io.cwd, args.values.out));
+    if (written.kind === "failed") return fail(`--out ${args.values.out}: ${written.message}`);
+  }
+
+  if (args.flags.json) io.stdout(`${JSON.stringify(jsonReport(sim, phases, rejection), null, 2)}\n`);
+  else io.stdout(textReport(sim, shape.shape, phases, io.style, { showTimeline: args.flags.timeline === true, outDir: args.values.out }));
+
+  if (rejection !== undefined) return fail(rejection);
+  return phases.every((phase) => phase.outcome.kind === "quiet") ? EXIT.ok : EXIT.problems;
+}
+
+async function runPhase(sim: Simulator, title: string): Promise<Phase> {
+  const firstHook = sim.timeline.length;
+  const outcome = await sim.run();
+  return { title, outcome, hooks: sim.timeline.slice(firstHook), status: modelStatus(sim), tempo: tempoReport(sim) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+function textReport(
+  sim: Simulator,
+  shape: readonly WorkerGroup[],
+  phases: readonly Phase[],
+  style: TerminalStyle,
+  options: { showTimeline: boolean; outDir: string | undefined },
+): string {
+  const [deploy, ...later] = phases as [Phase, ...Phase[]];
+  const out: string[] = [];
+  out.push(
+    `${style.bold(`Model ${deploy.status.model}`)}: ${deploy.status.apps.length} applications, ${deploy.status.units.length} units — ${describeOutcome(deploy, style)}`,
+    "",
+    statusTables(deploy.status, style),
+  );
+  const note = remoteWriteNote(sim, shape);
+  if (note !== undefined) out.push("", style.dim(note));
+  if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
+  out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
+
+  let previous = deploy;
+  for (const phase of later) {
+    out.push("", style.bold(`── then: ${phase.title} ${"─".repeat(Math.max(3, 60 - phase.title.length))}`), describeOutcome(phase, style));
+    if (options.showTimeline) out.push(timelineText(phase.hooks, style));
+    out.push(statusChanges(previous.status, phase.status, style));
+    const diff = ringDiff(previous.tempo.ring, phase.tempo.ring);
+    if (diff.added.length + diff.removed.length === 0) out.push(`Ring: unchanged (${phase.tempo.ring.length} members)`);
+    else {
+      out.push(`Ring: ${phase.tempo.ring.length} members`);
+      for (const member of diff.removed) out.push(style.red(`  - ${member}`));
+      for (const member of diff.added) out.push(style.green(`  + ${member}`));
+    }
+    out.push(configSummary(phase.tempo, previous.tempo));
+    previous = phase;
+  }
+  if (options.outDir !== undefined) out.push("", `Worker files written under ${options.outDir}/<unit>/`);
+  return `${out.join("\n")}\n`;
+}
+
+function describeOutcome(phase: Phase, style: TerminalStyle): string {
+  const failed = phase.hooks.filter((entry) => entry.outcome === "failed").length;
+  const hooks = `${phase.hooks.length} hooks${failed > 0 ? ` (${failed} failed and retried)` : ""}`;
+  switch (phase.outcome.kind) {
+    case "quiet":
+      return `${style.green("converged")} after ${hooks}.`;
+    case "stuck":
+      return `${style.red("stuck")} after ${hooks}: ${phase.outcome.units.map((unit) => `${unit.unit} keeps failing ${unit.hook} (${unit.error})`).join("; ")}.`;
+    case "hook-limit":
+      return `${style.red("did not converge")}: stopped after ${hooks}.`;
+  }
+}
+
+function statusStyle(status: string, style: TerminalStyle): (text: string) => string {
+  if (status === "active" || status === "idle") return style.green;
+  if (status === "blocked" || status === "error") return style.red;
+  if (status === "waiting" || status === "maintenance") return style.yellow;
+  return (text) => text;
+}
+
+function statusTables(status: ModelStatus, style: TerminalStyle): string {
+  const apps = renderTable(
+    ["App", "Charm", "Units", "Status", "Message"],
+    status.apps.map((row) => [row.app, row.charm, String(row.units), { text: row.status, style: statusStyle(row.status, style) }, row.message]),
+    style.bold,
+  );
+  const units = renderTable(
+    ["Unit", "Workload", "Agent", "Address", "Message"],
+    status.units.map((row) => [
+      `${row.unit}${row.isLeader ? "*" : ""}`,
+      { text: row.workload, style: statusStyle(row.workload, style) },
+      { text: row.agent, style: statusStyle(row.agent, style) },
+      row.address,
+      row.message,
+    ]),
+    style.bold,
+  );
+  return `${apps}\n\n${units}`;
+}
+
+function timelineText(hooks: readonly TimelineEntry[], style: TerminalStyle): string {
+  if (hooks.length === 0) return "Hooks: none ran.";
+  return renderTable(
+    ["#", "Unit", "Hook", "Remote", "Outcome"],
+    hooks.map((entry) => [
+      String(entry.seq),
+      entry.unit,
+      entry.hook,
+      entry.remote ?? "",
+      entry.outcome === "ok" ? "ok" : { text: `failed: ${entry.error ?? ""}`, style: style.red },
+    ]),
+    style.bold,
+  );
+}
+
+function ringText(tempo: TempoReport, style: TerminalStyle): string {
+  if (tempo.ring.length === 0) return `${style.bold("Gossip ring")}: empty (no worker has a config yet).`;
+  const rows = tempo.ring.map((entry) => [entry.member, entry.unit ?? ""]);
+  return `${style.bold("Gossip ring")} (memberlist.join_members, ${tempo.ring.length} members):\n${indent(renderTable(["Member", "Unit"], rows, style.dim))}`;
+}
+
+function configText(tempo: TempoReport, style: TerminalStyle): string {
+  if (tempo.workers.length === 0) return `${style.bold("Tempo config")}: no workers.`;
+  if (tempo.sharedConfig !== undefined) {
+    const withConfig = tempo.workers.filter((worker) => worker.sha256 !== undefined);
+    const first = withConfig[0]!;
+    return (
+      `${style.bold("Tempo config")}: ${style.green(`identical on ${identicalOn(tempo)}`)} ` +
+      `(sha256 ${first.sha256!.slice(0, 16)}…, ${first.bytes} bytes), /etc/worker/config.yaml:\n\n${indent(tempo.sharedConfig.trimEnd())}`
+    );
+  }
+  const rows = tempo.workers.map((worker) => [worker.unit, worker.sha256 === undefined ? "(no config)" : `${worker.sha256.slice(0, 16)}…`, String(worker.bytes)]);
+  return `${style.bold("Tempo config")}: ${style.yellow(`${tempo.distinctConfigs} different configs across ${tempo.workers.length} workers`)}:\n${indent(renderTable(["Worker", "sha256", "Bytes"], rows, style.dim))}`;
+}
+
+/** "all 8 workers", or "7 of 8 workers (none yet on tempo-metrics-generator/0)". */
+function identicalOn(tempo: TempoReport): string {
+  const total = tempo.workers.length;
+  if (tempo.withoutConfig.length === 0) return `all ${total} workers`;
+  return `${total - tempo.withoutConfig.length} of ${total} workers (none yet on ${tempo.withoutConfig.join(", ")})`;
+}
+
+function configSummary(now: TempoReport, before: TempoReport): string {
+  const checksum = now.workers.find((worker) => worker.sha256 !== undefined)?.sha256;
+  const previous = before.workers.find((worker) => worker.sha256 !== undefined)?.sha256;
+  const change = checksum === previous ? "unchanged" : "changed";
+  if (now.sharedConfig !== undefined) return `Config: ${change}, identical on ${identicalOn(now)} (sha256 ${checksum!.slice(0, 16)}…)`;
+  return `Config: ${now.distinctConfigs} different configs across ${now.workers.length} workers`;
+}
+
+function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalStyle): string {
+  const lines: string[] = [];
+  const describe = (row: { workload: string; message: string }) => `${row.workload}${row.message ? `: ${row.message}` : ""}`;
+  const beforeUnits = new Map(before.units.map((row) => [row.unit, row]));
+  const afterUnits = new Map(after.units.map((row) => [row.unit, row]));
+  for (const row of before.units) if (!afterUnits.has(row.unit)) lines.push(style.red(`  - ${row.unit} removed`));
+  for (const row of after.units) {
+    const was = beforeUnits.get(row.unit);
+    if (was === undefined) lines.push(style.green(`  + ${row.unit}${row.isLeader ? "*" : ""}  ${describe(row)}`));
+    else if (describe(was) !== describe(row) || was.isLeader !== row.isLeader) {
+      lines.push(`  ~ ${row.unit}${row.isLeader ? "*" : ""}  ${describe(was)}  →  ${statusStyle(row.workload, style)(describe(row))}`);
+    }
+  }
+  const beforeApps = new Set(before.apps.map((row) => row.app));
+  const afterApps = new Set(after.apps.map((row) => row.app));
+  for (const app of beforeApps) if (!afterApps.has(app)) lines.push(style.red(`  - application ${app} removed`));
+  return lines.length === 0 ? "Status: no unit changed." : `Status changes:\n${lines.join("\n")}`;
+}
+
+/**
+ * The metrics-generator has nothing to do without a Prometheus remote-write target, and this
+ * simulated model has no Prometheus: say why its Blocked status is expected rather than a fault.
+ */
+function remoteWriteNote(sim: Simulator, shape: readonly WorkerGroup[]): string | undefined {
+  const app = workerAppName("metrics-generator");
+  if (!shape.some((group) => group.role === "metrics-generator")) return undefined;
+  if (sim.world.apps.get(app) === undefined) return undefined;
+  return (
+    `Note: ${app} is expected to be blocked here: a metrics-generator needs a Prometheus remote-write\n` +
+    "endpoint, and this simulated model has no Prometheus (in Juju: juju integrate tempo:send-remote-write prometheus)."
+  );
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line === "" ? line : `  ${line}`))
+    .join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string | undefined) {
+  const last = phases[phases.length - 1]!;
+  return {
+    model: last.status.model,
+    phases: phases.map((phase) => ({
+      step: phase.title,
+      outcome: phase.outcome,
+      hooks: phase.hooks.length,
+      failed_hooks: phase.hooks.filter((entry) => entry.outcome === "failed").length,
+      applications: phase.status.apps,
+      units: phase.status.units,
+      ring: phase.tempo.ring,
+      configs: phase.tempo.workers,
+      config_identical: phase.tempo.sharedConfig !== undefined,
+    })),
+    stats: sim.stats,
+    config: last.tempo.sharedConfig ?? null,
+    ...(rejection !== undefined ? { rejected: rejection } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+function writeWorkerFiles(sim: Simulator, directory: string): { kind: "written" } | { kind: "failed"; message: string } {
+  try {
+    for (const unit of workerUnits(sim)) {
+      const container = sim.world.units.get(unit)?.containers.get(CONTAINER_NAME);
+      if (container === undefined) continue;
+      for (const file of container.toState().files) {
+        if (file.type !== "file") continue;
+        const target = path.join(directory, unit, file.path);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, file.encoding === "base64" ? Buffer.from(file.content, "base64") : file.content);
+      }
+    }
+    return { kind: "written" };
+  } catch (error) {
+    return { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,11 @@
+/** The Juju model simulator's public surface: what the CLI, the benchmarks and tests import. */
+export * from "./simulator.js";
+export * from "./unit-queue.js";
+export * from "./bag-changes.js";
+export * from "./config-values.js";
+export * from "./model-status.js";
+export * from "./steps.js";
+export * from "./tempo-cluster.js";
+export * from "./tempo-report.js";
+export * from "./text-table.js";
+export { S3_ENDPOINT, S3_INTEGRATOR_META, s3IntegratorCharm, s3ProviderDatabag } from "./charms/s3-integrator.js";

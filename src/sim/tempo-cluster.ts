@@ -1,0 +1,104 @@
+/**
+ * The Tempo model the demo and the benchmarks simulate: a coordinator (`tempo`), an S3 provider,
+ * and one tempo-worker application per role, each related to the coordinator over tempo-cluster.
+ *
+ * Workers are deployed before the coordinator so that, in the simulator's fixed schedule, they
+ * write their databags before the coordinator first reads them: the coordinator then needs one
+ * joined and one changed hook per worker unit, not a third for the worker's first write.
+ */
+import { coordinatorCharm } from "../charms/coordinator/index.js";
+import { workerCharm } from "../charms/worker/index.js";
+import { ROLES, type Role } from "../interface/roles.js";
+import { ROLE_OPTION_NAMES } from "../charms/worker/index.js";
+import type { ConfigValue } from "../testing/world.js";
+import { s3IntegratorCharm } from "./charms/s3-integrator.js";
+import type { Outcome } from "./simulator.js";
+import { Simulator } from "./simulator.js";
+
+export const COORDINATOR_APP = "tempo";
+export const S3_APP = "s3-integrator";
+
+export interface WorkerGroup {
+  readonly role: Role;
+  readonly units: number;
+}
+
+/** The recommended distributed shape (issue 7): every role its own application. */
+export const RECOMMENDED_SHAPE: readonly WorkerGroup[] = [
+  { role: "query-frontend", units: 1 },
+  { role: "querier", units: 1 },
+  { role: "ingester", units: 3 },
+  { role: "distributor", units: 1 },
+  { role: "compactor", units: 1 },
+  { role: "metrics-generator", units: 1 },
+];
+
+export const MONOLITHIC_SHAPE: readonly WorkerGroup[] = [{ role: "all", units: 1 }];
+
+/** Largest unit count one `role=n` may ask for: the simulator is in memory. */
+export const MAX_UNITS_PER_ROLE = 5000;
+
+/** `tempo-ingester`, or `tempo-worker` for the all-in-one role (the name the Python bundles use). */
+export function workerAppName(role: Role): string {
+  return role === "all" ? "tempo-worker" : `tempo-${role}`;
+}
+
+/** The worker config that enables exactly `role`. */
+export function roleConfig(role: Role): Record<string, ConfigValue> {
+  return Object.fromEntries(ROLE_OPTION_NAMES.map((option) => [option, option === `role-${role}`]));
+}
+
+export const SIM_S3_CONFIG: Record<string, ConfigValue> = {
+  endpoint: "http://minio.sim.svc.cluster.local:9000",
+  bucket: "tempo",
+  "access-key": "sim-access-key",
+  "secret-key": "sim-secret-key",
+};
+
+export type ShapeParse = { kind: "valid"; shape: WorkerGroup[] } | { kind: "invalid"; reasons: string[] };
+
+/** `ingester=3,querier=1,…` → worker groups; every mistake is named, none is guessed at. */
+export function parseWorkerShape(text: string): ShapeParse {
+  const reasons: string[] = [];
+  const shape: WorkerGroup[] = [];
+  const items = text.split(",").map((item) => item.trim());
+  if (text.trim() === "") return { kind: "invalid", reasons: ["--workers is empty: give role=count pairs, e.g. ingester=3,querier=1"] };
+  for (const item of items) {
+    const match = /^([a-z-]+)\s*=\s*(\S+)$/.exec(item);
+    if (!match) {
+      reasons.push(`"${item}" is not role=count (e.g. ingester=3)`);
+      continue;
+    }
+    const [, role, countText] = match as unknown as [string, string, string];
+    if (!(ROLES as readonly string[]).includes(role)) {
+      reasons.push(`"${role}" is not a Tempo role (roles: ${ROLES.join(", ")})`);
+      continue;
+    }
+    if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > MAX_UNITS_PER_ROLE) {
+      reasons.push(`${role}: "${countText}" is not a unit count from 1 to ${MAX_UNITS_PER_ROLE}`);
+      continue;
+    }
+    if (shape.some((group) => group.role === role)) {
+      reasons.push(`${role} is given more than once`);
+      continue;
+    }
+    shape.push({ role: role as Role, units: Number(countText) });
+  }
+  return reasons.length > 0 ? { kind: "invalid", reasons } : { kind: "valid", shape };
+}
+
+/**
+ * Deploy the whole model (nothing has run yet): workers, the S3 provider, the coordinator, and
+ * the relations between them. Returns the simulator ready for `run()`.
+ */
+export function buildTempoModel(shape: readonly WorkerGroup[], options: { model?: string } = {}): Outcome<Simulator> {
+  const sim = new Simulator({ name: options.model ?? "tempo-sim" });
+  const steps: Outcome<unknown>[] = [];
+  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), workerCharm, { units: group.units, config: roleConfig(group.role) }));
+  steps.push(sim.deploy(S3_APP, s3IntegratorCharm, { config: SIM_S3_CONFIG }));
+  steps.push(sim.deploy(COORDINATOR_APP, coordinatorCharm));
+  steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
+  for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
+  const failed = steps.find((step) => step.kind === "rejected");
+  return failed?.kind === "rejected" ? failed : { kind: "done", value: sim };
+}

@@ -1,0 +1,84 @@
+/**
+ * One unit's pending hooks, in the order the unit will run them.
+ *
+ * Juju keeps no literal queue — the uniter's resolver recomputes the next hook from state — but
+ * the effect it has on a busy unit is what this models: several committed changes to the same
+ * remote bag while the unit is busy give one `relation-changed`, because only the latest version
+ * is compared (juju-hook-tools.md §3.5). So a pending event that only says "look again" is never
+ * queued twice; the one already pending reads the newest data when it runs. This also keeps a
+ * simulation linear: a coordinator that publishes a thousand times while its workers wait gives
+ * each worker one hook, not a thousand.
+ */
+import type { JujuEvent } from "../juju/events.js";
+
+/**
+ * The key under which an event coalesces with an identical pending one, or undefined for events
+ * that must each run (joined, departed, broken, install, …).
+ */
+export function coalescingKey(event: JujuEvent): string | undefined {
+  switch (event.kind) {
+    case "relation-changed":
+      return `relation-changed ${event.relation.id} ${event.remoteApp} ${event.remoteUnit ?? ""}`;
+    case "config-changed":
+    case "leader-settings-changed":
+    case "update-status":
+      return event.kind;
+    default:
+      return undefined;
+  }
+}
+
+export class UnitQueue {
+  private events: JujuEvent[] = [];
+  private readonly pendingKeys = new Set<string>();
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  get isEmpty(): boolean {
+    return this.events.length === 0;
+  }
+
+  /** Queue `event`; false when an identical "look again" event was already pending (coalesced). */
+  push(event: JujuEvent): boolean {
+    const key = coalescingKey(event);
+    if (key !== undefined) {
+      if (this.pendingKeys.has(key)) return false;
+      this.pendingKeys.add(key);
+    }
+    this.events.push(event);
+    return true;
+  }
+
+  /** The event that runs next; it stays queued until `completeHead` (a failed hook is retried). */
+  peek(): JujuEvent | undefined {
+    return this.events[0];
+  }
+
+  /**
+   * The head event's hook succeeded: drop it. Until then an identical event coalesces into it,
+   * which is right because hooks run one at a time: nothing else commits while it runs, so the
+   * head (or its retry) always reads the newest data.
+   */
+  completeHead(): void {
+    const head = this.events.shift();
+    const key = head ? coalescingKey(head) : undefined;
+    if (key !== undefined) this.pendingKeys.delete(key);
+  }
+
+  /** Drop pending events (a relation or unit is going away). Only called between hooks. */
+  drop(shouldDrop: (event: JujuEvent) => boolean): void {
+    this.events = this.events.filter((event) => !shouldDrop(event));
+    this.pendingKeys.clear();
+    for (const event of this.events) {
+      const key = coalescingKey(event);
+      if (key !== undefined) this.pendingKeys.add(key);
+    }
+  }
+
+  /** Pending events, head first (for inspection). */
+  pending(): readonly JujuEvent[] {
+    return this.events;
+  }
+}
