@@ -1,0 +1,390 @@
+/**
+ * The coordinator's certificates integration through the harness: a State with worker, s3 and
+ * certificates relations, one event, the State that comes out. A small CA made here (node-forge
+ * builds, node:crypto signs) plays the tls-certificates provider, so certificates are real.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
+import forge from "node-forge";
+import YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { coordinatorCharm } from "../../../src/charms/coordinator/charm.js";
+import { readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
+import { PRIVATE_KEY_SECRET_LABEL } from "../../../src/charms/coordinator/integrations/tls-private-key.js";
+import type { Role } from "../../../src/interface/roles.js";
+import { requirerAppDatabag } from "../../../src/interface/requirer.js";
+import { validateTempoConfigText } from "../../../src/tempo/validate.js";
+import {
+  DEFAULT_UNIT_BAG,
+  type RegularRelationState,
+  type RunResult,
+  type State,
+  type StateInput,
+  on,
+  peerRelation,
+  relation,
+  run,
+} from "../../../src/testing/index.js";
+import { MODEL, MODEL_UUID, S3_FIXTURE, workerUnitData } from "./fixtures.js";
+
+// A test CA: the provider side of tls-certificates.
+
+const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+/** forge builds TBSCertificate, but its type declarations omit the function. */
+const pkiInternals = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
+
+interface TestCa {
+  readonly pem: string;
+  readonly keyPem: string;
+  readonly subject: forge.pki.CertificateField[];
+}
+
+function rsaKeyPem(): string {
+  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+}
+
+function signCertificate(cert: forge.pki.Certificate, keyPem: string): string {
+  cert.signatureOid = cert.siginfo.algorithmOid = SHA256_WITH_RSA;
+  cert.tbsCertificate = pkiInternals.getTBSCertificate(cert);
+  const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), "binary");
+  cert.signature = sign("sha256", tbsDer, createPrivateKey(keyPem)).toString("binary");
+  return forge.pki.certificateToPem(cert).trim();
+}
+
+function newCertificate(publicKey: forge.pki.PublicKey, serial: string): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serial;
+  cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
+  cert.validity.notAfter = new Date("2036-01-01T00:00:00Z");
+  return cert;
+}
+
+function makeCa(): TestCa {
+  const keyPem = rsaKeyPem();
+  const subject = [{ name: "commonName", value: "test CA" }];
+  const cert = newCertificate(forge.pki.publicKeyFromPem(publicPemOf(keyPem)), "01");
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([{ name: "basicConstraints", cA: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true }]);
+  return { pem: signCertificate(cert, keyPem), keyPem, subject };
+}
+
+function publicPemOf(keyPem: string): string {
+  return createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "pem" }).toString();
+}
+
+/** What a CA signs for `csrPem`: its key and names, unless a test asks for something else. */
+function issue(ca: TestCa, csrPem: string, options: { isCa?: boolean; publicKeyFrom?: string; serial?: string } = {}): string {
+  const csr = forge.pki.certificationRequestFromPem(csrPem);
+  const publicKey = options.publicKeyFrom
+    ? forge.pki.publicKeyFromPem(publicPemOf(options.publicKeyFrom))
+    : (csr.publicKey as forge.pki.PublicKey);
+  const cert = newCertificate(publicKey, options.serial ?? "02");
+  cert.setSubject(csr.subject.attributes);
+  cert.setIssuer(ca.subject);
+  const requested = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: object[] } | null;
+  cert.setExtensions([{ name: "basicConstraints", cA: options.isCa ?? false }, ...(requested?.extensions ?? [])]);
+  return signCertificate(cert, ca.keyPem);
+}
+
+function providerBag(entries: readonly { csr: string; certificate: string; ca: string; revoked?: boolean }[]): Record<string, string> {
+  return {
+    certificates: JSON.stringify(
+      entries.map((entry) => ({
+        certificate_signing_request: entry.csr,
+        certificate: entry.certificate,
+        ca: entry.ca,
+        chain: [entry.ca],
+        ...(entry.revoked !== undefined ? { revoked: entry.revoked } : {}),
+      })),
+    ),
+  };
+}
+
+// The coordinator's world.
+
+const CERTIFICATES_ID = 20;
+const PROVIDER = "self-signed-certificates";
+const SERVER_NAME = `tempo.${MODEL}.svc.cluster.local`;
+const TLS_KEYS = ["ca_cert", "privkey_secret_id", "server_cert"];
+
+function workers(id: number, app: string, role: Role, unitNumbers: readonly number[]): RegularRelationState {
+  return relation({
+    id,
+    endpoint: "tempo-cluster",
+    interface: "tempo_cluster",
+    remoteApp: app,
+    remoteAppData: requirerAppDatabag(role),
+    remoteUnitsData: Object.fromEntries(unitNumbers.map((n) => [String(n), { ...DEFAULT_UNIT_BAG, ...workerUnitData(app, n) }])),
+  });
+}
+
+function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
+  return [
+    workers(1, "tempo-compactor", "compactor", [0]),
+    workers(2, "tempo-distributor", "distributor", [0]),
+    workers(3, "tempo-ingester", "ingester", ingesterUnits),
+    workers(4, "tempo-querier", "querier", [0]),
+    workers(5, "tempo-query-frontend", "query-frontend", [0]),
+  ];
+}
+const WORKER_IDS = [1, 2, 3, 4, 5];
+
+const s3 = () => relation({ id: 90, endpoint: "s3", interface: "s3", remoteApp: "s3-integrator", remoteAppData: { ...S3_FIXTURE } });
+
+function certificates(remoteAppData: Record<string, string> = {}): RegularRelationState {
+  return relation({ id: CERTIFICATES_ID, endpoint: "certificates", interface: "tls-certificates", remoteApp: PROVIDER, remoteAppData });
+}
+
+function coordinatorState(relations: RegularRelationState[], overrides: Partial<StateInput> = {}): StateInput {
+  return {
+    leader: true,
+    appName: "tempo",
+    model: { name: MODEL, uuid: MODEL_UUID },
+    relations: [...relations, s3(), peerRelation({ id: 99, endpoint: "peers" })],
+    ...overrides,
+  };
+}
+
+function relationOf(state: State, id: number): RegularRelationState {
+  const found = state.relations.find((candidate) => candidate.id === id);
+  if (!found || found.kind !== "regular") throw new Error(`relation ${id} is not in the state`);
+  return found;
+}
+
+const bagOf = (state: State, id: number) => relationOf(state, id).localAppData;
+
+function configOf(state: State, id: number): Record<string, any> {
+  const raw = bagOf(state, id).worker_config;
+  if (raw === undefined) throw new Error(`relation ${id} holds no worker_config`);
+  return YAML.parse(JSON.parse(raw) as string);
+}
+
+function configText(state: State, id: number): string {
+  return JSON.parse(bagOf(state, id).worker_config ?? '""') as string;
+}
+
+/** The one CSR the coordinator put in its certificates application bag. */
+function requestedCsr(state: State): string {
+  const requests = JSON.parse(bagOf(state, CERTIFICATES_ID).certificate_signing_requests ?? "[]") as {
+    certificate_signing_request: string;
+    ca: boolean;
+  }[];
+  expect(requests).toHaveLength(1);
+  expect(requests[0]?.ca).toBe(false);
+  return requests[0]?.certificate_signing_request ?? "";
+}
+
+function requestedNames(state: State): readonly string[] {
+  const reading = readCsr(requestedCsr(state));
+  if (reading.kind !== "valid") throw new Error(`the coordinator wrote an invalid CSR: ${reading.reason}`);
+  return reading.csr.dnsNames;
+}
+
+function keySecret(state: State) {
+  const found = state.secrets.find((candidate) => candidate.label === PRIVATE_KEY_SECRET_LABEL);
+  if (!found) throw new Error("no private-key secret");
+  return found;
+}
+
+/** Replace relations by id in a state that came out of a run, keeping what we wrote to them. */
+function withRelations(state: State, ...replacements: RegularRelationState[]): State {
+  const byId = new Map(replacements.map((replacement) => [replacement.id, replacement]));
+  const kept = state.relations.map((existing) => {
+    const replacement = byId.get(existing.id);
+    return replacement && existing.kind === "regular"
+      ? { ...replacement, localAppData: existing.localAppData, localUnitData: existing.localUnitData }
+      : existing;
+  });
+  const added = replacements.filter((replacement) => !state.relations.some((existing) => existing.id === replacement.id));
+  return { ...state, relations: [...kept, ...added] };
+}
+
+function withProviderData(state: State, remoteAppData: Record<string, string>): State {
+  return withRelations(state, { ...relationOf(state, CERTIFICATES_ID), remoteAppData });
+}
+
+const relationSetsOn = (result: RunResult, id: number) =>
+  result.hookCalls.filter((call) => call.startsWith("relation-set") && call.includes(`:${id}`));
+
+/** Relate, let the CA answer the CSR, run again: the cluster with TLS on. */
+async function clusterWithTls(ca: TestCa = makeCa()) {
+  const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+  const csr = requestedCsr(requested.state);
+  const certificate = issue(ca, csr);
+  const issued = await run(
+    coordinatorCharm,
+    on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+    withProviderData(requested.state, providerBag([{ csr, certificate, ca: ca.pem }])),
+  );
+  return { ca, csr, certificate, requested, issued };
+}
+
+describe("the coordinator's certificates integration", () => {
+  it("publishes no TLS keys and the plain config without a certificates relation", async () => {
+    const result = await run(coordinatorCharm, on.configChanged(), coordinatorState(distributed()));
+    for (const id of WORKER_IDS) for (const key of TLS_KEYS) expect(bagOf(result.state, id)[key]).toBeUndefined();
+    expect(configOf(result.state, 1).memberlist.tls_enabled).toBeUndefined();
+    expect(result.state.secrets).toEqual([]);
+  });
+
+  it("requests a certificate for its service and a wildcard per worker application, with a key kept in an application secret", async () => {
+    const result = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const names = requestedNames(result.state);
+    expect(names).toContain(SERVER_NAME);
+    for (const app of ["tempo-compactor", "tempo-distributor", "tempo-ingester", "tempo-querier", "tempo-query-frontend"]) {
+      expect(names).toContain(`*.${app}-endpoints.${MODEL}.svc.cluster.local`);
+    }
+    expect(names.every((name) => !/-\d+\./.test(name))).toBe(true);
+    const secret = keySecret(result.state);
+    expect(secret.owner).toBe("application");
+    expect(secret.trackedContent["private-key"]).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(result.state.unitStatus).toEqual({
+      status: "waiting",
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
+    });
+  });
+
+  it("keeps the same CSR and key when worker units come and go", async () => {
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const scaled = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 3 }, { remoteUnit: 3 }),
+      withRelations(first.state, workers(3, "tempo-ingester", "ingester", [0, 1, 2, 3])),
+    );
+    expect(requestedCsr(scaled.state)).toBe(requestedCsr(first.state));
+    expect(relationSetsOn(scaled, CERTIFICATES_ID)).toEqual([]);
+    expect(keySecret(scaled.state)).toEqual(keySecret(first.state));
+  });
+
+  it("asks again, with the same key, when a worker application joins", async () => {
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const joined = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 6 }, { remoteUnit: 0 }),
+      withRelations(first.state, workers(6, "tempo-metrics-generator", "metrics-generator", [0])),
+    );
+    expect(requestedNames(joined.state)).toContain(`*.tempo-metrics-generator-endpoints.${MODEL}.svc.cluster.local`);
+    const before = readCsr(requestedCsr(first.state));
+    const after = readCsr(requestedCsr(joined.state));
+    expect(before.kind === "valid" && after.kind === "valid" && before.csr.publicKeySpki === after.csr.publicKeySpki).toBe(true);
+    expect(keySecret(joined.state).trackedContent).toEqual(keySecret(first.state).trackedContent);
+  });
+
+  it("hands the issued certificate to every worker, grants each the key, and switches Tempo to TLS", async () => {
+    const { ca, certificate, issued } = await clusterWithTls();
+    const secret = keySecret(issued.state);
+    for (const id of WORKER_IDS) {
+      const bag = bagOf(issued.state, id);
+      expect(JSON.parse(bag.ca_cert ?? "null")).toBe(ca.pem);
+      expect(JSON.parse(bag.server_cert ?? "null")).toBe(certificate);
+      expect(JSON.parse(bag.privkey_secret_id ?? "null")).toBe(secret.id);
+    }
+    expect(Object.keys(secret.grants).map(Number)).toEqual(WORKER_IDS);
+    expect(secret.grants["3"]).toEqual(["tempo-ingester"]);
+    const config = configOf(issued.state, 1);
+    expect(config.memberlist.tls_enabled).toBe(true);
+    expect(config.memberlist.tls_server_name).toBe(SERVER_NAME);
+    expect(config.server.http_tls_config).toBeDefined();
+    expect(validateTempoConfigText(configText(issued.state, 1), "2.7")).toEqual([]);
+    expect(issued.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
+  });
+
+  it("keeps serving the previous certificate while a new worker application's names are signed", async () => {
+    const { certificate, issued } = await clusterWithTls();
+    const joined = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 6 }, { remoteUnit: 0 }),
+      withRelations(issued.state, workers(6, "tempo-metrics-generator", "metrics-generator", [0])),
+    );
+    expect(JSON.parse(bagOf(joined.state, 6).server_cert ?? "null")).toBe(certificate);
+    expect(configOf(joined.state, 6).memberlist.tls_enabled).toBe(true);
+    expect(keySecret(joined.state).grants["6"]).toEqual(["tempo-metrics-generator"]);
+    expect(joined.state.unitStatus.status).toBe("maintenance");
+    expect(joined.state.unitStatus.message).toContain(`until ${PROVIDER} signs the request`);
+  });
+
+  it("names invalid provider data in the status and keeps the cluster running without TLS", async () => {
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const result = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(first.state, { certificates: "[{not json" }),
+    );
+    expect(result.state.unitStatus.status).toBe("blocked");
+    expect(result.state.unitStatus.message).toContain(`${PROVIDER} sent invalid certificates data (certificates is not JSON)`);
+    expect(bagOf(result.state, 1).ca_cert).toBeUndefined();
+    expect(bagOf(result.state, 1).worker_config).toBeDefined();
+  });
+
+  it("refuses a certificate that does not match its private key, and says so", async () => {
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const ca = makeCa();
+    const csr = requestedCsr(first.state);
+    const foreign = issue(ca, csr, { publicKeyFrom: rsaKeyPem() });
+    const result = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(first.state, providerBag([{ csr, certificate: foreign, ca: ca.pem }])),
+    );
+    expect(result.state.unitStatus).toEqual({
+      status: "blocked",
+      message: `the TLS certificate from ${PROVIDER} is unusable (the certificate does not match our private key): check ${PROVIDER}, or remove the certificates relation`,
+    });
+    expect(bagOf(result.state, 1).server_cert).toBeUndefined();
+  });
+
+  it("refuses a CA certificate or a revoked one in place of its server certificate", async () => {
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const ca = makeCa();
+    const csr = requestedCsr(first.state);
+    for (const [entry, reason] of [
+      [{ csr, certificate: issue(ca, csr, { isCa: true }), ca: ca.pem }, "a CA certificate"],
+      [{ csr, certificate: issue(ca, csr), ca: ca.pem, revoked: true }, "revoked"],
+      [{ csr, certificate: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", ca: ca.pem }, "not a PEM X.509 certificate"],
+    ] as const) {
+      const result = await run(
+        coordinatorCharm,
+        on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+        withProviderData(first.state, providerBag([entry])),
+      );
+      expect(result.state.unitStatus.status).toBe("blocked");
+      expect(result.state.unitStatus.message).toContain(reason);
+      expect(bagOf(result.state, 1).server_cert).toBeUndefined();
+    }
+  });
+
+  it("switches everything back when the certificates relation is removed, keeping the key for next time", async () => {
+    const { issued } = await clusterWithTls();
+    const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), issued.state);
+    for (const id of WORKER_IDS) for (const key of TLS_KEYS) expect(bagOf(broken.state, id)[key]).toBeUndefined();
+    const config = configOf(broken.state, 1);
+    expect(config.memberlist.tls_enabled).toBeUndefined();
+    expect(config.server.http_tls_config).toBeUndefined();
+    expect(validateTempoConfigText(configText(broken.state, 1), "2.7")).toEqual([]);
+    expect(keySecret(broken.state).grants).toEqual({});
+    expect(keySecret(broken.state).trackedContent).toEqual(keySecret(issued.state).trackedContent);
+    expect(broken.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
+  });
+
+  it("requests the same CSR again after re-relating, so the key is not rotated", async () => {
+    const { csr, issued } = await clusterWithTls();
+    const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), issued.state);
+    const removed: State = { ...broken.state, relations: broken.state.relations.filter((candidate) => candidate.id !== CERTIFICATES_ID) };
+    const again = await run(
+      coordinatorCharm,
+      on.relationCreated({ id: 21 }),
+      { ...removed, relations: [...removed.relations, relation({ id: 21, endpoint: "certificates", interface: "tls-certificates", remoteApp: PROVIDER })] },
+    );
+    const requests = JSON.parse(bagOf(again.state, 21).certificate_signing_requests ?? "[]") as { certificate_signing_request: string }[];
+    expect(requests.map((request) => request.certificate_signing_request)).toEqual([csr]);
+  });
+
+  it("writes nothing and reads no application bag on a non-leader", async () => {
+    const { issued } = await clusterWithTls();
+    const follower = await run(coordinatorCharm, on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }), { ...issued.state, leader: false });
+    expect(follower.hookCalls.filter((call) => /^(relation-set|secret-(add|set|grant|revoke))/.test(call))).toEqual([]);
+    expect(follower.hookCalls.filter((call) => /^relation-get .* --app - tempo$/.test(call))).toEqual([]);
+    expect(follower.state.secrets).toEqual(issued.state.secrets);
+  });
+});
