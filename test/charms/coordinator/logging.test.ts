@@ -1,6 +1,6 @@
 /** `logging`: Loki units' push endpoints reach every worker as `loki_endpoints`. */
 import { describe, expect, it } from "vitest";
-import { createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
+import { coordinatorCharm, createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import { loggingIntegration, lokiEndpointsByUnit, parseLokiUnitData } from "../../../src/charms/coordinator/integrations/logging.js";
 import { DEFAULT_UNIT_BAG, type RegularRelationState, on, relation, run } from "../../../src/testing/index.js";
 import { coordinatorState, distributed, jsonKey, relationSets, s3 } from "./tracing-fixtures.js";
@@ -101,5 +101,11 @@ describe("the coordinator with a Loki", () => {
     const state = coordinatorState([...distributed(), s3(), loki(30, [endpointJson(LOKI_0)])], { leader: false, unitId: 1 });
     const result = await run(charm, on.relationChanged({ id: 30 }, { remoteUnit: 0 }), state);
     expect(relationSets(result)).toEqual([]);
+  });
+
+  it("is part of the shipped coordinator", async () => {
+    const state = coordinatorState([...distributed(), s3(), loki(30, [endpointJson(LOKI_0)])]);
+    const result = await run(coordinatorCharm, on.relationChanged({ id: 30 }, { remoteUnit: 0 }), state);
+    expect(jsonKey(result.state, 1, "loki_endpoints")).toEqual({ "loki/0": LOKI_0 });
   });
 });

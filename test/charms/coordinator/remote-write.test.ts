@@ -3,7 +3,7 @@
  * worker as `remote_write_endpoints`.
  */
 import { describe, expect, it } from "vitest";
-import { createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
+import { coordinatorCharm, createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import { parseRemoteWriteUnitData, remoteWriteIntegration } from "../../../src/charms/coordinator/integrations/remote-write.js";
 import { DEFAULT_UNIT_BAG, type RegularRelationState, on, relation, run } from "../../../src/testing/index.js";
 import { validateTempoConfigText } from "../../../src/tempo/validate.js";
@@ -119,5 +119,11 @@ describe("the coordinator with a remote-write provider", () => {
     const state = coordinatorState([...distributed(), s3(), prometheus(20, [endpointJson(PROM_0)])], { leader: false, unitId: 1 });
     const result = await run(charm, on.relationChanged({ id: 20 }, { remoteUnit: 0 }), state);
     expect(relationSets(result)).toEqual([]);
+  });
+
+  it("is part of the shipped coordinator", async () => {
+    const state = coordinatorState([...distributed(), s3(), prometheus(20, [endpointJson(PROM_0)])]);
+    const result = await run(coordinatorCharm, on.relationChanged({ id: 20 }, { remoteUnit: 0 }), state);
+    expect(jsonKey(result.state, 1, "remote_write_endpoints")).toEqual([{ url: PROM_0 }]);
   });
 });

@@ -2,8 +2,9 @@
  * The `tracing` provider: requests from related charms turn receivers on, the URLs go back to them,
  * and the workers learn where to send their own traces.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
+import { coordinatorCharm, createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import type { CoordinatorIntegration } from "../../../src/charms/coordinator/integrations.js";
 import { tracingIntegration } from "../../../src/charms/coordinator/integrations/tracing.js";
 import {
@@ -52,6 +53,18 @@ describe("reading a tracing request", () => {
   it("keeps the protocols Tempo runs and sets the unknown ones apart, sorted and de-duplicated", () => {
     const parsed = parseTracingRequest({ receivers: '["zipkin", "otlp_grpc", "jaeger_thrift_compact", "zipkin"]' });
     expect(parsed).toEqual({ kind: "valid", data: { supported: ["otlp_grpc", "zipkin"], unsupported: ["jaeger_thrift_compact"] } });
+  });
+
+  it("reads the same request whatever order and repetition the names come in", () => {
+    const names = fc.array(fc.constantFrom("otlp_grpc", "otlp_http", "zipkin", "jaeger_grpc", "jaeger_thrift_compact", "opencensus"));
+    fc.assert(
+      fc.property(names, (list) => {
+        const reversed = [...list, ...list].reverse();
+        expect(parseTracingRequest({ receivers: JSON.stringify(reversed) })).toEqual(
+          parseTracingRequest({ receivers: JSON.stringify(list) }),
+        );
+      }),
+    );
   });
 
   it("refuses a value that is not JSON", () => {
@@ -229,5 +242,15 @@ describe("the coordinator with tracing clients", () => {
     ]);
     expect(jsonKey(result.state, 2, "charm_tracing_receivers")).toEqual({ otlp_http: `https://${DISTRIBUTOR}:4318` });
     expect(workerConfig(result.state, 2).distributor.receivers.otlp.protocols.http.tls).toBeDefined();
+  });
+
+  it("is part of the shipped coordinator", async () => {
+    const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", '["zipkin"]')]);
+    const result = await run(coordinatorCharm, on.relationChanged({ id: 10 }), state);
+    expect(jsonKey(result.state, 10, "receivers")).toContainEqual({
+      protocol: { name: "zipkin", type: "http" },
+      url: `http://${DISTRIBUTOR}:9411`,
+    });
+    expect(jsonKey(result.state, 2, "worker_ports")).toContain(9411);
   });
 });
