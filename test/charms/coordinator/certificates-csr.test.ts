@@ -11,6 +11,12 @@ import {
   decodeRequirerDatabag,
   requirerDatabag,
 } from "../../../src/charms/coordinator/integrations/tls-certificates-databags.js";
+import {
+  invalidProviderData,
+  servingPreviousCertificate,
+  unusableCertificate,
+  waitingForCertificate,
+} from "../../../src/charms/coordinator/integrations/tls-problems.js";
 import { coordinatorCertificateRequest } from "../../../src/charms/coordinator/integrations/tls-request.js";
 
 const rsaKeyPem = () =>
@@ -120,5 +126,34 @@ describe("the tls-certificates databags", () => {
     const entry = { certificate_signing_request: "c", certificate: "x", ca: "y", chain: ["y"], revoked: false, recommended_expiry_notification_time: 3600, extra: 1 };
     const decoded = decodeProviderDatabag({ certificates: JSON.stringify([entry]) });
     expect(decoded.kind).toBe("valid");
+  });
+});
+
+describe("the certificates problems an operator can see", () => {
+  // Verbatim: each names the provider and what to do.
+  it.each([
+    ["waiting for vault to issue the TLS certificate (certificates relation)", "waiting", waitingForCertificate("vault")],
+    [
+      "vault sent invalid certificates data (certificates is not JSON): check vault, or remove the certificates relation",
+      "blocked",
+      invalidProviderData("vault", ["certificates is not JSON"]),
+    ],
+    [
+      "the TLS certificate from vault is unusable (a; b; and 1 more): check vault, or remove the certificates relation",
+      "blocked",
+      unusableCertificate("vault", ["a", "b", "c"]),
+    ],
+    [
+      "TLS: using the previous certificate until vault signs the request for the current workers",
+      "maintenance",
+      servingPreviousCertificate("vault", []),
+    ],
+    [
+      "TLS: using the previous certificate until vault signs the request for the current workers; the new one is unusable (the certificate was revoked)",
+      "maintenance",
+      servingPreviousCertificate("vault", ["the certificate was revoked"]),
+    ],
+  ] as const)("%s (%s)", (message, severity, problem) => {
+    expect(problem).toEqual({ severity, message });
   });
 });

@@ -17,17 +17,15 @@
 import type { Model, Relation } from "../../../juju/model.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
-import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
 import { chooseCertificate } from "./tls-issued-certificate.js";
+import { invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
 
 /** The tempo_cluster provider key that tells a worker where the key is (python-reference §1.4). */
 const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
-/** Reasons shown in one status line; the rest are in the log through the problem list. */
-const REASONS_SHOWN = 2;
 
 export const certificatesIntegration: CoordinatorIntegration = {
   name: "certificates",
@@ -151,37 +149,4 @@ function currentCsr(relation: Relation, request: CoordinatorCertificateRequest, 
   if (pem === undefined) return undefined;
   const reading = readCsr(pem);
   return reading.kind === "valid" && csrAsksFor(reading.csr, request, privateKeyPem) ? pem : undefined;
-}
-
-// Problems: what the operator sees in `juju status`, each naming the relation or the fix.
-
-function waitingForCertificate(provider: string): Problem {
-  return { severity: "waiting", message: `waiting for ${provider} to issue the TLS certificate (certificates relation)` };
-}
-
-function invalidProviderData(provider: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${provider} sent invalid certificates data (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
-  };
-}
-
-function unusableCertificate(provider: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `the TLS certificate from ${provider} is unusable (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
-  };
-}
-
-function servingPreviousCertificate(provider: string, currentProblems: readonly string[]): Problem {
-  const why = currentProblems.length > 0 ? `; the new one is unusable (${summarize(currentProblems)})` : "";
-  return {
-    severity: "maintenance",
-    message: `TLS: using the previous certificate until ${provider} signs the request for the current workers${why}`,
-  };
-}
-
-function summarize(reasons: readonly string[]): string {
-  const hidden = reasons.length - REASONS_SHOWN;
-  return reasons.slice(0, REASONS_SHOWN).join("; ") + (hidden > 0 ? `; and ${hidden} more` : "");
 }

@@ -1,0 +1,41 @@
+/**
+ * What the certificates integration tells the operator in `juju status`: each message names the
+ * provider and the relation or the fix. Waiting while the provider has not answered; blocked when
+ * its answer is unusable (someone must look at the provider); maintenance while the previous
+ * certificate still serves and a new one is being signed.
+ */
+import type { Problem } from "../status.js";
+
+/** Reasons shown in one status line; the charm logs every problem in full. */
+const REASONS_SHOWN = 2;
+
+export function waitingForCertificate(provider: string): Problem {
+  return { severity: "waiting", message: `waiting for ${provider} to issue the TLS certificate (certificates relation)` };
+}
+
+export function invalidProviderData(provider: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `${provider} sent invalid certificates data (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
+  };
+}
+
+export function unusableCertificate(provider: string, reasons: readonly string[]): Problem {
+  return {
+    severity: "blocked",
+    message: `the TLS certificate from ${provider} is unusable (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
+  };
+}
+
+export function servingPreviousCertificate(provider: string, currentProblems: readonly string[]): Problem {
+  const why = currentProblems.length > 0 ? `; the new one is unusable (${summarize(currentProblems)})` : "";
+  return {
+    severity: "maintenance",
+    message: `TLS: using the previous certificate until ${provider} signs the request for the current workers${why}`,
+  };
+}
+
+function summarize(reasons: readonly string[]): string {
+  const hidden = reasons.length - REASONS_SHOWN;
+  return reasons.slice(0, REASONS_SHOWN).join("; ") + (hidden > 0 ? `; and ${hidden} more` : "");
+}
