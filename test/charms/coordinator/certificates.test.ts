@@ -3,7 +3,7 @@
  * certificates relations, one event, the State that comes out. A small CA made here (node-forge
  * builds, node:crypto signs) plays the tls-certificates provider, so certificates are real.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import forge from "node-forge";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
@@ -208,8 +208,12 @@ const relationSetsOn = (result: RunResult, id: number) =>
   result.hookCalls.filter((call) => call.startsWith("relation-set") && call.includes(`:${id}`));
 
 /** Relate, let the CA answer the CSR, run again: the cluster with TLS on. */
-async function clusterWithTls(ca: TestCa = makeCa()) {
-  const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+async function clusterWithTls(ca: TestCa = makeCa(), others: RegularRelationState[] = []) {
+  const requested = await run(
+    coordinatorCharm,
+    on.relationCreated({ id: CERTIFICATES_ID }),
+    coordinatorState([...distributed(), certificates(), ...others]),
+  );
   const csr = requestedCsr(requested.state);
   const certificate = issue(ca, csr);
   const issued = await run(
@@ -288,6 +292,15 @@ describe("the coordinator's certificates integration", () => {
     expect(config.server.http_tls_config).toBeDefined();
     expect(validateTempoConfigText(configText(issued.state, 1), "2.7")).toEqual([]);
     expect(issued.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
+  });
+
+  it("sends tracing clients https URLs at a host the certificate covers", async () => {
+    const client = relation({ id: 10, endpoint: "tracing", interface: "tracing", remoteApp: "otel-app", remoteAppData: { receivers: '["otlp_http"]' } });
+    const { certificate, issued } = await clusterWithTls(makeCa(), [client]);
+    const receivers = JSON.parse(bagOf(issued.state, 10).receivers ?? "[]") as { url: string }[];
+    const url = new URL(receivers[0]?.url ?? "");
+    expect(url.protocol).toBe("https:");
+    expect(new X509Certificate(certificate).checkHost(url.hostname)).toBe(url.hostname);
   });
 
   it("keeps serving the previous certificate while a new worker application's names are signed", async () => {
