@@ -18,8 +18,7 @@ import { bundleCharm } from "../test/helpers/bundle-charm.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REMOTE_UNIT_COUNTS = [1, 10, 100] as const;
-const BARE_NODE_RUNS = 9;
-const HOOK_COMMAND_RUNS = 9;
+const BASELINE_SAMPLES_PER_RUN = 5;
 const API_ID = 4;
 
 function median(values: readonly number[]): number {
@@ -53,59 +52,66 @@ function stateWithRemoteUnits(remoteUnits: number): FakeJujuStateInput {
   };
 }
 
-function measureBareNode(): number {
-  return median(
-    Array.from({ length: BARE_NODE_RUNS }, () =>
-      timeMs(() => {
-        const child = spawnSync(process.execPath, ["-e", "0"], { stdio: "ignore" });
-        if (child.status !== 0) throw new Error("node -e 0 failed");
-      }),
-    ),
-  );
+function timeBareNode(): number {
+  return timeMs(() => {
+    const child = spawnSync(process.execPath, ["-e", "0"], { stdio: "ignore" });
+    if (child.status !== 0) throw new Error("node -e 0 failed");
+  });
 }
 
 /** One fake hook command (`is-leader --format=json`), spawned the way HookCommandsBackend does. */
-function measureHookCommand(): number {
-  const hook = startHook({ state: stateWithRemoteUnits(1), event: { kind: "lifecycle", name: "update-status" } });
-  try {
-    return median(
-      Array.from({ length: HOOK_COMMAND_RUNS }, () =>
-        timeMs(() => {
-          const child = spawnSync("is-leader", ["--format=json"], { env: hook.env, encoding: "utf8", input: "" });
-          if (child.status !== 0) throw new Error(`is-leader failed: ${child.stderr}`);
-        }),
-      ),
-    );
-  } finally {
-    hook.finish(0);
-  }
+function timeHookCommand(env: Record<string, string>): number {
+  return timeMs(() => {
+    const child = spawnSync("is-leader", ["--format=json"], { env, encoding: "utf8", input: "" });
+    if (child.status !== 0) throw new Error(`is-leader failed: ${child.stderr}`);
+  });
 }
 
 interface DispatchFigures {
   readonly remoteUnits: number;
   readonly medianMs: number;
+  /** Baselines measured between this size's dispatch runs, so a busy machine slows both alike. */
+  readonly bareNodeMs: number;
+  readonly hookCommandMs: number;
   readonly calls: HookCommandCall[];
 }
 
 function measureDispatch(charmDir: string, remoteUnits: number): DispatchFigures {
-  // 100 remote units spawn 100+ processes per run: one run keeps `npm run bench` short.
+  // 100 remote units spawn 100+ processes per run: fewer runs keep `npm run bench` short.
   const runs = remoteUnits >= 100 ? 1 : 3;
   const timings: number[] = [];
+  const bareNode: number[] = [];
+  const hookCommand: number[] = [];
   let calls: HookCommandCall[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const state = stateWithRemoteUnits(remoteUnits);
-    const event = { kind: "relation", phase: "changed", relationId: API_ID, remoteUnit: "client/0" } as const;
-    let exitCode = 0;
-    timings.push(
-      timeMs(() => {
-        const result = runDispatch({ charmDir, state, event });
-        exitCode = result.exitCode;
-        calls = result.calls;
-      }),
-    );
-    if (exitCode !== 0) throw new Error(`dispatch failed with exit code ${exitCode}`);
+  const baselineHook = startHook({ state: stateWithRemoteUnits(1), event: { kind: "lifecycle", name: "update-status" } });
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      for (let sample = 0; sample < BASELINE_SAMPLES_PER_RUN; sample += 1) {
+        bareNode.push(timeBareNode());
+        hookCommand.push(timeHookCommand(baselineHook.env));
+      }
+      const state = stateWithRemoteUnits(remoteUnits);
+      const event = { kind: "relation", phase: "changed", relationId: API_ID, remoteUnit: "client/0" } as const;
+      let exitCode = 0;
+      timings.push(
+        timeMs(() => {
+          const result = runDispatch({ charmDir, state, event });
+          exitCode = result.exitCode;
+          calls = result.calls;
+        }),
+      );
+      if (exitCode !== 0) throw new Error(`dispatch failed with exit code ${exitCode}`);
+    }
+  } finally {
+    baselineHook.finish(0);
   }
-  return { remoteUnits, medianMs: median(timings), calls };
+  return {
+    remoteUnits,
+    medianMs: median(timings),
+    bareNodeMs: median(bareNode),
+    hookCommandMs: median(hookCommand),
+    calls,
+  };
 }
 
 /** Bags read per relation-get call: the same (relation, entity) twice would be a wasted call. */
@@ -119,31 +125,31 @@ const format = (ms: number) => `${ms.toFixed(1)} ms`;
 export async function benchDispatch(): Promise<void> {
   const charmDir = await bundleCharm(path.join(repoRoot, "test/fixtures/example-charm-main.ts"), exampleCharm.meta);
   try {
-    const bareNodeMs = measureBareNode();
-    const hookCommandMs = measureHookCommand();
     const lines: string[] = [
       "dispatch of the bundled example charm on example-api-relation-changed, under the fake Juju agent",
-      `baseline: bare \`node -e 0\` start, median of ${BARE_NODE_RUNS}: ${format(bareNodeMs)}`,
-      `baseline: one fake hook command (is-leader), median of ${HOOK_COMMAND_RUNS}: ${format(hookCommandMs)}` +
-        " (a Node start per call; Juju's jujuc costs about 1 ms plus an RPC, juju-hook-tools.md §4.3)",
+      "baselines per size, measured between its dispatch runs: a bare `node -e 0` start and one fake hook command",
+      "(is-leader; a Node start per call here, where Juju's jujuc costs about 1 ms plus an RPC, juju-hook-tools.md §4.3)",
       "",
     ];
     for (const remoteUnits of REMOTE_UNIT_COUNTS) {
       const figures = measureDispatch(charmDir, remoteUnits);
+      const { bareNodeMs, hookCommandMs } = figures;
       const byCommand = countCallsByCommand(figures.calls);
-      const budgetMs = 1.5 * bareNodeMs + figures.calls.length * hookCommandMs;
+      const hookCommandsMs = figures.calls.length * hookCommandMs;
+      const budgetMs = 1.5 * bareNodeMs + hookCommandsMs;
+      // What the charm process itself costs once its hook commands are taken out, against bare Node.
+      const charmOwnMs = figures.medianMs - hookCommandsMs;
       const relationGets = byCommand["relation-get"] ?? 0;
       const relationSets = byCommand["relation-set"] ?? 0;
       // Read: every remote unit bag, plus the own unit and app bags once each to diff the writes.
       const bagsRead = remoteUnits + 2;
       const bagsWritten = 2;
-      // What the charm process itself costs once its hook commands are taken out, against bare Node.
-      const charmOwnMs = figures.medianMs - figures.calls.length * hookCommandMs;
       lines.push(
-        `${remoteUnits} remote unit(s): median ${format(figures.medianMs)} ` +
-          `(budget 1.5 × node + ${figures.calls.length} calls × ${format(hookCommandMs)} = ${format(budgetMs)}: ` +
-          `${figures.medianMs <= budgetMs ? "within" : "OVER"})`,
-        `  without its hook commands: ${format(charmOwnMs)} = ${(charmOwnMs / bareNodeMs).toFixed(2)} × bare node`,
+        `${remoteUnits} remote unit(s): dispatch median ${format(figures.medianMs)}; ` +
+          `bare node ${format(bareNodeMs)}, one hook command ${format(hookCommandMs)}`,
+        `  budget 1.5 × node + ${figures.calls.length} calls × ${format(hookCommandMs)} = ${format(budgetMs)}: ` +
+          `${figures.medianMs <= budgetMs ? "within" : "OVER"}; ` +
+          `without its hook commands ${format(charmOwnMs)} = ${(charmOwnMs / bareNodeMs).toFixed(2)} × bare node`,
         `  hook commands: ${figures.calls.length} — ${Object.entries(byCommand)
           .map(([command, count]) => `${command} ${count}`)
           .join(", ")}`,
