@@ -9,3 +9,4 @@ export * from "./tempo-cluster.js";
 export * from "./tempo-report.js";
 export * from "./text-table.js";
 export { S3_ENDPOINT, S3_INTEGRATOR_META, s3IntegratorCharm, s3ProviderDatabag } from "./charms/s3-integrator.js";
+export { REMOTE_WRITE_ENDPOINT, REMOTE_WRITE_META, remoteWriteReceiverCharm, remoteWriteUnitData } from "./charms/remote-write.js";

@@ -107,6 +107,9 @@ export class InjectedHookFailure extends Error {
   }
 }
 
+/** Setup hooks that Juju runs after every relation-created (§3.4 resolver priority). */
+const SETUP_AFTER_CREATED = new Set<JujuEvent["kind"]>(["leader-elected", "leader-settings-changed", "config-changed", "start"]);
+
 const APP_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export class Simulator {
@@ -249,7 +252,9 @@ export class Simulator {
     const members = [...this.unitsInOrder(endA.app), ...this.unitsInOrder(endB.app)].filter((unit) => !this.units.get(unit)!.isDying);
     for (const unit of members) {
       enterScope(this.world, id, unit);
-      this.enqueue(unit, this.relationEvent("created", relation, unit));
+      // A unit still setting up runs relation-created before its leadership and config hooks.
+      this.units.get(unit)!.queue.insertBefore(this.relationEvent("created", relation, unit), (pending) => SETUP_AFTER_CREATED.has(pending.kind));
+      this.stats.events += 1;
     }
     for (const unit of members) this.meetCounterparts(unit, relation, { both: false });
     return done(id);

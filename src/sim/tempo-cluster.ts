@@ -11,12 +11,14 @@ import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
 import { ROLE_OPTION_NAMES } from "../charms/worker/index.js";
 import type { ConfigValue } from "../testing/world.js";
+import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
 import { s3IntegratorCharm } from "./charms/s3-integrator.js";
 import type { Outcome } from "./simulator.js";
 import { Simulator } from "./simulator.js";
 
 export const COORDINATOR_APP = "tempo";
 export const S3_APP = "s3-integrator";
+export const REMOTE_WRITE_APP = "prometheus";
 
 export interface WorkerGroup {
   readonly role: Role;
@@ -88,16 +90,20 @@ export function parseWorkerShape(text: string): ShapeParse {
 }
 
 /**
- * Deploy the whole model (nothing has run yet): workers, the S3 provider, the coordinator, and
- * the relations between them. Returns the simulator ready for `run()`.
+ * Deploy the whole model (nothing has run yet): workers, the S3 provider, a remote-write receiver
+ * (so a metrics-generator has a target, as it would with Prometheus), the coordinator, and the
+ * relations between them. Returns the simulator ready for `run()`.
  */
-export function buildTempoModel(shape: readonly WorkerGroup[], options: { model?: string } = {}): Outcome<Simulator> {
+export function buildTempoModel(shape: readonly WorkerGroup[], options: { model?: string; withRemoteWrite?: boolean } = {}): Outcome<Simulator> {
   const sim = new Simulator({ name: options.model ?? "tempo-sim" });
   const steps: Outcome<unknown>[] = [];
   for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), workerCharm, { units: group.units, config: roleConfig(group.role) }));
   steps.push(sim.deploy(S3_APP, s3IntegratorCharm, { config: SIM_S3_CONFIG }));
+  const withRemoteWrite = options.withRemoteWrite ?? true;
+  if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, remoteWriteReceiverCharm));
   steps.push(sim.deploy(COORDINATOR_APP, coordinatorCharm));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
+  if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
   for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
   const failed = steps.find((step) => step.kind === "rejected");
   return failed?.kind === "rejected" ? failed : { kind: "done", value: sim };

@@ -51,6 +51,16 @@ export class UnitQueue {
     return true;
   }
 
+  /**
+   * Queue a non-coalescing `event` ahead of the first pending event that `isLater` accepts (or at
+   * the end): Juju runs relation-created before a unit's leadership and config hooks (§3.4).
+   */
+  insertBefore(event: JujuEvent, isLater: (pending: JujuEvent) => boolean): void {
+    const index = this.events.findIndex(isLater);
+    if (index < 0) this.events.push(event);
+    else this.events.splice(index, 0, event);
+  }
+
   /** The event that runs next; it stays queued until `completeHead` (a failed hook is retried). */
   peek(): JujuEvent | undefined {
     return this.events[0];

@@ -20,7 +20,6 @@ import {
   type WorkerGroup,
   buildTempoModel,
   parseWorkerShape,
-  workerAppName,
 } from "../../sim/tempo-cluster.js";
 import { type TempoReport, ringDiff, tempoReport, workerUnits } from "../../sim/tempo-report.js";
 import { renderTable } from "../../sim/text-table.js";
@@ -130,7 +129,7 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
   }
 
   if (args.flags.json) io.stdout(`${JSON.stringify(jsonReport(sim, phases, rejection), null, 2)}\n`);
-  else io.stdout(textReport(sim, shape.shape, phases, io.style, { showTimeline: args.flags.timeline === true, outDir: args.values.out }));
+  else io.stdout(textReport(phases, io.style, { showTimeline: args.flags.timeline === true, outDir: args.values.out }));
 
   if (rejection !== undefined) return fail(rejection);
   return phases.every((phase) => phase.outcome.kind === "quiet") ? EXIT.ok : EXIT.problems;
@@ -146,8 +145,6 @@ async function runPhase(sim: Simulator, title: string): Promise<Phase> {
 // Text
 
 function textReport(
-  sim: Simulator,
-  shape: readonly WorkerGroup[],
   phases: readonly Phase[],
   style: TerminalStyle,
   options: { showTimeline: boolean; outDir: string | undefined },
@@ -159,8 +156,6 @@ function textReport(
     "",
     statusTables(deploy.status, style),
   );
-  const note = remoteWriteNote(sim, shape);
-  if (note !== undefined) out.push("", style.dim(note));
   if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
   out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
 
@@ -170,9 +165,9 @@ function textReport(
     if (options.showTimeline) out.push(timelineText(phase.hooks, style));
     out.push(statusChanges(previous.status, phase.status, style));
     const diff = ringDiff(previous.tempo.ring, phase.tempo.ring);
-    if (diff.added.length + diff.removed.length === 0) out.push(`Ring: unchanged (${phase.tempo.ring.length} members)`);
+    if (diff.added.length + diff.removed.length === 0) out.push(`Ring: unchanged (${plural(phase.tempo.ring.length, "member")})`);
     else {
-      out.push(`Ring: ${phase.tempo.ring.length} members`);
+      out.push(`Ring: ${plural(phase.tempo.ring.length, "member")}`);
       for (const member of diff.removed) out.push(style.red(`  - ${member}`));
       for (const member of diff.added) out.push(style.green(`  + ${member}`));
     }
@@ -185,7 +180,7 @@ function textReport(
 
 function describeOutcome(phase: Phase, style: TerminalStyle): string {
   const failed = phase.hooks.filter((entry) => entry.outcome === "failed").length;
-  const hooks = `${phase.hooks.length} hooks${failed > 0 ? ` (${failed} failed and retried)` : ""}`;
+  const hooks = `${plural(phase.hooks.length, "hook")}${failed > 0 ? ` (${failed} failed and retried)` : ""}`;
   switch (phase.outcome.kind) {
     case "quiet":
       return `${style.green("converged")} after ${hooks}.`;
@@ -241,7 +236,7 @@ function timelineText(hooks: readonly TimelineEntry[], style: TerminalStyle): st
 function ringText(tempo: TempoReport, style: TerminalStyle): string {
   if (tempo.ring.length === 0) return `${style.bold("Gossip ring")}: empty (no worker has a config yet).`;
   const rows = tempo.ring.map((entry) => [entry.member, entry.unit ?? ""]);
-  return `${style.bold("Gossip ring")} (memberlist.join_members, ${tempo.ring.length} members):\n${indent(renderTable(["Member", "Unit"], rows, style.dim))}`;
+  return `${style.bold("Gossip ring")} (memberlist.join_members, ${plural(tempo.ring.length, "member")}):\n${indent(renderTable(["Member", "Unit"], rows, style.dim))}`;
 }
 
 function configText(tempo: TempoReport, style: TerminalStyle): string {
@@ -261,7 +256,7 @@ function configText(tempo: TempoReport, style: TerminalStyle): string {
 /** "all 8 workers", or "7 of 8 workers (none yet on tempo-metrics-generator/0)". */
 function identicalOn(tempo: TempoReport): string {
   const total = tempo.workers.length;
-  if (tempo.withoutConfig.length === 0) return `all ${total} workers`;
+  if (tempo.withoutConfig.length === 0) return total === 1 ? "the only worker" : `all ${total} workers`;
   return `${total - tempo.withoutConfig.length} of ${total} workers (none yet on ${tempo.withoutConfig.join(", ")})`;
 }
 
@@ -292,18 +287,8 @@ function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalS
   return lines.length === 0 ? "Status: no unit changed." : `Status changes:\n${lines.join("\n")}`;
 }
 
-/**
- * The metrics-generator has nothing to do without a Prometheus remote-write target, and this
- * simulated model has no Prometheus: say why its Blocked status is expected rather than a fault.
- */
-function remoteWriteNote(sim: Simulator, shape: readonly WorkerGroup[]): string | undefined {
-  const app = workerAppName("metrics-generator");
-  if (!shape.some((group) => group.role === "metrics-generator")) return undefined;
-  if (sim.world.apps.get(app) === undefined) return undefined;
-  return (
-    `Note: ${app} is expected to be blocked here: a metrics-generator needs a Prometheus remote-write\n` +
-    "endpoint, and this simulated model has no Prometheus (in Juju: juju integrate tempo:send-remote-write prometheus)."
-  );
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function indent(text: string): string {
