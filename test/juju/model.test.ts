@@ -239,3 +239,20 @@ describe("Model: status, ports, config, version", () => {
     expect(() => model.container("workload")).toThrow(/not in the charm's metadata/);
   });
 });
+
+describe("Model: network and unit state", () => {
+  it("answers network-get once per binding, from the state's networks", () => {
+    const ingress = { bindAddresses: [], egressSubnets: ["10.0.0.0/24"], ingressAddresses: ["10.0.0.7"] };
+    const { model, calls } = modelFor({ networks: { "example-api": ingress } });
+    expect(model.network("example-api").ingressAddresses).toEqual(["10.0.0.7"]);
+    expect(model.network("example-api").ingressAddresses).toEqual(["10.0.0.7"]);
+    expect(model.network("juju-info").ingressAddresses).toEqual(["192.0.2.0"]);
+    expect(calls()).toEqual(["network-get example-api", "network-get juju-info"]);
+  });
+
+  it("reads back unit state written in the same hook", () => {
+    const { model } = modelFor({ unitState: { kept: "1" } });
+    model.setUnitState({ added: "2" });
+    expect(model.unitState()).toEqual({ added: "2", kept: "1" });
+  });
+});
