@@ -15,7 +15,7 @@ describe("the tempo-cluster dispatcher", () => {
     expect(run.stdout).toContain("Usage: tempo-cluster <command>");
   });
 
-  it.each(["render", "validate", "doctor"])("gives %s a --help with usage, options and exit codes", async (name) => {
+  it.each(["demo", "render", "validate", "doctor"])("gives %s a --help with usage, options and exit codes", async (name) => {
     const run = await runCliCaptured([name, "--help"]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(`Usage: tempo-cluster ${name}`);
