@@ -11,6 +11,8 @@ import type { Databag, NetworkInfo, PortSpec, StatusValue } from "../juju/backen
 import type { CharmMeta } from "../juju/charm-meta.js";
 import type { MemoryPebble } from "./pebble-memory.js";
 
+export { appOfUnit } from "../juju/model.js";
+
 export type ConfigValue = string | number | boolean;
 
 export interface WorldApp {
@@ -117,10 +119,6 @@ export interface World {
  */
 export const GRANTED_OUTSIDE_STATE = -1;
 
-export function appOfUnit(unit: string): string {
-  const slash = unit.lastIndexOf("/");
-  return slash < 0 ? unit : unit.slice(0, slash);
-}
 
 export function isPeerRelation(relation: WorldRelation): boolean {
   return relation.ends.length === 1;
