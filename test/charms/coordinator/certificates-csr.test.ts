@@ -139,6 +139,11 @@ describe("the certificates problems an operator can see", () => {
       invalidProviderData("vault", ["certificates is not JSON"]),
     ],
     [
+      "vault sent invalid certificates data (certificates is not JSON) (the workers keep their current certificate): check vault, or remove the certificates relation",
+      "blocked",
+      invalidProviderData("vault", ["certificates is not JSON"], true),
+    ],
+    [
       "the TLS certificate from vault is unusable (a; b; and 1 more): check vault, or remove the certificates relation",
       "blocked",
       unusableCertificate("vault", ["a", "b", "c"]),

@@ -330,6 +330,20 @@ describe("the coordinator's certificates integration", () => {
     expect(bagOf(result.state, 1).worker_config).toBeDefined();
   });
 
+  it("keeps the workers on their certificate when the provider's data turns invalid", async () => {
+    const { certificate, issued } = await clusterWithTls();
+    const result = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(issued.state, { certificates: JSON.stringify([{ certificate: "x" }]) }),
+    );
+    expect(result.state.unitStatus.status).toBe("blocked");
+    expect(result.state.unitStatus.message).toContain("(the workers keep their current certificate)");
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(result.state, id).server_cert ?? "null")).toBe(certificate);
+    expect(configOf(result.state, 1).memberlist.tls_enabled).toBe(true);
+    expect(relationSetsOn(result, 1)).toEqual([]);
+  });
+
   it("refuses a certificate that does not match its private key, and says so", async () => {
     const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
     const ca = makeCa();

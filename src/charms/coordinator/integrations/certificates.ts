@@ -19,13 +19,15 @@ import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } fr
 import { ENDPOINTS } from "../meta.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
-import { chooseCertificate } from "./tls-issued-certificate.js";
+import { type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
 import { invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
 
-/** The tempo_cluster provider key that tells a worker where the key is (python-reference §1.4). */
+/** The tempo_cluster provider keys that carry TLS to a worker (python-reference §1.4). */
 const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
+const SERVER_CERT_KEY = "server_cert";
+const CA_CERT_KEY = "ca_cert";
 
 export const certificatesIntegration: CoordinatorIntegration = {
   name: "certificates",
@@ -66,7 +68,16 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   const request = certificateRequest(model);
   const offered = decodeProviderDatabag(relation.remoteAppData());
   if (offered.kind === "absent") return { problems: [waitingForCertificate(provider)] };
-  if (offered.kind === "invalid") return { problems: [invalidProviderData(provider, offered.reasons)] };
+  if (offered.kind === "invalid") {
+    // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
+    // upgrade) must not restart every worker into plain text. Keep what the workers run, if sound.
+    const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
+    if (!kept) return { problems: [invalidProviderData(provider, offered.reasons)] };
+    return {
+      tls: { ...kept, privkeySecretId: key.secretId, serverName: request.serverName },
+      problems: [invalidProviderData(provider, offered.reasons, true)],
+    };
+  }
 
   const choice = chooseCertificate({
     offered: offered.data,
@@ -121,9 +132,35 @@ function syncGrants(model: Model, secretId: string): void {
   }
 }
 
+/**
+ * The certificate our tempo_cluster databags carry (the lowest relation id that has one), when it
+ * still goes with our key secret and passes the same checks as a freshly issued one.
+ */
+function lastPublishedCertificate(
+  model: Model,
+  secretId: string,
+  privateKeyPem: string,
+  serverName: string,
+): IssuedCertificate | undefined {
+  for (const relation of model.relations(ENDPOINTS.cluster)) {
+    if (publishedString(relation, PRIVKEY_SECRET_ID_KEY) !== secretId) continue;
+    const serverCert = publishedString(relation, SERVER_CERT_KEY);
+    const caCert = publishedString(relation, CA_CERT_KEY);
+    if (serverCert === undefined || caCert === undefined) continue;
+    const check = checkIssuedCertificate({ caCert, serverCert }, privateKeyPem, serverName);
+    return check.kind === "usable" ? check.certificate : undefined;
+  }
+  return undefined;
+}
+
 /** The secret id our (leader-owned) tempo_cluster databag tells this worker, after this hook's writes. */
 function publishedSecretId(relation: Relation): string | undefined {
-  const raw = relation.localAppData().get(PRIVKEY_SECRET_ID_KEY);
+  return publishedString(relation, PRIVKEY_SECRET_ID_KEY);
+}
+
+/** A JSON-encoded string value of our own tempo_cluster application databag. */
+function publishedString(relation: Relation, key: string): string | undefined {
+  const raw = relation.localAppData().get(key);
   if (raw === undefined) return undefined;
   try {
     const decoded: unknown = JSON.parse(raw);

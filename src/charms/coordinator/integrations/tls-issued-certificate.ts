@@ -25,7 +25,7 @@ export type CertificateChoice =
   /** Nothing for us yet. */
   | { readonly kind: "none" };
 
-type Assessment =
+export type Assessment =
   | { readonly kind: "usable"; readonly certificate: IssuedCertificate; readonly notAfter: number }
   | { readonly kind: "unusable"; readonly reason: string };
 
@@ -62,21 +62,25 @@ export function chooseCertificate(inputs: ChoiceInputs): CertificateChoice {
 /** Everything a worker needs to trust and present this certificate, checked. */
 function assessCertificate(entry: ProviderCertificateEntry, privateKeyPem: string, serverName: string): Assessment {
   if (entry.revoked === true) return { kind: "unusable", reason: "the certificate was revoked" };
-  const certificate = parseCertificate(entry.certificate);
-  if (!certificate) return { kind: "unusable", reason: "`certificate` is not a PEM X.509 certificate" };
-  if (!parseCertificate(entry.ca)) return { kind: "unusable", reason: "`ca` is not a PEM X.509 certificate" };
-  if (certificate.ca) return { kind: "unusable", reason: "the certificate is a CA certificate, not a server certificate" };
-  if (!certificate.checkPrivateKey(createPrivateKey(privateKeyPem))) {
+  return checkIssuedCertificate({ caCert: entry.ca, serverCert: entry.certificate }, privateKeyPem, serverName);
+}
+
+/**
+ * Whether workers can present `certificate` with our key to clients verifying `serverName`, and
+ * trust it through `caCert`. Also used on the certificate we published last, before keeping it.
+ */
+export function checkIssuedCertificate(certificate: IssuedCertificate, privateKeyPem: string, serverName: string): Assessment {
+  const server = parseCertificate(certificate.serverCert);
+  if (!server) return { kind: "unusable", reason: "`certificate` is not a PEM X.509 certificate" };
+  if (!parseCertificate(certificate.caCert)) return { kind: "unusable", reason: "`ca` is not a PEM X.509 certificate" };
+  if (server.ca) return { kind: "unusable", reason: "the certificate is a CA certificate, not a server certificate" };
+  if (!server.checkPrivateKey(createPrivateKey(privateKeyPem))) {
     return { kind: "unusable", reason: "the certificate does not match our private key" };
   }
-  if (certificate.checkHost(serverName) === undefined) {
+  if (server.checkHost(serverName) === undefined) {
     return { kind: "unusable", reason: `the certificate does not cover ${serverName}` };
   }
-  return {
-    kind: "usable",
-    certificate: { caCert: entry.ca, serverCert: entry.certificate },
-    notAfter: Date.parse(certificate.validTo) || 0,
-  };
+  return { kind: "usable", certificate, notAfter: Date.parse(server.validTo) || 0 };
 }
 
 function parseCertificate(pem: string): X509Certificate | undefined {

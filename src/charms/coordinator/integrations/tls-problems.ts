@@ -13,10 +13,12 @@ export function waitingForCertificate(provider: string): Problem {
   return { severity: "waiting", message: `waiting for ${provider} to issue the TLS certificate (certificates relation)` };
 }
 
-export function invalidProviderData(provider: string, reasons: readonly string[]): Problem {
+/** `isKeepingCertificate`: the workers go on with the certificate they have rather than drop TLS. */
+export function invalidProviderData(provider: string, reasons: readonly string[], isKeepingCertificate = false): Problem {
+  const keeping = isKeepingCertificate ? " (the workers keep their current certificate)" : "";
   return {
     severity: "blocked",
-    message: `${provider} sent invalid certificates data (${summarize(reasons)}): check ${provider}, or remove the certificates relation`,
+    message: `${provider} sent invalid certificates data (${summarize(reasons)})${keeping}: check ${provider}, or remove the certificates relation`,
   };
 }
 
