@@ -105,6 +105,25 @@ describe("tempo-cluster render", () => {
     expect(validateTempoConfigText(run.stdout, "2.10")).toEqual([]);
   });
 
+  it("turns on internal TLS and remote-write when the description has them", async () => {
+    const text = await readFile(path.join(REPO_ROOT, CLUSTERS, "distributed.yaml"), "utf8");
+    const document = YAML.parse(text);
+    const described = {
+      ...document,
+      tls: { ca_cert: "CA PEM", server_cert: "CERT PEM", privkey_secret_id: "secret:cv1b8pmb5e9s7ti8ls9g", server_name: "tempo.cos.svc.cluster.local" },
+      remote_write: [{ url: "http://prometheus.cos.svc.cluster.local:9090/api/v1/write" }],
+    };
+    const run = await runCliCaptured(["render", "-", "--json"], { stdin: JSON.stringify(described) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    const config = YAML.parse(report.worker_config);
+    expect(config.memberlist.tls_server_name).toBe("tempo.cos.svc.cluster.local");
+    expect(config.server.http_tls_config).toBeDefined();
+    expect(config.metrics_generator.storage.remote_write[0].url).toBe("http://prometheus.cos.svc.cluster.local:9090/api/v1/write");
+    expect(JSON.parse(report.relations[0].databag.ca_cert)).toBe("CA PEM");
+    expect(validateTempoConfigText(report.worker_config, "2.7")).toEqual([]);
+  });
+
   it("refuses an unquoted version that YAML turns into a number", async () => {
     const text = await readFile(path.join(REPO_ROOT, CLUSTERS, "distributed.yaml"), "utf8");
     const run = await runCliCaptured(["render", "-"], { stdin: text.replace('version: "2.7"', "version: 2.10") });
