@@ -8,7 +8,8 @@ import forge from "node-forge";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { coordinatorCharm } from "../../../src/charms/coordinator/charm.js";
-import { readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
+import { createCsr, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
+import { chooseCertificate } from "../../../src/charms/coordinator/integrations/tls-issued-certificate.js";
 import { PRIVATE_KEY_SECRET_LABEL } from "../../../src/charms/coordinator/integrations/tls-private-key.js";
 import type { Role } from "../../../src/interface/roles.js";
 import { requirerAppDatabag } from "../../../src/interface/requirer.js";
@@ -315,6 +316,46 @@ describe("the coordinator's certificates integration", () => {
     expect(keySecret(joined.state).grants["6"]).toEqual(["tempo-metrics-generator"]);
     expect(joined.state.unitStatus.status).toBe("maintenance");
     expect(joined.state.unitStatus.message).toContain(`until ${PROVIDER} signs the request`);
+  });
+
+  it("moves every worker to the new certificate once the provider signs the new request", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const joined = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 6 }, { remoteUnit: 0 }),
+      withRelations(issued.state, workers(6, "tempo-metrics-generator", "metrics-generator", [0])),
+    );
+    const newCsr = requestedCsr(joined.state);
+    expect(newCsr).not.toBe(csr);
+    const newCertificate = issue(ca, newCsr, { serial: "03" });
+    const signed = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(joined.state, providerBag([{ csr, certificate, ca: ca.pem }, { csr: newCsr, certificate: newCertificate, ca: ca.pem }])),
+    );
+    for (const id of [...WORKER_IDS, 6]) expect(JSON.parse(bagOf(signed.state, id).server_cert ?? "null")).toBe(newCertificate);
+    expect(signed.state.unitStatus.status).toBe("active");
+  });
+
+  it("picks the same certificate whatever order the provider lists its answers in", async () => {
+    const ca = makeCa();
+    const key = rsaKeyPem();
+    const older = createCsr(key, { commonName: SERVER_NAME, dnsNames: [SERVER_NAME] });
+    const current = createCsr(key, { commonName: SERVER_NAME, dnsNames: [SERVER_NAME, `*.w-endpoints.${MODEL}.svc.cluster.local`] });
+    const entries = [
+      { certificate_signing_request: older, certificate: issue(ca, older), ca: ca.pem },
+      { certificate_signing_request: current, certificate: issue(ca, current, { serial: "03" }), ca: ca.pem },
+      { certificate_signing_request: current, certificate: issue(ca, current, { isCa: true, serial: "04" }), ca: ca.pem },
+    ];
+    const choose = (offered: typeof entries) => chooseCertificate({ offered, currentCsr: current, privateKeyPem: key, serverName: SERVER_NAME });
+    const chosen = choose(entries);
+    expect(chosen).toEqual({ kind: "current", certificate: { caCert: ca.pem, serverCert: entries[1]?.certificate } });
+    expect(choose([...entries].reverse())).toEqual(chosen);
+    expect(choose([entries[2]!, entries[0]!])).toEqual({
+      kind: "previous",
+      certificate: { caCert: ca.pem, serverCert: entries[0]?.certificate },
+      currentProblems: ["the certificate is a CA certificate, not a server certificate"],
+    });
   });
 
   it("names invalid provider data in the status and keeps the cluster running without TLS", async () => {
