@@ -11,8 +11,13 @@
  * Without the relation `tls` is absent, so desired-state publishes the plain config and deletes the
  * TLS keys, and `apply` revokes the grants. The key secret is kept: re-relating then requests a
  * certificate for the same key (the CSR is deterministic, so it is byte-for-byte the old one) and
- * workers do not see a needless key rotation. It holds nothing that outlives its use: a key whose
- * certificates are gone signs nothing anybody trusts.
+ * workers do not see a needless key rotation. Keeping it exposes nothing: once the grants are
+ * revoked only this application can read it.
+ *
+ * Compared with the Python coordinator (python-reference §2.8, §6.6, §6.7): one application-scoped
+ * request instead of one per leader unit, so a leader change swaps nothing; SANs that a new unit
+ * never changes; the key in an application-owned secret that outlives any unit; and a fixed
+ * `serverName` instead of "the first worker address".
  */
 import type { Model, Relation } from "../../../juju/model.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
