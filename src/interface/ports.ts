@@ -3,6 +3,11 @@
  *
  * They decide `worker_ports` (spec §3) and the gossip ring (`<host>:7946`), so they are wire
  * vocabulary and live with the interface; the Tempo builder imports them rather than repeating them.
+ *
+ * The builder writes every one of them explicitly instead of relying on Tempo's defaults: 2.7.x
+ * defaults the HTTP port to 80 (3200 only since 2.8, CHANGELOG v2.8.0 #4960) and receivers bind to
+ * localhost since 2.7. gRPC is 9096 rather than Tempo's 9095 because that is what the Python
+ * coordinator renders and what its workers open (python-reference §2.6, §3).
  */
 
 /** Tempo's HTTP server: API, `/ready`, `/metrics`. */

@@ -19,7 +19,7 @@ import type {
 } from "./config-model.js";
 import { queryFrontendAddress } from "./frontend-address.js";
 import { joinHostPort } from "./host-port.js";
-import { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, type ReceiverProtocol } from "./ports.js";
+import { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, type ReceiverProtocol } from "../interface/ports.js";
 import { S3_CA_PATH, type RemoteWriteEndpoint, type TempoSettings, type TlsSettings } from "./settings.js";
 
 export type BuildResult = { kind: "ok"; config: TempoConfig } | { kind: "error"; problems: string[] };

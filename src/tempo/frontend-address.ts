@@ -15,7 +15,7 @@
  */
 import type { ClusterView, WorkerApplication, WorkerUnit } from "../interface/cluster-view.js";
 import { joinHostPort } from "./host-port.js";
-import { GRPC_PORT } from "./ports.js";
+import { GRPC_PORT } from "../interface/ports.js";
 
 /** The headless service of `application`, if `address` is one of its pods' FQDNs in `model`. */
 export function headlessServiceOf(address: string, application: string, model: string): string | null {

@@ -4,7 +4,7 @@ export { INGESTER_TOKENS_PATH, LOCAL_TRACES_PATH, METRICS_GENERATOR_WAL_PATH, WA
 export type { TempoConfig } from "./config-model.js";
 export { headlessServiceOf, queryFrontendAddress } from "./frontend-address.js";
 export { isKeySetVersion, KEY_SET_VERSIONS, targetsFor, type KeySetVersion } from "./key-sets.js";
-export { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, RECEIVER_PROTOCOLS, type ReceiverProtocol } from "./ports.js";
+export { GRPC_PORT, HTTP_PORT, MEMBERLIST_PORT, RECEIVER_PORTS, RECEIVER_PROTOCOLS, type ReceiverProtocol } from "../interface/ports.js";
 export { renderTempoConfig } from "./render.js";
 export {
   DEFAULT_TLS_PATHS,
