@@ -3,6 +3,7 @@
  * cover, the CSR that asks for them, and the tls-certificates databags.
  */
 import { generateKeyPairSync } from "node:crypto";
+import fc from "fast-check";
 import forge from "node-forge";
 import { describe, expect, it } from "vitest";
 import { createCsr, csrAsksFor, publicKeySpki, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
@@ -49,6 +50,20 @@ describe("the names the coordinator's certificate covers", () => {
     expect(after.dnsNames).toContain("*.tempo-querier-endpoints.cos.svc.cluster.local");
     expect(after.dnsNames).toEqual(expect.arrayContaining([...before.dnsNames]));
     expect(after.serverName).toBe(before.serverName);
+  });
+
+  it("are sorted, unique, always include the server name, and ignore the order and repeats of worker applications", () => {
+    const appName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
+    fc.assert(
+      fc.property(appName, fc.array(appName, { maxLength: 6 }), (coordinator, workerApps) => {
+        const request = coordinatorCertificateRequest({ appName: coordinator, modelName: "cos", workerApps });
+        expect(request.dnsNames).toEqual([...new Set(request.dnsNames)].sort());
+        expect(request.dnsNames).toContain(request.serverName);
+        const repeatedAndReversed = [...workerApps, ...workerApps].reverse();
+        const shuffled = coordinatorCertificateRequest({ appName: coordinator, modelName: "cos", workerApps: repeatedAndReversed });
+        expect(shuffled).toEqual(request);
+      }),
+    );
   });
 
   it("leave out a name whose label is too long for DNS, and fall back to the app name as common name", () => {

@@ -448,6 +448,16 @@ describe("the coordinator's certificates integration", () => {
     expect(requests.map((request) => request.certificate_signing_request)).toEqual([csr]);
   });
 
+  it("carries on with the same key, request and certificate after the leader changes", async () => {
+    const { csr, certificate, issued } = await clusterWithTls();
+    const newLeader = await run(coordinatorCharm, on.leaderElected(), { ...issued.state, unitId: 1 });
+    expect(newLeader.hookCalls.filter((call) => /^secret-(add|set)/.test(call))).toEqual([]);
+    expect(relationSetsOn(newLeader, CERTIFICATES_ID)).toEqual([]);
+    expect(requestedCsr(newLeader.state)).toBe(csr);
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(newLeader.state, id).server_cert ?? "null")).toBe(certificate);
+    expect(newLeader.state.unitStatus.status).toBe("active");
+  });
+
   it("writes nothing and reads no application bag on a non-leader", async () => {
     const { issued } = await clusterWithTls();
     const follower = await run(coordinatorCharm, on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }), { ...issued.state, leader: false });
