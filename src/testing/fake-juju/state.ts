@@ -7,6 +7,7 @@
  * are buffered until the hook exits 0.
  */
 import { z } from "zod";
+import { LIFECYCLE_HOOKS, RELATION_HOOK_KINDS } from "../../juju/events.js";
 
 const Bag = z.record(z.string(), z.string());
 
@@ -92,23 +93,13 @@ export const FakeJujuState = z.object({
 export type FakeJujuState = z.infer<typeof FakeJujuState>;
 export type FakeJujuStateInput = z.input<typeof FakeJujuState>;
 
-const RelationPhase = z.enum(["created", "joined", "changed", "departed", "broken"]);
+const RelationPhase = z.enum(RELATION_HOOK_KINDS);
 
 /** The event the driver dispatches; the hook name and environment are derived from it and the state. */
 export const FakeEvent = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("lifecycle"),
-    name: z.enum([
-      "install",
-      "start",
-      "stop",
-      "remove",
-      "config-changed",
-      "upgrade-charm",
-      "update-status",
-      "leader-elected",
-      "leader-settings-changed",
-    ]),
+    name: z.enum(LIFECYCLE_HOOKS),
   }),
   z.object({
     kind: z.literal("relation"),
