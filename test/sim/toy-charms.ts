@@ -46,7 +46,7 @@ export const memberCharm: Charm = {
       const seen = members === undefined ? 0 : (JSON.parse(members) as string[]).length;
       relation.localUnitData().update({ seen: String(seen) });
     }
-    if (model.isLeader()) {
+    if (model.isLeader() && model.meta.peers?.crew !== undefined) {
       for (const relation of model.relations("crew")) relation.localAppData().update({ captain: model.unit.name });
     }
     model.setUnitStatus({ status: "active", message: "" });

@@ -240,32 +240,40 @@ function ringText(tempo: TempoReport, style: TerminalStyle): string {
 }
 
 function configText(tempo: TempoReport, style: TerminalStyle): string {
-  if (tempo.workers.length === 0) return `${style.bold("Tempo config")}: no workers.`;
-  if (tempo.sharedConfig !== undefined) {
-    const withConfig = tempo.workers.filter((worker) => worker.sha256 !== undefined);
-    const first = withConfig[0]!;
-    return (
-      `${style.bold("Tempo config")}: ${style.green(`identical on ${identicalOn(tempo)}`)} ` +
-      `(sha256 ${first.sha256!.slice(0, 16)}…, ${first.bytes} bytes), /etc/worker/config.yaml:\n\n${indent(tempo.sharedConfig.trimEnd())}`
-    );
+  if (tempo.received.length === 0) return `${style.bold("Tempo config")}: no workers.`;
+  if (tempo.sharedConfig === undefined) {
+    const rows = tempo.received.map((copy) => [copy.unit, copy.sha256 === undefined ? "(nothing yet)" : `${copy.sha256.slice(0, 16)}…`, String(copy.bytes)]);
+    const what = tempo.distinctConfigs === 0 ? "no worker has received one yet" : `${tempo.distinctConfigs} different configs received`;
+    return `${style.bold("Tempo config")}: ${style.yellow(what)}:\n${indent(renderTable(["Worker", "sha256", "Bytes"], rows, style.dim))}`;
   }
-  const rows = tempo.workers.map((worker) => [worker.unit, worker.sha256 === undefined ? "(no config)" : `${worker.sha256.slice(0, 16)}…`, String(worker.bytes)]);
-  return `${style.bold("Tempo config")}: ${style.yellow(`${tempo.distinctConfigs} different configs across ${tempo.workers.length} workers`)}:\n${indent(renderTable(["Worker", "sha256", "Bytes"], rows, style.dim))}`;
+  const first = tempo.received.find((copy) => copy.sha256 !== undefined)!;
+  const lines = [
+    `${style.bold("Tempo config")} received by every worker: ${style.green(`identical on ${identicalOn(tempo)}`)} ` +
+      `(sha256 ${first.sha256!.slice(0, 16)}…, ${first.bytes} bytes).`,
+  ];
+  const runningAsReceived = tempo.files.filter((file) => file.sha256 === first.sha256).length;
+  lines.push(`${runningAsReceived} of ${tempo.files.length} run it verbatim as /etc/worker/config.yaml.`);
+  for (const local of tempo.localAdditions) {
+    lines.push(`${local.units.join(", ")} run${local.units.length === 1 ? "s" : ""} it with ${plural(local.addedLines.length, "line")} of ${local.units.length === 1 ? "its" : "their"} own:`);
+    for (const line of local.addedLines) lines.push(style.green(`  + ${line}`));
+    for (const line of local.removedLines) lines.push(style.red(`  - ${line}`));
+  }
+  lines.push("", indent(tempo.sharedConfig.trimEnd()));
+  return lines.join("\n");
 }
 
-/** "all 8 workers", or "7 of 8 workers (none yet on tempo-metrics-generator/0)". */
+/** "all 8 workers", or "7 of 8 workers (nothing yet on tempo-metrics-generator/0)". */
 function identicalOn(tempo: TempoReport): string {
-  const total = tempo.workers.length;
+  const total = tempo.received.length;
   if (tempo.withoutConfig.length === 0) return total === 1 ? "the only worker" : `all ${total} workers`;
-  return `${total - tempo.withoutConfig.length} of ${total} workers (none yet on ${tempo.withoutConfig.join(", ")})`;
+  return `${total - tempo.withoutConfig.length} of ${total} workers (nothing yet on ${tempo.withoutConfig.join(", ")})`;
 }
 
 function configSummary(now: TempoReport, before: TempoReport): string {
-  const checksum = now.workers.find((worker) => worker.sha256 !== undefined)?.sha256;
-  const previous = before.workers.find((worker) => worker.sha256 !== undefined)?.sha256;
-  const change = checksum === previous ? "unchanged" : "changed";
-  if (now.sharedConfig !== undefined) return `Config: ${change}, identical on ${identicalOn(now)} (sha256 ${checksum!.slice(0, 16)}…)`;
-  return `Config: ${now.distinctConfigs} different configs across ${now.workers.length} workers`;
+  const checksum = now.sharedConfig === undefined ? undefined : now.received.find((copy) => copy.sha256 !== undefined)?.sha256;
+  const previous = before.sharedConfig === undefined ? undefined : before.received.find((copy) => copy.sha256 !== undefined)?.sha256;
+  if (checksum === undefined) return `Config: ${now.distinctConfigs} different configs received across ${now.received.length} workers`;
+  return `Config: ${checksum === previous ? "unchanged" : "changed"}, identical on ${identicalOn(now)} (sha256 ${checksum.slice(0, 16)}…)`;
 }
 
 function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalStyle): string {
@@ -313,8 +321,10 @@ function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string 
       applications: phase.status.apps,
       units: phase.status.units,
       ring: phase.tempo.ring,
-      configs: phase.tempo.workers,
+      received_configs: phase.tempo.received,
+      config_files: phase.tempo.files,
       config_identical: phase.tempo.sharedConfig !== undefined,
+      local_additions: phase.tempo.localAdditions,
     })),
     stats: sim.stats,
     config: last.tempo.sharedConfig ?? null,
