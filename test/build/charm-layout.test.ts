@@ -120,6 +120,7 @@ describe("a built charm directory", () => {
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ argv: [], cwd: charmDir, home: null, dispatchPath: "hooks/install", nodeMarker: null });
     expect(report.bundledYaml).toBe("bundled: true");
+    expect(report.commonJsDependency).toBe("function");
   });
 
   it("finds its bundle from its own path when started from another working directory", () => {
