@@ -10,6 +10,7 @@ import { coordinatorCharm } from "../charms/coordinator/index.js";
 import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
 import { ROLE_OPTION_NAMES } from "../charms/worker/index.js";
+import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
 import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
 import { s3IntegratorCharm } from "./charms/s3-integrator.js";
@@ -57,6 +58,21 @@ export const SIM_S3_CONFIG: Record<string, ConfigValue> = {
   "secret-key": "sim-secret-key",
 };
 
+/** The charms of the model; benchmarks pass instrumented ones. */
+export interface TempoModelCharms {
+  readonly coordinator: Charm;
+  readonly worker: Charm;
+  readonly s3: Charm;
+  readonly remoteWrite: Charm;
+}
+
+export const TEMPO_MODEL_CHARMS: TempoModelCharms = {
+  coordinator: coordinatorCharm,
+  worker: workerCharm,
+  s3: s3IntegratorCharm,
+  remoteWrite: remoteWriteReceiverCharm,
+};
+
 export type ShapeParse = { kind: "valid"; shape: WorkerGroup[] } | { kind: "invalid"; reasons: string[] };
 
 /** `ingester=3,querier=1,…` → worker groups; every mistake is named, none is guessed at. */
@@ -94,14 +110,18 @@ export function parseWorkerShape(text: string): ShapeParse {
  * (so a metrics-generator has a target, as it would with Prometheus), the coordinator, and the
  * relations between them. Returns the simulator ready for `run()`.
  */
-export function buildTempoModel(shape: readonly WorkerGroup[], options: { model?: string; withRemoteWrite?: boolean } = {}): Outcome<Simulator> {
+export function buildTempoModel(
+  shape: readonly WorkerGroup[],
+  options: { model?: string; withRemoteWrite?: boolean; charms?: Partial<TempoModelCharms> } = {},
+): Outcome<Simulator> {
+  const { coordinator, worker, s3, remoteWrite } = { ...TEMPO_MODEL_CHARMS, ...options.charms };
   const sim = new Simulator({ name: options.model ?? "tempo-sim" });
   const steps: Outcome<unknown>[] = [];
-  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), workerCharm, { units: group.units, config: roleConfig(group.role) }));
-  steps.push(sim.deploy(S3_APP, s3IntegratorCharm, { config: SIM_S3_CONFIG }));
+  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), worker, { units: group.units, config: roleConfig(group.role) }));
+  steps.push(sim.deploy(S3_APP, s3, { config: SIM_S3_CONFIG }));
   const withRemoteWrite = options.withRemoteWrite ?? true;
-  if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, remoteWriteReceiverCharm));
-  steps.push(sim.deploy(COORDINATOR_APP, coordinatorCharm));
+  if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, remoteWrite));
+  steps.push(sim.deploy(COORDINATOR_APP, coordinator));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
   if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
   for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
