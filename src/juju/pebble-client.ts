@@ -14,6 +14,8 @@ import {
   PebbleChangeError,
   PebbleConnectionError,
   type CheckInfo,
+  type ExecOptions,
+  type ExecResult,
   type FileInfo,
   type Layer,
   type PebbleClient,
@@ -21,6 +23,7 @@ import {
   type PushOptions,
   type ServiceInfo,
 } from "./pebble.js";
+import { runExec, type ExecTransport } from "./pebble-exec.js";
 import { decodeMultipart, encodeMultipart, MULTIPART_FORM_DATA, parseHeaderParameters } from "./pebble-multipart.js";
 
 /** Where Juju mounts a workload container's Pebble socket in the charm container. */
@@ -116,8 +119,8 @@ export interface PebbleHttpClientOptions {
 }
 
 export class PebbleHttpClient implements PebbleClient {
-  private readonly requestTimeoutMs: number;
-  private readonly changeTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly changeTimeoutMs: number;
 
   constructor(
     readonly socketPath: string,
@@ -288,21 +291,40 @@ export class PebbleHttpClient implements PebbleClient {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  // --- transport ---------------------------------------------------------------------------------
-
-  private async serviceAction(action: "start" | "stop" | "restart" | "replan", services: readonly string[]): Promise<void> {
-    const reply = await this.send("POST", "/v1/services", { json: { action, services: [...services] } });
-    const response = parseJsonResponse(reply);
-    if (response.type === "error") throw apiErrorFrom(response);
-    if (response.type !== "async" || response.change === undefined) {
-      throw new PebbleApiError(response["status-code"], "", `expected an async reply with a change id for ${action}, got ${response.type}`);
-    }
-    await this.waitForChange(response.change);
+  /** See pebble-exec.ts for the protocol: an async change plus websockets for the command's I/O. */
+  exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const transport: ExecTransport = {
+      socketPath: this.socketPath,
+      requestTimeoutMs: this.requestTimeoutMs,
+      changeTimeoutMs: this.changeTimeoutMs,
+      postAsync: (path, json) => this.postAsync(path, json),
+      waitForChange: (changeId, timeoutMs) => this.waitForChange(changeId, timeoutMs),
+    };
+    return runExec(transport, command, options);
   }
 
-  /** Wait on the change in server-side slices, so no single request outlives its timeout. */
-  private async waitForChange(changeId: string): Promise<void> {
-    const deadline = Date.now() + this.changeTimeoutMs;
+  // --- transport ---------------------------------------------------------------------------------
+
+  private async postAsync(path: string, json: unknown): Promise<{ changeId: string; result: unknown }> {
+    const response = parseJsonResponse(await this.send("POST", path, { json }));
+    if (response.type === "error") throw apiErrorFrom(response);
+    if (response.type !== "async" || response.change === undefined) {
+      throw new PebbleApiError(response["status-code"], "", `expected an async reply with a change id from ${path}, got ${response.type}`);
+    }
+    return { changeId: response.change, result: response.result };
+  }
+
+  private async serviceAction(action: "start" | "stop" | "restart" | "replan", services: readonly string[]): Promise<void> {
+    const { changeId } = await this.postAsync("/v1/services", { action, services: [...services] });
+    await this.waitForChange(changeId, this.changeTimeoutMs);
+  }
+
+  /**
+   * Wait on the change in server-side slices, so no single request outlives its timeout. Returns
+   * the finished change as Pebble reports it (with its tasks); throws PebbleChangeError if it failed.
+   */
+  private async waitForChange(changeId: string, timeoutMs: number): Promise<unknown> {
+    const deadline = Date.now() + timeoutMs;
     // Each slice ends server-side (Pebble answers 504) before our request timeout would fire.
     const sliceMs = Math.min(10_000, Math.max(1, Math.floor(this.requestTimeoutMs * 0.8)));
     for (;;) {
@@ -317,7 +339,7 @@ export class PebbleHttpClient implements PebbleClient {
       const change = parseResult(ChangeWire, response.result, "/v1/changes");
       if (!change.ready) continue;
       if (change.err) throw new PebbleChangeError(change.id, change.err);
-      return;
+      return response.result;
     }
   }
 

@@ -152,4 +152,33 @@ export interface PebbleClient {
   makeDir(path: string, options?: { makeParents?: boolean; permissions?: number; user?: string; group?: string }): Promise<void>;
   removePath(path: string, options?: { recursive?: boolean }): Promise<void>;
   getChecks(options?: { level?: "alive" | "ready"; names?: readonly string[] }): Promise<CheckInfo[]>;
+  /**
+   * Run `command` (argv; the first element is looked up on Pebble's PATH) to its end. Throws
+   * PebbleApiError when Pebble refuses to start it (a missing executable: status 400, `cannot
+   * find executable "<name>"`) and PebbleChangeError when it could not run to its end (it timed
+   * out: `timed out after <timeout>`).
+   */
+  exec(command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+/** How to run a command in the workload container (Pebble's `POST /v1/exec` options). */
+export interface ExecOptions {
+  /** Added to the environment Pebble itself runs with (Pebble sets PATH, HOME, USER, LANG if unset). */
+  environment?: Record<string, string>;
+  /** Default: the user's home directory, or "/". */
+  workingDir?: string;
+  /** Pebble kills the command after this long and the exec fails with a PebbleChangeError. */
+  timeoutMs?: number;
+  user?: string;
+  group?: string;
+  /** Sent to the command's standard input, then end-of-file. Default: nothing. */
+  stdin?: string | Uint8Array;
+}
+
+/** A command that ran to its end. A non-zero exit code is the command's answer, not an error. */
+export interface ExecResult {
+  readonly exitCode: number;
+  /** Decoded as UTF-8. */
+  readonly stdout: string;
+  readonly stderr: string;
 }

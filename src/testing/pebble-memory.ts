@@ -12,7 +12,11 @@
  *   `startup: enabled` service that is not running;
  * - a check reports "down" while the service it watches is not running, "up" otherwise unless a
  *   test forces it (`setCheckStatus`); nothing here probes anything or keeps a clock;
- * - starting a running service or stopping a stopped one is a no-op, not an error.
+ * - starting a running service or stopping a stopped one is a no-op, not an error;
+ * - exec runs fake commands: a handler a test registers (`setExecHandler`) or a canned answer in
+ *   the snapshot (`execs`); any other executable is missing, and Pebble refuses to run it
+ *   (400 `cannot find executable "<name>"`). A fake command never sleeps: its `durationMs` is
+ *   only compared with the exec's timeout.
  */
 import { posix as posixPath } from "node:path";
 import { z } from "zod";
@@ -23,6 +27,8 @@ import {
   type CheckInfo,
   type CheckSpec,
   type CheckStatus,
+  type ExecOptions,
+  type ExecResult,
   type FileInfo,
   type Layer,
   type PebbleClient,
@@ -48,8 +54,32 @@ export interface ServiceActionRecord {
   readonly restarted?: readonly string[];
 }
 
+/** What a fake command does with its argv and stdin. */
+export interface ExecOutcome {
+  readonly exitCode: number;
+  readonly stdout?: string;
+  readonly stderr?: string;
+  /** How long the command runs; an exec whose timeout is shorter is killed (no clock involved). */
+  readonly durationMs?: number;
+}
+export type ExecHandler = (argv: readonly string[], stdin: Uint8Array) => ExecOutcome;
+
 // ---------------------------------------------------------------------------------------------
 // Plain-data snapshot (the harness's boundary)
+
+const ExecJournalRecord = z.object({
+  command: z.array(z.string()),
+  /** Standard input as UTF-8 (what the charm sent). */
+  stdin: z.string().default(""),
+  environment: z.record(z.string(), z.string()).optional(),
+  workingDir: z.string().optional(),
+  timeoutMs: z.number().optional(),
+  user: z.string().optional(),
+  group: z.string().optional(),
+  /** The exit code, or "timed-out" when the exec's timeout killed it. */
+  outcome: z.union([z.number().int(), z.literal("timed-out")]),
+});
+export type ExecJournalRecord = z.infer<typeof ExecJournalRecord>;
 
 const LayerSchema = z.custom<Layer>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
   message: "a layer must be an object",
@@ -94,6 +124,23 @@ export const MemoryPebbleState = z.object({
       }),
     )
     .default([]),
+  /**
+   * Commands the container can run, as canned answers (like Scenario's `Exec`): the first entry
+   * whose `command` is a prefix of the exec's argv answers it.
+   */
+  execs: z
+    .array(
+      z.object({
+        command: z.array(z.string()).min(1),
+        exitCode: z.number().int().default(0),
+        stdout: z.string().default(""),
+        stderr: z.string().default(""),
+        durationMs: z.number().nonnegative().default(0),
+      }),
+    )
+    .default([]),
+  /** Every command exec ran, in order. */
+  execJournal: z.array(ExecJournalRecord).default([]),
 });
 export type MemoryPebbleState = z.infer<typeof MemoryPebbleState>;
 export type MemoryPebbleStateInput = z.input<typeof MemoryPebbleState>;
@@ -421,6 +468,9 @@ export class MemoryPebble implements PebbleClient {
   private readonly startFailures = new Map<string, string>();
   private failedStarts: string[] = [];
   private changeCount = 0;
+  private readonly execHandlers = new Map<string, ExecHandler>();
+  private cannedExecs: MemoryPebbleState["execs"] = [];
+  private readonly execs: ExecJournalRecord[] = [];
 
   constructor(options: { canConnect?: boolean } = {}) {
     if (options.canConnect !== undefined) this.canConnect = options.canConnect;
@@ -466,6 +516,8 @@ export class MemoryPebble implements PebbleClient {
     for (const [name, status] of Object.entries(state.checkStatusOverrides)) pebble.checkOverrides.set(name, status);
     for (const [name, reason] of Object.entries(state.startFailures)) pebble.startFailures.set(name, reason);
     for (const record of state.journal) pebble.actions.push(copyRecord(record));
+    pebble.cannedExecs = clone(state.execs);
+    for (const record of state.execJournal) pebble.execs.push(clone(record));
     return pebble;
   }
 
@@ -499,6 +551,8 @@ export class MemoryPebble implements PebbleClient {
       checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => byCodePoint(a, b))),
       startFailures: Object.fromEntries([...this.startFailures.entries()].sort(([a], [b]) => byCodePoint(a, b))),
       journal: this.actions.map(copyRecord),
+      execs: clone(this.cannedExecs),
+      execJournal: this.execs.map(clone),
     };
   }
 
@@ -535,6 +589,26 @@ export class MemoryPebble implements PebbleClient {
   setStartFailure(service: string, reason: string | undefined): void {
     if (reason === undefined) this.startFailures.delete(service);
     else this.startFailures.set(service, reason);
+  }
+
+  /**
+   * Make `commandName` (matched exactly against argv[0], so `/bin/tempo` and `tempo` differ, as
+   * they do on a PATH lookup) a command the container can run. Handlers win over canned `execs`
+   * and are not part of the snapshot. `undefined` removes it again.
+   */
+  setExecHandler(commandName: string, handler: ExecHandler | undefined): void {
+    if (handler === undefined) this.execHandlers.delete(commandName);
+    else this.execHandlers.set(commandName, handler);
+  }
+
+  /** Every command exec ran, in order (a missing executable never runs, so it is not here). */
+  get execJournal(): readonly ExecJournalRecord[] {
+    return this.execs;
+  }
+
+  /** Whether exec can find `executable` (Pebble checks this before it creates the exec change). */
+  hasExecutable(executable: string): boolean {
+    return this.execHandlers.has(executable) || this.cannedExecs.some((canned) => canned.command[0] === executable);
   }
 
   /** Put a service into a state the workload reached by itself (it crashed into backoff, say). */
@@ -737,7 +811,41 @@ export class MemoryPebble implements PebbleClient {
       .filter((check) => options.level === undefined || check.level === options.level);
   }
 
+  async exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.assertConnected();
+    const executable = command[0];
+    if (executable === undefined) throw badRequest("must specify command");
+    const stdin = options.stdin === undefined ? new Uint8Array() : typeof options.stdin === "string" ? textEncoder.encode(options.stdin) : new Uint8Array(options.stdin);
+    const outcome = this.runFakeCommand(command, stdin);
+    if (outcome === undefined) throw badRequest(`cannot find executable "${executable}"`);
+    this.changeCount += 1;
+    const isTimedOut = options.timeoutMs !== undefined && (outcome.durationMs ?? 0) > options.timeoutMs;
+    this.execs.push({
+      command: [...command],
+      stdin: Buffer.from(stdin).toString("utf-8"),
+      ...(options.environment !== undefined ? { environment: { ...options.environment } } : {}),
+      ...(options.workingDir !== undefined ? { workingDir: options.workingDir } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.group !== undefined ? { group: options.group } : {}),
+      outcome: isTimedOut ? "timed-out" : outcome.exitCode,
+    });
+    if (isTimedOut) {
+      // Pebble's wording: the task fails with cmdstate's error inside the change's summary.
+      const reason = `timed out after ${formatGoDuration(options.timeoutMs!)}: context deadline exceeded`;
+      throw new PebbleChangeError(String(this.changeCount), `cannot perform the following tasks:\n- Execute command "${executable}" (${reason})`);
+    }
+    return { exitCode: outcome.exitCode, stdout: outcome.stdout ?? "", stderr: outcome.stderr ?? "" };
+  }
+
   // --- internals ---------------------------------------------------------------------------------
+
+  private runFakeCommand(command: readonly string[], stdin: Uint8Array): ExecOutcome | undefined {
+    const handler = this.execHandlers.get(command[0]!);
+    if (handler !== undefined) return handler([...command], stdin);
+    const isPrefix = (prefix: readonly string[]) => prefix.length <= command.length && prefix.every((part, index) => command[index] === part);
+    return this.cannedExecs.find((canned) => isPrefix(canned.command));
+  }
 
   private assertConnected(): void {
     if (!this.canConnect) throw new PebbleConnectionError("cannot connect to Pebble: the container is not reachable");
@@ -851,6 +959,18 @@ export class MemoryPebble implements PebbleClient {
       ...(node.group !== undefined ? { group: node.group } : {}),
     };
   }
+}
+
+/** A duration as Go's time.Duration prints it (Pebble's messages do): "500ms", "1.5s", "1m30s". */
+export function formatGoDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  const secondsText = `${Number(seconds.toFixed(3))}s`;
+  if (hours > 0) return `${hours}h${minutes}m${secondsText}`;
+  if (minutes > 0) return `${minutes}m${secondsText}`;
+  return secondsText;
 }
 
 /** Locale-independent order, so snapshots are the same on every machine. */
