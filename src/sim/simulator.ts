@@ -34,7 +34,7 @@ import type { ConfigValue, World, WorldRelation } from "../testing/world.js";
 import { appOfUnit, endOf, isPeerRelation, otherApp } from "../testing/world.js";
 import { changedBags, countRelationSets, snapshotOwnBags } from "./bag-changes.js";
 import { checkConfigValues } from "./config-values.js";
-import { UnitQueue } from "./unit-queue.js";
+import { UnitQueue, relationChangedKey } from "./unit-queue.js";
 
 export type Outcome<T> = { readonly kind: "done"; readonly value: T } | { readonly kind: "rejected"; readonly reason: string };
 
@@ -469,13 +469,24 @@ export class Simulator {
     if (!relation || this.dyingRelations.has(relationId) || this.units.get(writer)?.isDying !== false) return;
     // §3.5: an app-bag change reaches every unit on the other side (the other peers, for a peer
     // relation); a unit-bag change every counterpart. Never the writer itself.
-    for (const target of this.counterparts(relation, writer)) {
-      this.enqueue(target, this.relationEvent("changed", relation, target, isApp ? undefined : writer));
+    // Each target has its own queue, so the order of notifying them changes nothing: skip sorting.
+    // The coalescing key is the same for every target; checking it first spares building an event
+    // per target when a thousand workers already have this change pending.
+    const remoteUnit = isApp ? undefined : writer;
+    // Seen from any target, the remote application is the writer's (its own, for peers).
+    const key = relationChangedKey(relation.id, appOfUnit(writer), remoteUnit);
+    for (const target of this.counterparts(relation, writer, { sorted: false })) {
+      const queue = this.units.get(target)!.queue;
+      if (queue.hasPending(key)) {
+        this.stats.coalesced += 1;
+        continue;
+      }
+      this.enqueue(target, this.relationEvent("changed", relation, target, remoteUnit));
     }
   }
 
   /** Units in scope on the other side of `relation` from `unit` (the other peers, for peers), alive, sorted. */
-  private counterparts(relation: WorldRelation, unit: string): string[] {
+  private counterparts(relation: WorldRelation, unit: string, options: { sorted: boolean } = { sorted: true }): string[] {
     const app = appOfUnit(unit);
     const isPeer = isPeerRelation(relation);
     const result: string[] = [];
@@ -484,7 +495,7 @@ export class Simulator {
       if (!isPeer && appOfUnit(other) === app) continue;
       result.push(other);
     }
-    return this.sortUnits(result);
+    return options.sorted ? this.sortUnits(result) : result;
   }
 
   private startDeparture(unit: string): void {

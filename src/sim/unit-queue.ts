@@ -18,7 +18,7 @@ import type { JujuEvent } from "../juju/events.js";
 export function coalescingKey(event: JujuEvent): string | undefined {
   switch (event.kind) {
     case "relation-changed":
-      return `relation-changed ${event.relation.id} ${event.remoteApp} ${event.remoteUnit ?? ""}`;
+      return relationChangedKey(event.relation.id, event.remoteApp, event.remoteUnit);
     case "config-changed":
     case "leader-settings-changed":
     case "update-status":
@@ -26,6 +26,11 @@ export function coalescingKey(event: JujuEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** The coalescing key of a relation-changed about `remoteUnit` (or the remote app's bag when undefined). */
+export function relationChangedKey(relationId: number, remoteApp: string, remoteUnit: string | undefined): string {
+  return `relation-changed ${relationId} ${remoteApp} ${remoteUnit ?? ""}`;
 }
 
 export class UnitQueue {
@@ -38,6 +43,11 @@ export class UnitQueue {
 
   get isEmpty(): boolean {
     return this.events.length === 0;
+  }
+
+  /** Whether an event with this coalescing key is pending (lets a caller skip building the event). */
+  hasPending(key: string): boolean {
+    return this.pendingKeys.has(key);
   }
 
   /** Queue `event`; false when an identical "look again" event was already pending (coalesced). */
