@@ -269,15 +269,22 @@ export class Simulator {
     return done(relation.id);
   }
 
-  /** `juju config APP key=value …`: string values are parsed per the option's declared type. */
+  /**
+   * `juju config APP key=value …`: string values are parsed per the option's declared type; every
+   * unit gets config-changed when the effective config changed.
+   */
   configure(app: string, values: Readonly<Record<string, ConfigValue>>): Outcome<Record<string, ConfigValue>> {
     const application = this.apps.get(app);
     if (!application || application.isDying) return rejected(`no application ${app} in the model`);
     const checked = checkConfigValues(application.charm.meta, app, values);
     if (checked.kind === "invalid") return rejected(checked.reasons.join("; "));
+    const before = this.world.apps.get(app)!.config;
     application.operatorConfig = { ...application.operatorConfig, ...checked.values };
     setConfig(this.world, app, application.operatorConfig);
-    for (const unit of this.liveUnitsOf(app)) this.enqueue(unit, { kind: "config-changed" });
+    const after = this.world.apps.get(app)!.config;
+    // Juju fires config-changed only when the settings really changed.
+    const isChanged = Object.keys({ ...before, ...after }).some((key) => before[key] !== after[key]);
+    if (isChanged) for (const unit of this.liveUnitsOf(app)) this.enqueue(unit, { kind: "config-changed" });
     return done(checked.values);
   }
 

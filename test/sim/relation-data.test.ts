@@ -21,10 +21,18 @@ describe("relation-changed in the simulator", () => {
   it("fires no relation-changed when a hook writes nothing new", async () => {
     const sim = await relatedModel();
     const from = sim.timeline.length;
-    expect(sim.configure("registry", { motd: "hello" }).kind).toBe("done"); // the value it already has
+    expect(sim.configure("registry", { colour: "blue" }).kind).toBe("done"); // an option it publishes nowhere
     await sim.run();
     expect(sim.timeline.slice(from).map((entry) => `${entry.unit} ${entry.hook}`)).toEqual(["registry/0 config-changed"]);
     expect(sim.stats.noOpRelationSets).toBe(0);
+  });
+
+  it("runs no config-changed when the config did not change", async () => {
+    const sim = await relatedModel();
+    const from = sim.timeline.length;
+    expect(sim.configure("registry", { motd: "hello" }).kind).toBe("done");
+    expect(await sim.run()).toEqual({ kind: "quiet", hooks: 0 });
+    expect(sim.timeline.length).toBe(from);
   });
 
   it("gives every unit on the other side one changed for an app-bag change, and the unit-bag counterpart one for the unit", async () => {

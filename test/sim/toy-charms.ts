@@ -4,7 +4,7 @@
  *
  * - `registry` (provider): its leader publishes the sorted list of the remote units it has seen
  *   join into its app bag (`members`), plus its `motd` config option; every unit writes `motd`
- *   into its own unit bag.
+ *   into its own unit bag. Its `colour` option is read by nothing.
  * - `member` (requirer, with a `crew` peer relation): each unit writes how many members the
  *   registry listed into its unit bag (`seen`); the leader writes its own name into the peer
  *   app bag (`captain`). Config `explode=true` makes every hook fail.
@@ -17,7 +17,7 @@ export const registryCharm: Charm = {
     summary: "toy provider",
     description: "publishes who joined",
     provides: { roster: { interface: "roster" } },
-    config: { options: { motd: { type: "string", default: "hello" } } },
+    config: { options: { motd: { type: "string", default: "hello" }, colour: { type: "string", default: "grey" } } },
   },
   async reconcile(model) {
     for (const relation of model.relations("roster")) {
