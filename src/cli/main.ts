@@ -7,6 +7,8 @@ import { runCli } from "./run-cli.js";
 import { shouldUseColour, terminalStyle } from "./terminal-style.js";
 
 async function readAllStdin(): Promise<string> {
+  // A command waiting on a terminal looks hung; say what it waits for.
+  if (process.stdin.isTTY) process.stderr.write("reading from standard input (end with Ctrl-D)…\n");
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString("utf8");
