@@ -5,13 +5,22 @@
  *
  * While the MemoryPebble's `canConnect` is false the server drops every connection, which is
  * what a client sees when the workload container is not up.
+ *
+ * Exec runs the MemoryPebble's fake commands behind Pebble's real protocol: `POST /v1/exec`
+ * answers with an async change and the task id, the client connects the task's websockets, the
+ * command runs once stdio (and stderr) are connected and stdin has ended, its output goes back
+ * as binary messages ended by `{"command":"end"}`, and the change then carries the exit code.
+ * As in Pebble, an exec whose I/O websockets are not connected in time fails its change.
  */
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
 import YAML from "yaml";
 import { z } from "zod";
-import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type FileInfo } from "../juju/pebble.js";
+import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type ExecOptions, type FileInfo } from "../juju/pebble.js";
 import { formatPermissions } from "../juju/pebble-client.js";
+import { END_OF_STREAM, isEndOfStream } from "../juju/pebble-exec.js";
 import { decodeMultipart, encodeMultipart, MULTIPART_FORM_DATA, parseHeaderParameters } from "../juju/pebble-multipart.js";
 import { MEMORY_PEBBLE_VERSION, type MemoryPebble } from "./pebble-memory.js";
 
@@ -27,6 +36,19 @@ export interface TestPebbleServerOptions {
    * elapses) before it reports the finished change: simulates a slow start without a clock.
    */
   slowChangeWaits?: number;
+  /** How long an exec waits for its I/O websockets before its change fails (Pebble: 5 s). */
+  execConnectTimeoutMs?: number;
+}
+
+/** Pebble's cmdstate connectTimeout. */
+export const EXEC_CONNECT_TIMEOUT_MS = 5_000;
+
+interface TaskInfo {
+  id: string;
+  kind: string;
+  summary: string;
+  status: "Doing" | "Done" | "Error";
+  data?: { "exit-code": number };
 }
 
 interface Change {
@@ -34,9 +56,27 @@ interface Change {
   id: string;
   kind: string;
   summary: string;
-  status: "Done" | "Error";
-  ready: true;
+  status: "Doing" | "Done" | "Error";
+  ready: boolean;
   err?: string;
+  tasks?: TaskInfo[];
+  /** Settles when a change that is still running becomes ready (exec changes only). */
+  whenReady?: Promise<void>;
+}
+
+/** One exec in flight: its websockets as they connect, and stdin as it arrives. */
+interface ExecSession {
+  readonly taskId: string;
+  readonly change: Change;
+  readonly command: string[];
+  readonly options: Omit<ExecOptions, "stdin">;
+  readonly isStderrSplit: boolean;
+  readonly sockets: Map<string, WebSocket | undefined>;
+  readonly stdin: Buffer[];
+  hasStdinEnded: boolean;
+  state: "waiting" | "running" | "finished";
+  connectTimer?: NodeJS.Timeout;
+  markReady: () => void;
 }
 
 /** A Go duration such as "4s" or "1500ms" (what Pebble's `timeout` parameter accepts). */
@@ -111,6 +151,25 @@ const LayersPayload = z.object({
   layer: z.string().default(""),
 });
 const ServicesPayload = z.object({ action: z.string(), services: z.array(z.string()).nullish() });
+const ExecPayload = z.object({
+  command: z.array(z.string()).nullish(),
+  "service-context": z.string().nullish(),
+  environment: z.record(z.string(), z.string()).nullish(),
+  "working-dir": z.string().nullish(),
+  timeout: z.string().nullish(),
+  user: z.string().nullish(),
+  group: z.string().nullish(),
+  "split-stderr": z.boolean().nullish(),
+});
+
+/** Milliseconds of a Go duration string ("1m30s", "1500ms"); undefined for an empty one. */
+export function parseGoDurationMs(text: string): number | undefined {
+  if (text === "") return undefined;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(match[1]) * unitMs[match[2]!]!;
+  return total;
+}
 const WriteItem = z.object({
   path: z.string(),
   "make-dirs": z.boolean().default(false),
@@ -129,7 +188,10 @@ const FilesJsonPayload = z.object({
 
 class PebbleRouter {
   private readonly changes = new Map<string, Change>();
+  private readonly execs = new Map<string, ExecSession>();
+  private readonly websocketServer = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private nextChangeId = 1;
+  private nextTaskId = 1;
 
   constructor(
     private readonly pebble: MemoryPebble,
@@ -148,9 +210,10 @@ class PebbleRouter {
     if (route === "GET /v1/checks") return this.getChecks(query);
     if (route === "GET /v1/files") return this.getFiles(query, headers);
     if (route === "POST /v1/files") return this.postFiles(headers, body);
+    if (route === "POST /v1/exec") return this.postExec(body);
     const change = /^\/v1\/changes\/([^/]+)(\/wait)?$/.exec(path);
     if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!), change[2] !== undefined, query.get("timeout") ?? "");
-    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/files"];
+    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/files", "/v1/exec"];
     if (known.includes(path)) return errorReply(405, "method not allowed");
     return errorReply(404, "not found");
   }
@@ -227,7 +290,7 @@ class PebbleRouter {
     });
   }
 
-  private getChange(id: string, isWait: boolean, timeout: string): Reply {
+  private async getChange(id: string, isWait: boolean, timeout: string): Promise<Reply> {
     const change = this.changes.get(id);
     if (change === undefined) return errorReply(404, `cannot find change with id "${id}"`);
     if (isWait) {
@@ -236,9 +299,157 @@ class PebbleRouter {
         change.waitsLeft -= 1;
         return errorReply(504, `timed out waiting for change after ${timeout || "0s"}`);
       }
+      if (!change.ready && change.whenReady !== undefined) {
+        const timeoutMs = parseGoDurationMs(timeout);
+        let timer: NodeJS.Timeout | undefined;
+        const elapsed = new Promise<void>((resolve) => {
+          if (timeoutMs !== undefined) timer = setTimeout(resolve, timeoutMs);
+        });
+        await Promise.race([change.whenReady, elapsed]);
+        clearTimeout(timer);
+        if (!change.ready) return errorReply(504, `timed out waiting for change after ${timeout}`);
+      }
     }
-    const { waitsLeft: _waitsLeft, ...info } = change;
-    return syncReply({ ...info, "spawn-time": "1970-01-01T00:00:00Z", "ready-time": "1970-01-01T00:00:00Z" });
+    const { waitsLeft: _waitsLeft, whenReady: _whenReady, ...info } = change;
+    const times = { "spawn-time": "1970-01-01T00:00:00Z", ...(change.ready ? { "ready-time": "1970-01-01T00:00:00Z" } : {}) };
+    return syncReply({ ...info, ...times, ...(info.tasks ? { tasks: info.tasks.map((task) => ({ ...task, progress: { label: "", done: 1, total: 1 }, ...times })) } : {}) });
+  }
+
+  // --- exec ------------------------------------------------------------------------------------
+
+  private postExec(body: Buffer): Reply {
+    const payload = parseJson(body, ExecPayload);
+    if (payload.kind === "invalid") return errorReply(400, `cannot decode request body: ${payload.reason}`);
+    const command = payload.data.command ?? [];
+    if (command.length < 1) return errorReply(400, "must specify command");
+    const timeout = payload.data.timeout ?? "";
+    if (timeout !== "" && !GO_DURATION.test(timeout)) return errorReply(400, `invalid timeout: time: invalid duration "${timeout}"`);
+    if (!this.pebble.hasExecutable(command[0]!)) return errorReply(400, `cannot find executable "${command[0]}"`);
+    const timeoutMs = parseGoDurationMs(timeout);
+    const taskId = String(this.nextTaskId++);
+    const summary = `Execute command "${command[0]}"`;
+    let markReady = () => {};
+    const whenReady = new Promise<void>((resolve) => (markReady = resolve));
+    const change: Change = {
+      waitsLeft: 0,
+      id: String(this.nextChangeId++),
+      kind: "exec",
+      summary,
+      status: "Doing",
+      ready: false,
+      tasks: [{ id: taskId, kind: "exec", summary, status: "Doing" }],
+      whenReady,
+    };
+    this.changes.set(change.id, change);
+    const isStderrSplit = payload.data["split-stderr"] ?? false;
+    const session: ExecSession = {
+      taskId,
+      change,
+      command,
+      options: {
+        ...(payload.data.environment ? { environment: payload.data.environment } : {}),
+        ...(payload.data["working-dir"] ? { workingDir: payload.data["working-dir"] } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(payload.data.user ? { user: payload.data.user } : {}),
+        ...(payload.data.group ? { group: payload.data.group } : {}),
+      },
+      isStderrSplit,
+      sockets: new Map<string, WebSocket | undefined>([["control", undefined], ["stdio", undefined], ...(isStderrSplit ? [["stderr", undefined] as const] : [])]),
+      stdin: [],
+      hasStdinEnded: false,
+      state: "waiting",
+      markReady,
+    };
+    session.connectTimer = setTimeout(() => {
+      if (session.state !== "waiting") return;
+      const reason = `exec ${taskId}: timeout waiting for websocket connections: context deadline exceeded`;
+      this.finishExec(session, { kind: "failed", err: `cannot perform the following tasks:\n- ${summary} (${reason})` });
+    }, this.options.execConnectTimeoutMs ?? EXEC_CONNECT_TIMEOUT_MS);
+    this.execs.set(taskId, session);
+    return jsonReply(202, {
+      type: "async",
+      "status-code": 202,
+      status: "Accepted",
+      change: change.id,
+      result: { "task-id": taskId, environment: session.options.environment ?? {}, "working-dir": session.options.workingDir ?? "/" },
+    });
+  }
+
+  /** `GET /v1/tasks/<task>/websocket/<id>` with an Upgrade: connect it, or refuse as Pebble does. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? "/", "http://pebble");
+    const match = /^\/v1\/tasks\/([^/]+)\/websocket\/([^/]+)$/.exec(url.pathname);
+    if (match === null) return refuseUpgrade(socket, errorReply(404, "not found"));
+    const taskId = decodeURIComponent(match[1]!);
+    const websocketId = decodeURIComponent(match[2]!);
+    const session = this.execs.get(taskId);
+    if (session === undefined) return refuseUpgrade(socket, errorReply(404, `cannot find task "${taskId}"`));
+    // A finished exec refuses with its change's error (cmdstate Connect).
+    if (session.state === "finished") return refuseUpgrade(socket, errorReply(500, session.change.err ?? "exec already finished"));
+    if (!session.sockets.has(websocketId)) return refuseUpgrade(socket, errorReply(404, `cannot find ${websocketId} websocket for task "${taskId}"`));
+    if (session.sockets.get(websocketId) !== undefined) return refuseUpgrade(socket, errorReply(500, `${websocketId} websocket already connected`));
+    this.websocketServer.handleUpgrade(request, socket, head, (websocket) => {
+      session.sockets.set(websocketId, websocket);
+      websocket.on("error", () => undefined);
+      if (websocketId === "stdio") {
+        websocket.on("message", (data: Buffer, isBinary: boolean) => {
+          if (isBinary) session.stdin.push(Buffer.from(data));
+          else if (isEndOfStream(data.toString("utf-8"))) {
+            session.hasStdinEnded = true;
+            this.runWhenReady(session);
+          }
+        });
+      }
+      this.runWhenReady(session);
+    });
+  }
+
+  private runWhenReady(session: ExecSession): void {
+    const isIoConnected = session.sockets.get("stdio") !== undefined && (!session.isStderrSplit || session.sockets.get("stderr") !== undefined);
+    if (session.state !== "waiting" || !isIoConnected || !session.hasStdinEnded) return;
+    session.state = "running";
+    clearTimeout(session.connectTimer);
+    this.pebble.exec(session.command, { ...session.options, stdin: Buffer.concat(session.stdin) }).then(
+      (result) => this.finishExec(session, { kind: "exited", ...result }),
+      (error: unknown) => {
+        if (error instanceof PebbleApiError) this.finishExec(session, { kind: "failed", err: error instanceof PebbleChangeError ? error.message : `cannot perform the following tasks:\n- ${session.change.summary} (${error.message})` });
+        else this.finishExec(session, { kind: "failed", err: `cannot perform the following tasks:\n- ${session.change.summary} (${(error as Error).message})` });
+      },
+    );
+  }
+
+  /** Send the output and the ends of stream, then finish the change (Pebble's order). */
+  private finishExec(
+    session: ExecSession,
+    outcome: { kind: "exited"; exitCode: number; stdout: string; stderr: string } | { kind: "failed"; err: string },
+  ): void {
+    if (session.state === "finished") return;
+    session.state = "finished";
+    clearTimeout(session.connectTimer);
+    const stdio = session.sockets.get("stdio");
+    const stderr = session.sockets.get("stderr");
+    if (outcome.kind === "exited") {
+      const stdout = session.isStderrSplit ? outcome.stdout : outcome.stdout + outcome.stderr;
+      if (stdout !== "") stdio?.send(Buffer.from(stdout, "utf-8"), { binary: true });
+      if (session.isStderrSplit && outcome.stderr !== "") stderr?.send(Buffer.from(outcome.stderr, "utf-8"), { binary: true });
+    }
+    stdio?.send(END_OF_STREAM, { binary: false });
+    stderr?.send(END_OF_STREAM, { binary: false });
+    session.sockets.get("control")?.close();
+    const exitCode = outcome.kind === "exited" ? outcome.exitCode : -1;
+    const status = outcome.kind === "exited" ? ("Done" as const) : ("Error" as const);
+    session.change.status = status;
+    session.change.ready = true;
+    if (outcome.kind === "failed") session.change.err = outcome.err;
+    session.change.tasks = session.change.tasks!.map((task) => ({ ...task, status, data: { "exit-code": exitCode } }));
+    session.markReady();
+  }
+
+  /** Stop the connect timers of execs that never connected (the server is closing). */
+  close(): void {
+    for (const session of this.execs.values()) clearTimeout(session.connectTimer);
+    for (const client of this.websocketServer.clients) client.terminate();
+    this.websocketServer.close();
   }
 
   private async getChecks(query: URLSearchParams): Promise<Reply> {
@@ -422,6 +633,13 @@ function parseJson<T>(body: Buffer, schema: z.ZodType<T>): { kind: "valid"; data
   return parsed.success ? { kind: "valid", data: parsed.data } : { kind: "invalid", reason: parsed.error.issues.map((issue) => issue.message).join("; ") };
 }
 
+/** Answer an upgrade request with a plain HTTP error reply, as Pebble does before upgrading. */
+function refuseUpgrade(socket: Duplex, reply: Reply): void {
+  const reason = STATUS_TEXT[reply.statusCode] ?? "";
+  const head = [`HTTP/1.1 ${reply.statusCode} ${reason}`, "Content-Type: application/json", `Content-Length: ${reply.body.byteLength}`, "Connection: close", "", ""].join("\r\n");
+  socket.end(Buffer.concat([Buffer.from(head, "utf-8"), reply.body]));
+}
+
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -460,6 +678,15 @@ export async function startTestPebbleServer(socketPath: string, pebble: MemoryPe
         },
       );
   });
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? "/", "http://pebble");
+    requests.push({ method: request.method ?? "", path: url.pathname, query: url.search.replace(/^\?/, "") });
+    if (!pebble.canConnect) {
+      socket.destroy();
+      return;
+    }
+    router.handleUpgrade(request, socket, head);
+  });
   if (existsSync(socketPath) && lstatSync(socketPath).isSocket()) unlinkSync(socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -472,6 +699,7 @@ export async function startTestPebbleServer(socketPath: string, pebble: MemoryPe
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        router.close();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
