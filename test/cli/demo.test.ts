@@ -75,7 +75,7 @@ describe("tempo-cluster demo", () => {
       "--then",
       "remove-unit tempo-ingester/9",
     ]);
-    expect(run.stdout).toContain("(1 failed and retried)");
+    expect(run.stdout).toContain(", 1 failed and retried (");
     expect(run.stdout).toMatch(/tempo\/0\s+config-changed\s+failed: injected failure of config-changed/);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('step "remove-unit tempo-ingester/9" was rejected: no unit tempo-ingester/9 in the model');

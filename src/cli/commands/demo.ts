@@ -91,6 +91,10 @@ interface Phase {
   readonly title: string;
   readonly outcome: RunOutcome;
   readonly hooks: readonly TimelineEntry[];
+  /** Hooks queued during the phase (its operation's and those its hooks caused), and those coalesced. */
+  readonly events: number;
+  readonly coalesced: number;
+  readonly relationSets: number;
   readonly status: ModelStatus;
   readonly tempo: TempoReport;
 }
@@ -112,15 +116,17 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
   if (built.kind === "rejected") return fail(built.reason);
   const sim = built.value;
 
-  const phases: Phase[] = [await runPhase(sim, "deploy")];
+  // Deployment queued its hooks while building; count them in the first phase.
+  const phases: Phase[] = [await runPhase(sim, "deploy", NOTHING_QUEUED)];
   let rejection: string | undefined;
   for (const step of steps) {
+    const before = { ...sim.stats };
     const applied = applyStep(sim, step);
     if (applied.kind === "rejected") {
       rejection = `step "${describeStep(step)}" was rejected: ${applied.reason}`;
       break;
     }
-    phases.push(await runPhase(sim, describeStep(step)));
+    phases.push(await runPhase(sim, describeStep(step), before));
   }
 
   if (args.values.out !== undefined) {
@@ -135,10 +141,22 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
   return phases.every((phase) => phase.outcome.kind === "quiet") ? EXIT.ok : EXIT.problems;
 }
 
-async function runPhase(sim: Simulator, title: string): Promise<Phase> {
+const NOTHING_QUEUED = { events: 0, coalesced: 0, relationSets: 0 };
+
+/** Run to quiet; `before` is the simulator's counters before the phase's operation queued anything. */
+async function runPhase(sim: Simulator, title: string, before: { events: number; coalesced: number; relationSets: number }): Promise<Phase> {
   const firstHook = sim.timeline.length;
   const outcome = await sim.run();
-  return { title, outcome, hooks: sim.timeline.slice(firstHook), status: modelStatus(sim), tempo: tempoReport(sim) };
+  return {
+    title,
+    outcome,
+    hooks: sim.timeline.slice(firstHook),
+    events: sim.stats.events - before.events,
+    coalesced: sim.stats.coalesced - before.coalesced,
+    relationSets: sim.stats.relationSets - before.relationSets,
+    status: modelStatus(sim),
+    tempo: tempoReport(sim),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +198,9 @@ function textReport(
 
 function describeOutcome(phase: Phase, style: TerminalStyle): string {
   const failed = phase.hooks.filter((entry) => entry.outcome === "failed").length;
-  const hooks = `${plural(phase.hooks.length, "hook")}${failed > 0 ? ` (${failed} failed and retried)` : ""}`;
+  const hooks =
+    `${plural(phase.hooks.length, "hook")}${failed > 0 ? `, ${failed} failed and retried` : ""}` +
+    ` (${plural(phase.events, "event")} queued, ${phase.coalesced} more coalesced into pending ones; ${plural(phase.relationSets, "relation-set")})`;
   switch (phase.outcome.kind) {
     case "quiet":
       return `${style.green("converged")} after ${hooks}.`;
@@ -243,7 +263,7 @@ function configText(tempo: TempoReport, style: TerminalStyle): string {
   if (tempo.received.length === 0) return `${style.bold("Tempo config")}: no workers.`;
   if (tempo.sharedConfig === undefined) {
     const rows = tempo.received.map((copy) => [copy.unit, copy.sha256 === undefined ? "(nothing yet)" : `${copy.sha256.slice(0, 16)}…`, String(copy.bytes)]);
-    const what = tempo.distinctConfigs === 0 ? "no worker has received one yet" : `${tempo.distinctConfigs} different configs received`;
+    const what = tempo.distinctConfigs === 0 ? "no worker has received one (is the coordinator related?)" : `${tempo.distinctConfigs} different configs received`;
     return `${style.bold("Tempo config")}: ${style.yellow(what)}:\n${indent(renderTable(["Worker", "sha256", "Bytes"], rows, style.dim))}`;
   }
   const first = tempo.received.find((copy) => copy.sha256 !== undefined)!;
@@ -272,7 +292,11 @@ function identicalOn(tempo: TempoReport): string {
 function configSummary(now: TempoReport, before: TempoReport): string {
   const checksum = now.sharedConfig === undefined ? undefined : now.received.find((copy) => copy.sha256 !== undefined)?.sha256;
   const previous = before.sharedConfig === undefined ? undefined : before.received.find((copy) => copy.sha256 !== undefined)?.sha256;
-  if (checksum === undefined) return `Config: ${now.distinctConfigs} different configs received across ${now.received.length} workers`;
+  if (checksum === undefined) {
+    return now.distinctConfigs === 0
+      ? `Config: no worker has one from a coordinator now (${plural(now.received.length, "worker")})`
+      : `Config: ${now.distinctConfigs} different configs received across ${plural(now.received.length, "worker")}`;
+  }
   return `Config: ${checksum === previous ? "unchanged" : "changed"}, identical on ${identicalOn(now)} (sha256 ${checksum.slice(0, 16)}…)`;
 }
 
@@ -285,8 +309,10 @@ function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalS
   for (const row of after.units) {
     const was = beforeUnits.get(row.unit);
     if (was === undefined) lines.push(style.green(`  + ${row.unit}${row.isLeader ? "*" : ""}  ${describe(row)}`));
-    else if (describe(was) !== describe(row) || was.isLeader !== row.isLeader) {
+    else if (describe(was) !== describe(row)) {
       lines.push(`  ~ ${row.unit}${row.isLeader ? "*" : ""}  ${describe(was)}  →  ${statusStyle(row.workload, style)(describe(row))}`);
+    } else if (was.isLeader !== row.isLeader) {
+      lines.push(`  ~ ${row.unit}${row.isLeader ? "*  is now the leader" : "  is no longer the leader"}`);
     }
   }
   const beforeApps = new Set(before.apps.map((row) => row.app));
@@ -317,6 +343,9 @@ function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string 
       step: phase.title,
       outcome: phase.outcome,
       hooks: phase.hooks.length,
+      events: phase.events,
+      coalesced: phase.coalesced,
+      relation_sets: phase.relationSets,
       failed_hooks: phase.hooks.filter((entry) => entry.outcome === "failed").length,
       applications: phase.status.apps,
       units: phase.status.units,
