@@ -60,7 +60,16 @@ export const RequirerUnitData = z.object({ juju_topology: Topology, address: Add
 export type RequirerUnitData = z.infer<typeof RequirerUnitData>;
 
 const Text = z.string({ error: expecting("a string") });
-const StringMap = z.record(z.string(), z.string({ error: expecting("a string") }), { error: expecting("an object of strings") });
+/**
+ * `__proto__` cannot be an own key of a plain object: any record parser (zod's included) drops it
+ * silently on assignment, so a map that names it is refused instead of losing an entry.
+ */
+const StringMap = z
+  .unknown()
+  .refine((value) => !(typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")), {
+    error: 'the key "__proto__" is not allowed',
+  })
+  .pipe(z.record(z.string(), z.string({ error: expecting("a string") }), { error: expecting("an object of strings") }));
 /** A TCP port. Stricter than the published `integer`: a worker cannot open port 0 or 70000. */
 const Port = z.number({ error: expecting("an integer") }).int({ error: expecting("an integer") }).min(1, { error: "a port is at least 1" }).max(65535, { error: "a port is at most 65535" });
 

@@ -182,6 +182,14 @@ describe("bad input catalogue", () => {
     }
   });
 
+  it("a map keyed \"__proto__\" is invalid rather than silently losing the entry", () => {
+    const bag = { worker_config: json("a: 1"), charm_tracing_receivers: '{"__proto__":"http://192.0.2.1:4318"}' };
+    expect(decodeProviderAppDatabag(bag)).toEqual({
+      kind: "invalid",
+      reasons: ['charm_tracing_receivers: the key "__proto__" is not allowed'],
+    });
+  });
+
   it("an empty databag is absent, and the provider says what has not been published", () => {
     expect(decodeRequirerAppDatabag({})).toEqual({ kind: "absent" });
     expect(decodeRequirerUnitDatabag({})).toEqual({ kind: "absent" });

@@ -44,7 +44,9 @@ const topology = fc.record(
   { application: fc.string(), unit: nullableText, charm_name: nullableText, model: fc.string(), model_uuid: fc.uuid() },
   { requiredKeys: ["application", "unit", "charm_name"] },
 );
-const stringMap = fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true });
+/** `__proto__` is refused by design (see the bad-input catalogue), so the round trip leaves it out. */
+const mapKey = fc.string().filter((key) => key !== "__proto__");
+const stringMap = fc.dictionary(mapKey, fc.string(), { noNullPrototype: true });
 const providerAppData: fc.Arbitrary<ProviderAppData> = fc.record(
   {
     worker_config: fc.string(),
