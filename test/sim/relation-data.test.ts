@@ -138,6 +138,19 @@ describe("failing hooks and leadership", () => {
     expect(sim.agentStatus("member/0")?.status).toBe("error");
   });
 
+  it("runs a stuck unit's failed hook again once the operator fixed the cause and resolved it", async () => {
+    const sim = await relatedModel();
+    sim.configure("member", { explode: "true" });
+    expect((await sim.run()).kind).toBe("stuck");
+    sim.configure("member", { explode: "false" });
+    expect(sim.resolve("member/0").kind).toBe("done");
+    expect(sim.resolve("member/1").kind).toBe("done");
+    expect(await sim.run()).toMatchObject({ kind: "quiet" });
+    expect(sim.agentStatus("member/0")).toEqual({ status: "idle", message: "" });
+    expect(sim.timeline.at(-1)).toMatchObject({ outcome: "ok" });
+    expect(sim.resolve("member/0")).toEqual({ kind: "rejected", reason: "member/0 is not in error" });
+  });
+
   it("moves leadership: leader-elected on the new leader, leader-settings-changed on the others, the old leader included", async () => {
     const sim = await relatedModel(3);
     const from = sim.timeline.length;
