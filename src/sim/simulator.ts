@@ -62,7 +62,7 @@ export interface AgentStatus {
 }
 
 export interface SimStats {
-  /** Hooks queued (after coalescing). */
+  /** Hooks queued (after coalescing), less those withdrawn because their unit or relation went away. */
   events: number;
   /** Hooks not queued because an identical one was already pending. */
   coalesced: number;
@@ -508,7 +508,7 @@ export class Simulator {
   private startDeparture(unit: string): void {
     const simUnit = this.units.get(unit)!;
     simUnit.isDying = true;
-    simUnit.queue.drop(() => true);
+    this.stats.events -= simUnit.queue.drop(() => true);
     simUnit.consecutiveFailures = 0;
     for (const relation of this.world.relations.values()) {
       if (!relation.unitsInScope.has(unit)) continue;
@@ -530,7 +530,7 @@ export class Simulator {
     for (const unit of this.sortUnits([...relation.unitsInScope])) {
       const simUnit = this.units.get(unit);
       if (!simUnit || simUnit.isDying) continue; // its own departure already covers this relation
-      simUnit.queue.drop((event) => isRelationEvent(event) && event.relation.id === relation.id && event.kind !== "relation-created");
+      this.stats.events -= simUnit.queue.drop((event) => isRelationEvent(event) && event.relation.id === relation.id && event.kind !== "relation-created");
       for (const seen of this.sortUnits([...(relation.seenBy.get(unit) ?? [])])) {
         this.enqueue(unit, this.relationEvent("departed", relation, unit, seen, seen));
       }
@@ -541,7 +541,7 @@ export class Simulator {
 
   /** `observer` learns that `leaving` left: drop what it was still owed about it, depart if it had seen it join. */
   private departFrom(observer: string, relation: WorldRelation, leaving: string, departing: string): void {
-    this.units.get(observer)!.queue.drop(
+    this.stats.events -= this.units.get(observer)!.queue.drop(
       (event) => isRelationEvent(event) && event.relation.id === relation.id && event.remoteUnit === leaving,
     );
     if (relation.seenBy.get(observer)?.has(leaving)) {

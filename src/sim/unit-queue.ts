@@ -87,14 +87,16 @@ export class UnitQueue {
     if (key !== undefined) this.pendingKeys.delete(key);
   }
 
-  /** Drop pending events (a relation or unit is going away). Only called between hooks. */
-  drop(shouldDrop: (event: JujuEvent) => boolean): void {
+  /** Drop pending events (a relation or unit is going away), returning how many. Only called between hooks. */
+  drop(shouldDrop: (event: JujuEvent) => boolean): number {
+    const before = this.events.length;
     this.events = this.events.filter((event) => !shouldDrop(event));
     this.pendingKeys.clear();
     for (const event of this.events) {
       const key = coalescingKey(event);
       if (key !== undefined) this.pendingKeys.add(key);
     }
+    return before - this.events.length;
   }
 
   /** Pending events, head first (for inspection). */
