@@ -5,7 +5,8 @@
  * the private-key secret, the container), decide the whole desired state in decideWorkerState
  * (pure), then apply the difference: databags and ports through the model (which sends only what
  * changed), files, layer and service through restart-plan and Pebble, and finally the status.
- * The event is never consulted: relation-broken is seen as "no active relation".
+ * The event is never consulted: relation-broken is seen as "no active relation", and the
+ * workload version is asked whenever the container does not hold the answer yet.
  */
 import type { Charm } from "../../juju/charm.js";
 import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
@@ -25,7 +26,7 @@ import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } fr
 import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
 import { planWorkload } from "./restart-plan.js";
 import { selectRole } from "./role-config.js";
-import { applyWorkloadActions, observeWorkload } from "./workload-sync.js";
+import { applyWorkloadActions, learnWorkloadVersion, observeWorkload, type CaTrustOutcome } from "./workload-sync.js";
 
 /** The content key of the coordinator's private-key secret (spec §2.3). */
 const PRIVATE_KEY_CONTENT_KEY = "private-key";
@@ -76,16 +77,25 @@ async function reconcile(model: Model): Promise<void> {
   if (desired.ports !== undefined) model.setPorts(desired.ports.map((port) => ({ protocol: "tcp" as const, port })));
 
   let readyCheck: "up" | "down" | "unknown" = "unknown";
+  let caTrust: CaTrustOutcome = { kind: "not-needed" };
   let isContainerLost = container.input.kind === "unreachable";
-  if (pebble !== undefined && container.input.kind === "reachable" && desired.workload !== undefined) {
-    const actions = planWorkload(container.input.observed, desired.workload);
-    if (actions.service !== "none") {
-      const why = actions.restartReasons.length > 0 ? `: ${actions.restartReasons.join(", ")}` : "";
-      model.log("INFO", `tempo service: ${actions.service}${why}`);
-    }
+  if (pebble !== undefined && container.input.kind === "reachable") {
     try {
-      await applyWorkloadActions(pebble, SERVICE_NAME, LAYER_LABEL, actions);
-      readyCheck = await readReadyCheck(pebble);
+      if (desired.workload !== undefined) {
+        const actions = planWorkload(container.input.observed, desired.workload);
+        if (actions.service !== "none") {
+          const why = actions.restartReasons.length > 0 ? `: ${actions.restartReasons.join(", ")}` : "";
+          model.log("INFO", `tempo service: ${actions.service}${why}`);
+        }
+        const report = await applyWorkloadActions(pebble, SERVICE_NAME, LAYER_LABEL, actions);
+        caTrust = report.caTrust;
+        if (caTrust.kind === "failed") {
+          const held = report.isLayerHeld ? "; the tempo layer is left as it was until it succeeds" : "";
+          model.log("WARNING", `cannot trust the coordinator's CA: ${caTrust.reason}${held}`);
+        }
+        readyCheck = await readReadyCheck(pebble);
+      }
+      await setWorkloadVersion(model, pebble);
     } catch (error) {
       // The container went away mid-hook (pod restarting): the next pebble-ready finishes the job.
       if (!(error instanceof PebbleConnectionError)) throw error;
@@ -96,8 +106,19 @@ async function reconcile(model: Model): Promise<void> {
   const status =
     isContainerLost && desired.status.kind === "when-ready"
       ? { status: "waiting" as const, message: "waiting for the tempo container: Pebble is not reachable yet" }
-      : finalStatus(desired.status, readyCheck);
+      : finalStatus(desired.status, readyCheck, caTrust.kind === "failed" ? caTrust.reason : undefined);
   model.setUnitStatus(status);
+}
+
+/** Tell Juju which Tempo the image runs; a Tempo that cannot say is worth a log line, not a failed hook. */
+async function setWorkloadVersion(model: Model, pebble: PebbleClient): Promise<void> {
+  const learned = await learnWorkloadVersion(pebble);
+  if (learned.kind === "unknown") {
+    model.log("WARNING", `cannot tell the workload version: ${learned.reason}`);
+    return;
+  }
+  // Juju keeps the version; it is set again only when this container learned it.
+  if (learned.isNew) model.setWorkloadVersion(learned.version);
 }
 
 /** The one tempo-cluster relation (the endpoint has limit 1), unless it is being broken. */

@@ -247,12 +247,20 @@ function summarise(reasons: readonly string[]): string {
   return reasons.length > 1 ? `${first}; and ${reasons.length - 1} more, see juju debug-log` : first;
 }
 
-/** The status once the workload was handled, given the `ready` check as Pebble reports it now. */
+/**
+ * The status once the workload was handled, given the `ready` check as Pebble reports it now and,
+ * if `update-ca-certificates` failed, why: Tempo then serves HTTPS that its own ready check (and
+ * anything else in the container) cannot verify, which no amount of waiting fixes.
+ */
 export function finalStatus(
   decision: StatusDecision,
   readyCheck: "up" | "down" | "unknown",
+  caTrustFailure?: string,
 ): { status: SettableStatus; message: string } {
   if (decision.kind === "fixed") return { status: decision.status, message: decision.message };
+  if (caTrustFailure !== undefined) {
+    return { status: "blocked", message: `cannot trust the coordinator's CA: ${caTrustFailure}; Tempo's HTTPS ready check cannot pass until it does (retried every hook)` };
+  }
   if (readyCheck === "up") return { status: "active", message: decision.activeMessage };
   return { status: "waiting", message: `${decision.role} started, waiting for Tempo's ready check (GET :3200/ready)` };
 }

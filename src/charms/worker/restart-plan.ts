@@ -11,7 +11,15 @@
 import { isDeepStrictEqual } from "node:util";
 import YAML from "yaml";
 import type { Layer, Plan, ServiceCurrent } from "../../juju/pebble.js";
-import { CONFIG_PATH, MANAGED_PATHS, RESTART_PENDING_PATH, type WorkloadFile } from "./workload-files.js";
+import {
+  CA_TRUST_PENDING_PATH,
+  CONFIG_PATH,
+  isSystemTrustPath,
+  MANAGED_PATHS,
+  MARKER_PATHS,
+  RESTART_PENDING_PATH,
+  type WorkloadFile,
+} from "./workload-files.js";
 
 export interface ObservedFile {
   readonly content: string;
@@ -47,9 +55,29 @@ export interface WorkloadActions {
   readonly service: ServiceAction;
   /** Why Tempo (re)starts, for the log; empty when it does not. Sorted. */
   readonly restartReasons: string[];
+  /**
+   * Run `update-ca-certificates` once the files are written and before the layer is added: a CA
+   * in the system trust directory changed, or an earlier hook's update did not succeed.
+   */
+  readonly updatesCaTrust: boolean;
+  /**
+   * If the CA update fails, leave the plan as it is rather than add `layer`. Pebble (Go) loads the
+   * system roots once, when its first HTTPS check runs: a check added before the CA is trusted
+   * would keep failing even after a later hook trusts it. Only when Tempo is already in the plan;
+   * a first start needs the layer whatever its check can do.
+   */
+  readonly layerWaitsForCaTrust: boolean;
 }
 
-const NOTHING: WorkloadActions = { pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [] };
+const NOTHING: WorkloadActions = {
+  pushes: [],
+  removals: [],
+  layer: undefined,
+  service: "none",
+  restartReasons: [],
+  updatesCaTrust: false,
+  layerWaitsForCaTrust: false,
+};
 
 export function planWorkload(observed: ObservedWorkload, desired: DesiredWorkload): WorkloadActions {
   switch (desired.kind) {
@@ -75,6 +103,9 @@ function planTeardown(observed: ObservedWorkload): WorkloadActions {
     layer: undefined,
     service: isRunning(observed.serviceState) ? "stop" : "none",
     restartReasons: [],
+    // The CA leaves with everything else; nothing will verify against it any more.
+    updatesCaTrust: false,
+    layerWaitsForCaTrust: false,
   };
 }
 
@@ -106,7 +137,7 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
   }
 
   const removals = MANAGED_PATHS.filter(
-    (path) => path !== RESTART_PENDING_PATH && observed.files.has(path) && !desiredPaths.has(path),
+    (path) => !MARKER_PATHS.includes(path) && observed.files.has(path) && !desiredPaths.has(path),
   );
   for (const path of removals) restartReasons.push(`${path} removed`);
 
@@ -124,12 +155,21 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
       ? "restart"
       : "none";
 
+  // Content only: a mode fix leaves the trusted bytes as they are.
+  const isTrustChanged =
+    pushes.some((file) => isSystemTrustPath(file.path) && observed.files.get(file.path)?.content !== file.content) ||
+    removals.some(isSystemTrustPath);
+  const updatesCaTrust = isTrustChanged || observed.files.has(CA_TRUST_PENDING_PATH);
+  const layer = layerChange === "same" ? undefined : desired.layer;
+
   return {
     pushes: pushes.sort(byPath),
     removals,
-    layer: layerChange === "same" ? undefined : desired.layer,
+    layer,
     service,
     restartReasons: service === "none" ? [] : restartReasons.sort(),
+    updatesCaTrust,
+    layerWaitsForCaTrust: updatesCaTrust && layer !== undefined && observed.serviceState !== "absent",
   };
 }
 

@@ -15,8 +15,22 @@ export const CA_CERT_PATH = DEFAULT_TLS_PATHS.caPath;
 export const SERVER_CERT_PATH = DEFAULT_TLS_PATHS.certPath;
 export const PRIVATE_KEY_PATH = DEFAULT_TLS_PATHS.keyPath;
 export const S3_CA_PATH = TEMPO_S3_CA_PATH;
-/** Where the Python coordinator's config points Tempo for the CA; written too, so either coordinator works. */
-export const TRUSTED_CA_PATH = "/usr/local/share/ca-certificates/ca.crt";
+/**
+ * The system trust directory of the workload image (Debian/Ubuntu's ca-certificates): a `.crt`
+ * here is trusted only once `update-ca-certificates` has folded it into `/etc/ssl/certs`.
+ */
+export const SYSTEM_CA_DIR = "/usr/local/share/ca-certificates";
+/**
+ * Where the Python coordinator's config points Tempo for the CA; written too, so either
+ * coordinator works. Being in the system trust directory, it is also what lets Pebble's HTTPS
+ * ready check verify Tempo's certificate.
+ */
+export const TRUSTED_CA_PATH = `${SYSTEM_CA_DIR}/ca.crt`;
+
+/** Whether writing or removing `path` changes what the container's system trust store should hold. */
+export function isSystemTrustPath(path: string): boolean {
+  return path.startsWith(`${SYSTEM_CA_DIR}/`);
+}
 
 /**
  * Present while files were changed in a way Tempo only picks up on restart and that restart has
@@ -25,9 +39,26 @@ export const TRUSTED_CA_PATH = "/usr/local/share/ca-certificates/ca.crt";
  */
 export const RESTART_PENDING_PATH = "/etc/worker/restart-pending";
 
+/**
+ * Present while a CA was written to the system trust directory and `update-ca-certificates` has
+ * not yet succeeded since; the next hook runs it again (the same pattern as the restart marker).
+ */
+export const CA_TRUST_PENDING_PATH = "/etc/worker/ca-trust-pending";
+
+/**
+ * The Tempo release the image's `/bin/tempo -version` reported. Not a managed file: it describes
+ * the image, so teardown keeps it, and a new container (a new image) starts without it, which is
+ * when the version must be asked again.
+ */
+export const WORKLOAD_VERSION_PATH = "/etc/worker/tempo-version";
+
+/** Files the charm keeps for its own bookkeeping, never part of what Tempo runs with. */
+export const MARKER_PATHS: readonly string[] = [CA_TRUST_PENDING_PATH, RESTART_PENDING_PATH];
+
 /** Every file this charm may write; teardown removes exactly these. Sorted. */
 export const MANAGED_PATHS: readonly string[] = [
   CA_CERT_PATH,
+  CA_TRUST_PENDING_PATH,
   CONFIG_PATH,
   PRIVATE_KEY_PATH,
   RESTART_PENDING_PATH,

@@ -5,7 +5,14 @@
  */
 import { PebbleApiError, type PebbleClient } from "../../juju/pebble.js";
 import type { ObservedFile, ObservedWorkload, WorkloadActions } from "./restart-plan.js";
-import { MANAGED_PATHS, RESTART_PENDING_PATH, SECRET_FILE_MODE } from "./workload-files.js";
+import {
+  CA_TRUST_PENDING_PATH,
+  MANAGED_PATHS,
+  RESTART_PENDING_PATH,
+  SECRET_FILE_MODE,
+  WORKLOAD_VERSION_PATH,
+} from "./workload-files.js";
+import { parseTempoVersion, TEMPO_VERSION_COMMAND } from "./workload-version.js";
 
 const textDecoder = new TextDecoder();
 
@@ -40,21 +47,105 @@ async function observeFile(pebble: PebbleClient, path: string): Promise<Observed
   }
 }
 
+/** The system trust store update, as Debian's ca-certificates does it (python-reference §4.7). */
+export const UPDATE_CA_TRUST_COMMAND: readonly string[] = ["update-ca-certificates", "--fresh"];
+/** Long enough for a slow disk, short enough that a wedged command cannot eat the hook. */
+export const WORKLOAD_COMMAND_TIMEOUT_MS = 60_000;
+
+/** A command run in the workload container: its output, or why it did not succeed. */
+export type CommandOutcome =
+  | { readonly kind: "succeeded"; readonly stdout: string; readonly stderr: string }
+  | { readonly kind: "failed"; readonly reason: string };
+
+export type CaTrustOutcome = { readonly kind: "not-needed" } | { readonly kind: "trusted" } | { readonly kind: "failed"; readonly reason: string };
+
+export interface WorkloadApplyReport {
+  readonly caTrust: CaTrustOutcome;
+  /** The layer was left out because the CA could not be trusted (see WorkloadActions.layerWaitsForCaTrust). */
+  readonly isLayerHeld: boolean;
+}
+
 /**
- * Apply `actions` in an order that is safe to interrupt: the restart-pending marker is written
- * before anything Tempo must restart for and removed only after the (re)start, so a hook that
- * dies in between leaves the marker for the next hook to act on.
+ * Run `command` to its end. A missing executable, a non-zero exit or a timeout is a failure
+ * described in one line (`update-ca-certificates failed (exit 1): <what it printed>`); only an
+ * unreachable Pebble throws (PebbleConnectionError), as for every other Pebble call.
+ */
+export async function runWorkloadCommand(pebble: PebbleClient, command: readonly string[]): Promise<CommandOutcome> {
+  const name = command[0] ?? "";
+  try {
+    const result = await pebble.exec(command, { timeoutMs: WORKLOAD_COMMAND_TIMEOUT_MS });
+    if (result.exitCode === 0) return { kind: "succeeded", stdout: result.stdout, stderr: result.stderr };
+    const said = firstLine(result.stderr) || firstLine(result.stdout);
+    return { kind: "failed", reason: `${name} failed (exit ${result.exitCode})${said ? `: ${said}` : ""}` };
+  } catch (error) {
+    if (!(error instanceof PebbleApiError)) throw error;
+    return { kind: "failed", reason: `${name} failed: ${oneLine(error.message)}` };
+  }
+}
+
+function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find((line) => line !== "") ?? ""
+  );
+}
+
+/** Pebble's change errors span lines ("cannot perform the following tasks:\n- …"); a status has one. */
+function oneLine(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" ");
+}
+
+/**
+ * The Tempo release in the image, asked once per container: the answer is kept in the container,
+ * so a new container (after a pod restart or an image refresh) asks again. Undefined when Tempo
+ * could not say; the reason is for the log.
+ */
+export async function learnWorkloadVersion(
+  pebble: PebbleClient,
+): Promise<{ kind: "known"; version: string; isNew: boolean } | { kind: "unknown"; reason: string }> {
+  const recorded = await observeFile(pebble, WORKLOAD_VERSION_PATH);
+  const recordedVersion = recorded?.content.trim();
+  if (recordedVersion) return { kind: "known", version: recordedVersion, isNew: false };
+  const outcome = await runWorkloadCommand(pebble, TEMPO_VERSION_COMMAND);
+  if (outcome.kind === "failed") return { kind: "unknown", reason: outcome.reason };
+  // Go's flag package and some builds print the version on stderr.
+  const version = parseTempoVersion(outcome.stdout) ?? parseTempoVersion(outcome.stderr);
+  if (version === undefined) {
+    return { kind: "unknown", reason: `${TEMPO_VERSION_COMMAND.join(" ")} printed no version: ${firstLine(outcome.stdout) || firstLine(outcome.stderr) || "nothing"}` };
+  }
+  await pebble.push(WORKLOAD_VERSION_PATH, version + "\n", { makeDirs: true });
+  return { kind: "known", version, isNew: true };
+}
+
+/**
+ * Apply `actions` in an order that is safe to interrupt: each marker is written before the change
+ * it guards and removed only after that change succeeded, so a hook that dies in between leaves
+ * the marker for the next hook to act on. The restart marker guards the (re)start; the CA marker
+ * guards `update-ca-certificates`, which runs after the CA is written and before the layer whose
+ * HTTPS check needs it is added.
  */
 export async function applyWorkloadActions(
   pebble: PebbleClient,
   serviceName: string,
   layerLabel: string,
   actions: WorkloadActions,
-): Promise<void> {
+): Promise<WorkloadApplyReport> {
   const startsTempo = actions.service === "start" || actions.service === "restart";
   if (actions.service === "stop") await pebble.stopServices([serviceName]);
   if (startsTempo) {
     await pebble.push(RESTART_PENDING_PATH, actions.restartReasons.join("\n") + "\n", {
+      makeDirs: true,
+      permissions: SECRET_FILE_MODE,
+    });
+  }
+  if (actions.updatesCaTrust) {
+    await pebble.push(CA_TRUST_PENDING_PATH, "update-ca-certificates has not succeeded since the CA changed\n", {
       makeDirs: true,
       permissions: SECRET_FILE_MODE,
     });
@@ -69,8 +160,16 @@ export async function applyWorkloadActions(
       if (!isNotFound(error)) throw error;
     }
   }
-  if (actions.layer !== undefined) await pebble.addLayer(layerLabel, actions.layer, { combine: true });
+  let caTrust: CaTrustOutcome = { kind: "not-needed" };
+  if (actions.updatesCaTrust) {
+    const outcome = await runWorkloadCommand(pebble, UPDATE_CA_TRUST_COMMAND);
+    caTrust = outcome.kind === "succeeded" ? { kind: "trusted" } : outcome;
+    if (caTrust.kind === "trusted") await pebble.removePath(CA_TRUST_PENDING_PATH);
+  }
+  const isLayerHeld = caTrust.kind === "failed" && actions.layerWaitsForCaTrust;
+  if (actions.layer !== undefined && !isLayerHeld) await pebble.addLayer(layerLabel, actions.layer, { combine: true });
   if (actions.service === "start") await pebble.startServices([serviceName]);
   if (actions.service === "restart") await pebble.restartServices([serviceName]);
   if (startsTempo) await pebble.removePath(RESTART_PENDING_PATH);
+  return { caTrust, isLayerHeld };
 }

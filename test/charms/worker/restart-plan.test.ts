@@ -12,10 +12,13 @@ import {
   type WorkloadActions,
 } from "../../../src/charms/worker/restart-plan.js";
 import {
+  CA_CERT_PATH,
+  CA_TRUST_PENDING_PATH,
   CONFIG_PATH,
   PRIVATE_KEY_PATH,
   RESTART_PENDING_PATH,
   SERVER_CERT_PATH,
+  TRUSTED_CA_PATH,
   type WorkloadFile,
 } from "../../../src/charms/worker/workload-files.js";
 
@@ -61,10 +64,79 @@ function applied(observed: ObservedWorkload, actions: WorkloadActions): Observed
   for (const file of actions.pushes) files.set(file.path, { content: file.content, permissions: file.permissions });
   for (const path of actions.removals) files.delete(path);
   if (actions.service === "start" || actions.service === "restart") files.delete(RESTART_PENDING_PATH);
+  // update-ca-certificates succeeded: its marker is gone.
+  files.delete(CA_TRUST_PENDING_PATH);
   const serviceState =
     actions.service === "stop" ? "inactive" : actions.service === "none" ? observed.serviceState : "active";
   return { files, plan: actions.layer !== undefined ? planWithLayer : observed.plan, serviceState };
 }
+
+function caFile(content: string): WorkloadFile {
+  return { path: TRUSTED_CA_PATH, content, permissions: 0o644 };
+}
+
+/** The layer with its ready check on HTTPS, as once TLS is on. */
+const httpsLayer: Layer = {
+  ...layer,
+  checks: { ready: { override: "replace", level: "ready", threshold: 3, http: { url: "https://tempo-worker-0.example:3200/ready" } } },
+};
+
+describe("planWorkload and the system CA trust", () => {
+  it("updates the trust store when a CA first lands in the system trust directory", () => {
+    const before = [configFile(config([]))];
+    const actions = planWorkload(running(before), run([...before, caFile("CA1")]));
+    expect(actions.updatesCaTrust).toBe(true);
+  });
+
+  it("updates the trust store when the CA changes", () => {
+    const actions = planWorkload(running([configFile(config([])), caFile("CA1")]), run([configFile(config([])), caFile("CA2")]));
+    expect(actions.updatesCaTrust).toBe(true);
+  });
+
+  it("updates the trust store when the CA is withdrawn", () => {
+    const actions = planWorkload(running([configFile(config([])), caFile("CA1")]), run([configFile(config([]))]));
+    expect(actions.removals).toEqual([TRUSTED_CA_PATH]);
+    expect(actions.updatesCaTrust).toBe(true);
+  });
+
+  it("leaves the trust store alone when the same CA arrives again, even with its mode fixed", () => {
+    const files = [configFile(config([])), caFile("CA1")];
+    const observed = running([configFile(config([])), { ...caFile("CA1"), permissions: 0o600 }]);
+    const actions = planWorkload(observed, run(files));
+    expect(actions.pushes).toEqual([caFile("CA1")]);
+    expect(actions.updatesCaTrust).toBe(false);
+  });
+
+  it("leaves the trust store alone for a CA outside the system trust directory", () => {
+    const before = [configFile(config([]))];
+    const actions = planWorkload(running(before), run([...before, { path: CA_CERT_PATH, content: "CA1", permissions: 0o644 }]));
+    expect(actions.updatesCaTrust).toBe(false);
+  });
+
+  it("updates the trust store again while an earlier hook's update is still pending", () => {
+    const files = [configFile(config([])), caFile("CA1")];
+    const observed = running([...files, { path: CA_TRUST_PENDING_PATH, content: "x", permissions: 0o600 } as WorkloadFile]);
+    const actions = planWorkload(observed, run(files));
+    expect(actions.updatesCaTrust).toBe(true);
+    expect(actions.removals).toEqual([]);
+    expect(actions.service).toBe("none");
+  });
+
+  it("holds a new layer back on a failed CA update only when Tempo is already in the plan", () => {
+    const files = [configFile(config([])), caFile("CA1")];
+    const whenRunning = planWorkload(running([configFile(config([]))]), { ...run(files), layer: httpsLayer });
+    expect(whenRunning).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: true });
+    const onFirstStart = planWorkload({ files: new Map(), plan: emptyPlan, serviceState: "absent" }, { ...run(files), layer: httpsLayer });
+    expect(onFirstStart).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: false });
+  });
+
+  it("removes the pending-trust marker on teardown without updating the trust store", () => {
+    const observed = running([configFile(config([])), caFile("CA1"), { path: CA_TRUST_PENDING_PATH, content: "x", permissions: 0o600 }]);
+    const actions = planWorkload(observed, { kind: "stopped", serviceName: "tempo" });
+    expect(actions.removals).toEqual([CA_TRUST_PENDING_PATH, CONFIG_PATH, TRUSTED_CA_PATH]);
+    expect(actions.updatesCaTrust).toBe(false);
+  });
+});
 
 describe("planWorkload", () => {
   it("writes the files, adds the layer and starts Tempo on first config", () => {
@@ -83,6 +155,8 @@ describe("planWorkload", () => {
       layer: undefined,
       service: "none",
       restartReasons: [],
+      updatesCaTrust: false,
+      layerWaitsForCaTrust: false,
     });
   });
 
@@ -150,9 +224,11 @@ describe("planWorkload", () => {
   const members = fc.uniqueArray(fc.constantFrom("a:7946", "b:7946", "c:7946", "d:7946"), { maxLength: 4 });
   const retention = fc.constantFrom("24h", "720h");
   const maybeKey = fc.option(fc.constantFrom("KEY1", "KEY2"), { nil: undefined });
-  const desiredFiles = fc.tuple(members, retention, maybeKey).map(([join, hours, key]) => [
+  const maybeCa = fc.option(fc.constantFrom("CA1", "CA2"), { nil: undefined });
+  const desiredFiles = fc.tuple(members, retention, maybeKey, maybeCa).map(([join, hours, key, ca]) => [
     configFile(config(join, hours)),
     ...(key ? [{ path: PRIVATE_KEY_PATH, content: key, permissions: 0o600 }] : []),
+    ...(ca ? [caFile(ca)] : []),
   ]);
 
   it("is idempotent: after applying a plan, planning again does nothing", () => {
@@ -160,7 +236,15 @@ describe("planWorkload", () => {
       fc.property(desiredFiles, desiredFiles, fc.constantFrom("active", "inactive", "absent") as fc.Arbitrary<ObservedWorkload["serviceState"]>, (before, after, state) => {
         const observed = { ...running(before), serviceState: state, plan: state === "absent" ? emptyPlan : planWithLayer };
         const next = applied(observed, planWorkload(observed, run(after)));
-        expect(planWorkload(next, run(after))).toEqual({ pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [] });
+        expect(planWorkload(next, run(after))).toEqual({
+          pushes: [],
+          removals: [],
+          layer: undefined,
+          service: "none",
+          restartReasons: [],
+          updatesCaTrust: false,
+          layerWaitsForCaTrust: false,
+        });
       }),
     );
   });

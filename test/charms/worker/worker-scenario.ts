@@ -42,8 +42,36 @@ export function clusterRelation(remoteAppData: Record<string, string>, overrides
   return relation({ endpoint: "tempo-cluster", remoteApp: COORDINATOR, remoteAppData, ...overrides, id: overrides.id ?? 7 });
 }
 
+/** What Tempo 2.7.1's `-version` prints (Prometheus' common version banner). */
+export const TEMPO_VERSION_OUTPUT = [
+  "tempo, version 2.7.1 (branch: HEAD, revision: 2ea28d9f0)",
+  "  build user:       ",
+  "  build date:       ",
+  "  go version:       go1.23.4",
+  "  platform:         linux/amd64",
+  "  tags:             unknown",
+  "",
+].join("\n");
+
+/** The commands of the Tempo workload image the charm runs: the trust store update and `-version`. */
+export const TEMPO_IMAGE_EXECS = [
+  { command: ["update-ca-certificates"], stdout: "Updating certificates in /etc/ssl/certs...\n1 added, 0 removed; done.\n" },
+  { command: ["/bin/tempo", "-version"], stdout: TEMPO_VERSION_OUTPUT },
+];
+
+/** The tempo container of the Tempo image (its commands included unless `execs` says otherwise). */
 export function tempoContainer(overrides: Partial<Parameters<typeof container>[0]> = {}): ContainerState {
-  return container({ name: "tempo", ...overrides });
+  return container({ name: "tempo", execs: TEMPO_IMAGE_EXECS, ...overrides });
+}
+
+/** The same state with the tempo container's commands replaced (a broken image, say). */
+export function withExecs(state: State, execs: ContainerState["execs"]): State {
+  return { ...state, containers: state.containers.map((candidate) => (candidate.name === "tempo" ? { ...candidate, execs } : candidate)) };
+}
+
+/** The commands run in the tempo container so far, as argv strings. */
+export function execsRun(state: State): string[] {
+  return tempoState(state).execJournal.map((record) => record.command.join(" "));
 }
 
 /** The same state with the coordinator's databag replaced (what the next relation-changed sees). */
