@@ -38,8 +38,12 @@ export const RECOMMENDED_SHAPE: readonly WorkerGroup[] = [
 
 export const MONOLITHIC_SHAPE: readonly WorkerGroup[] = [{ role: "all", units: 1 }];
 
-/** Largest unit count one `role=n` may ask for: the simulator is in memory. */
-export const MAX_UNITS_PER_ROLE = 5000;
+/**
+ * Most worker units a shape may ask for. The simulator is linear in hooks, but the charms' hooks
+ * cost more as the cluster grows (every worker parses a config listing every member), so larger
+ * models take minutes (see bench/sim.bench.ts).
+ */
+export const MAX_WORKER_UNITS = 1000;
 
 /** `tempo-ingester`, or `tempo-worker` for the all-in-one role (the name the Python bundles use). */
 export function workerAppName(role: Role): string {
@@ -92,8 +96,8 @@ export function parseWorkerShape(text: string): ShapeParse {
       reasons.push(`"${role}" is not a Tempo role (roles: ${ROLES.join(", ")})`);
       continue;
     }
-    if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > MAX_UNITS_PER_ROLE) {
-      reasons.push(`${role}: "${countText}" is not a unit count from 1 to ${MAX_UNITS_PER_ROLE}`);
+    if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > MAX_WORKER_UNITS) {
+      reasons.push(`${role}: "${countText}" is not a unit count from 1 to ${MAX_WORKER_UNITS}`);
       continue;
     }
     if (shape.some((group) => group.role === role)) {
@@ -102,6 +106,8 @@ export function parseWorkerShape(text: string): ShapeParse {
     }
     shape.push({ role: role as Role, units: Number(countText) });
   }
+  const total = shape.reduce((sum, group) => sum + group.units, 0);
+  if (reasons.length === 0 && total > MAX_WORKER_UNITS) reasons.push(`${total} worker units in all; the demo runs at most ${MAX_WORKER_UNITS}`);
   return reasons.length > 0 ? { kind: "invalid", reasons } : { kind: "valid", shape };
 }
 

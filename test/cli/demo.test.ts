@@ -41,6 +41,7 @@ describe("tempo-cluster demo", () => {
     [["--workers", "ingester"], '"ingester" is not role=count'],
     [["--workers", "ingester=2,ingester=3"], "ingester is given more than once"],
     [["--workers", ""], "--workers is empty"],
+    [["--workers", "ingester=600,querier=600"], "1200 worker units in all; the demo runs at most 1000"],
     [["--topology", "ring"], 'unknown topology "ring"'],
     [["--topology", "monolithic", "--workers", "all=1"], "either --topology or --workers"],
     [["--then", "explode everything"], 'unknown step "explode"'],
