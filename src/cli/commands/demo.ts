@@ -31,14 +31,19 @@ export const command: CliCommand = {
   name: "demo",
   summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
   usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--then STEP]… [--out DIR] [--timeline] [--json]",
-  description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, an S3
-provider (a small stand-in for s3-integrator) and one tempo-worker application per role — runs
-every hook Juju would run, in Juju's order, until nothing is pending, and prints:
+  description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, one
+tempo-worker application per role, and two small stand-ins: an S3 provider (s3-integrator) and a
+remote-write receiver (prometheus) for the metrics-generator — runs every hook Juju would run, in
+Juju's order, with the real charms, until nothing is pending, and prints:
 
   - a juju status-like table of applications and units,
   - how many hooks ran,
   - the gossip ring (memberlist.join_members) the workers will join,
-  - the Tempo config every worker received, checked to be byte-identical on all of them.
+  - the Tempo config every worker received, checked to be byte-identical on all of them, and
+    what each worker adds of its own in the file it runs.
+
+A step that makes a hook fail (fail-hook UNIT HOOK) arms the failure; the next step that causes
+that hook shows it failing, its writes discarded, and Juju retrying it.
 
 Shapes:
   --topology distributed   (default) query-frontend 1, querier 1, ingester 3, distributor 1,
@@ -54,7 +59,7 @@ Examples:
   tempo-cluster demo
   tempo-cluster demo --then "remove-unit tempo-ingester/2" --then "add-unit tempo-querier 2"
   tempo-cluster demo --workers all=3 --out ./demo-files
-  tempo-cluster demo --then "fail-hook tempo-querier/0 config-changed" --then "config tempo retention-period=72"
+  tempo-cluster demo --then "fail-hook tempo/0 config-changed" --then "config tempo retention-period=72"
 
 Exit codes: 0 the model converged; 1 it did not (a unit is stuck in error); 2 bad arguments or a
 step the model rejects.`,
