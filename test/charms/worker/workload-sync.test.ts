@@ -1,9 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { planWorkload, type DesiredWorkload } from "../../../src/charms/worker/restart-plan.js";
-import { applyWorkloadActions, observeWorkload } from "../../../src/charms/worker/workload-sync.js";
+import {
+  applyWorkloadActions,
+  learnWorkloadVersion,
+  observeWorkload,
+  runWorkloadCommand,
+  type WorkloadApplyReport,
+} from "../../../src/charms/worker/workload-sync.js";
 import { workerLayer } from "../../../src/charms/worker/layer.js";
-import { CONFIG_PATH, PRIVATE_KEY_PATH, RESTART_PENDING_PATH } from "../../../src/charms/worker/workload-files.js";
+import {
+  CA_TRUST_PENDING_PATH,
+  CONFIG_PATH,
+  PRIVATE_KEY_PATH,
+  RESTART_PENDING_PATH,
+  TRUSTED_CA_PATH,
+  WORKLOAD_VERSION_PATH,
+} from "../../../src/charms/worker/workload-files.js";
 import { MemoryPebble } from "../../../src/testing/pebble-memory.js";
+import { TEMPO_VERSION_OUTPUT } from "./worker-scenario.js";
 
 const layer = workerLayer({
   role: "all",
@@ -30,10 +44,124 @@ class PebbleFailingNextRestart extends MemoryPebble {
   }
 }
 
-async function sync(pebble: MemoryPebble, want: DesiredWorkload): Promise<void> {
+async function sync(pebble: MemoryPebble, want: DesiredWorkload): Promise<WorkloadApplyReport> {
   const actions = planWorkload(await observeWorkload(pebble, "tempo"), want);
-  await applyWorkloadActions(pebble, "tempo", "tempo", actions);
+  return applyWorkloadActions(pebble, "tempo", "tempo", actions);
 }
+
+const httpsLayer = workerLayer({
+  role: "all",
+  isTlsEnabled: true,
+  unitAddress: "w-0.w-endpoints.m.svc.cluster.local",
+  identity: { model: "m", modelUuid: "u", application: "w", unit: "w/0", charmName: "tempo-worker" },
+});
+
+/** TLS on: the CA in the system trust directory and the ready check on HTTPS. */
+function desiredWithCa(configText: string, ca: string): RunWorkload {
+  return {
+    kind: "run",
+    serviceName: "tempo",
+    layer: httpsLayer,
+    files: [
+      { path: CONFIG_PATH, content: configText, permissions: 0o600 },
+      { path: TRUSTED_CA_PATH, content: ca, permissions: 0o644 },
+    ],
+  };
+}
+
+/** The ready check's URL in the plan right now (read without Pebble calls, from the snapshot). */
+function readyUrlNow(pebble: MemoryPebble): string | undefined {
+  return pebble.toState().layers.find((entry) => entry.label === "tempo")?.layer.checks?.["ready"]?.http?.url;
+}
+
+describe("applyWorkloadActions and the CA trust store", () => {
+  it("runs update-ca-certificates after writing the CA and before the HTTPS check is in the plan", async () => {
+    const pebble = new MemoryPebble();
+    await sync(pebble, desired("a: 1\n"));
+    const seenAtExec: Array<{ ca: string | undefined; readyUrl: string | undefined }> = [];
+    pebble.setExecHandler("update-ca-certificates", () => {
+      seenAtExec.push({ ca: pebble.readText(TRUSTED_CA_PATH), readyUrl: readyUrlNow(pebble) });
+      return { exitCode: 0 };
+    });
+    const report = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
+    expect(report).toEqual({ caTrust: { kind: "trusted" }, isLayerHeld: false });
+    expect(seenAtExec).toEqual([{ ca: "CA-1", readyUrl: "http://localhost:3200/ready" }]);
+    expect(readyUrlNow(pebble)).toBe("https://w-0.w-endpoints.m.svc.cluster.local:3200/ready");
+    expect(pebble.execJournal.map((record) => record.command)).toEqual([["update-ca-certificates", "--fresh"]]);
+    expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeUndefined();
+  });
+
+  it("does not run it again while the CA stays the same", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0 }));
+    await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
+    await sync(pebble, desiredWithCa("a: 2\n", "CA-1"));
+    expect(pebble.execJournal).toHaveLength(1);
+    await sync(pebble, desiredWithCa("a: 2\n", "CA-2"));
+    expect(pebble.execJournal).toHaveLength(2);
+  });
+
+  it("keeps the marker and the old layer when the update fails, and finishes both once it succeeds", async () => {
+    const pebble = new MemoryPebble();
+    await sync(pebble, desired("a: 1\n"));
+    pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 1, stderr: "run-parts: /etc/ca-certificates/update.d exited with 1\n" }));
+    const failed = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
+    expect(failed).toEqual({
+      caTrust: { kind: "failed", reason: "update-ca-certificates failed (exit 1): run-parts: /etc/ca-certificates/update.d exited with 1" },
+      isLayerHeld: true,
+    });
+    expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeDefined();
+    expect(readyUrlNow(pebble)).toBe("http://localhost:3200/ready");
+    pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0 }));
+    const retried = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
+    expect(retried.caTrust).toEqual({ kind: "trusted" });
+    expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeUndefined();
+    expect(readyUrlNow(pebble)).toBe("https://w-0.w-endpoints.m.svc.cluster.local:3200/ready");
+  });
+
+  it("still adds the layer on a first start, when Tempo could not run without it", async () => {
+    const pebble = new MemoryPebble();
+    const report = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
+    expect(report).toEqual({ caTrust: { kind: "failed", reason: 'update-ca-certificates failed: cannot find executable "update-ca-certificates"' }, isLayerHeld: false });
+    expect(pebble.journal.map((record) => record.action)).toEqual(["start"]);
+  });
+});
+
+describe("runWorkloadCommand", () => {
+  it("describes a timeout in one line", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0, durationMs: 600_000 }));
+    expect(await runWorkloadCommand(pebble, ["update-ca-certificates", "--fresh"])).toEqual({
+      kind: "failed",
+      reason: 'update-ca-certificates failed: cannot perform the following tasks: - Execute command "update-ca-certificates" (timed out after 1m0s: context deadline exceeded)',
+    });
+  });
+
+  it("names the exit code alone when the command printed nothing", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setExecHandler("false", () => ({ exitCode: 1 }));
+    expect(await runWorkloadCommand(pebble, ["false"])).toEqual({ kind: "failed", reason: "false failed (exit 1)" });
+  });
+});
+
+describe("learnWorkloadVersion", () => {
+  it("asks Tempo once and keeps the answer in the container", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setExecHandler("/bin/tempo", () => ({ exitCode: 0, stdout: TEMPO_VERSION_OUTPUT }));
+    expect(await learnWorkloadVersion(pebble)).toEqual({ kind: "known", version: "2.7.1", isNew: true });
+    expect(await learnWorkloadVersion(pebble)).toEqual({ kind: "known", version: "2.7.1", isNew: false });
+    expect(pebble.execJournal.map((record) => record.command)).toEqual([["/bin/tempo", "-version"]]);
+    expect(pebble.readText(WORKLOAD_VERSION_PATH)).toBe("2.7.1\n");
+  });
+
+  it("says why when Tempo gives no version, and asks again next time", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setExecHandler("/bin/tempo", () => ({ exitCode: 0, stdout: "flag provided but not defined\n" }));
+    expect(await learnWorkloadVersion(pebble)).toEqual({ kind: "unknown", reason: "/bin/tempo -version printed no version: flag provided but not defined" });
+    await learnWorkloadVersion(pebble);
+    expect(pebble.execJournal).toHaveLength(2);
+  });
+});
 
 describe("applyWorkloadActions", () => {
   it("reads back exactly what it wrote, so a second pass does nothing", async () => {
