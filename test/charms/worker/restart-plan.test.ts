@@ -71,6 +71,10 @@ function applied(observed: ObservedWorkload, actions: WorkloadActions): Observed
   return { files, plan: actions.layer !== undefined ? planWithLayer : observed.plan, serviceState };
 }
 
+function runWith(files: WorkloadFile[], withLayer: Layer): DesiredWorkload {
+  return { kind: "run", serviceName: "tempo", files, layer: withLayer };
+}
+
 function caFile(content: string): WorkloadFile {
   return { path: TRUSTED_CA_PATH, content, permissions: 0o644 };
 }
@@ -124,9 +128,9 @@ describe("planWorkload and the system CA trust", () => {
 
   it("holds a new layer back on a failed CA update only when Tempo is already in the plan", () => {
     const files = [configFile(config([])), caFile("CA1")];
-    const whenRunning = planWorkload(running([configFile(config([]))]), { ...run(files), layer: httpsLayer });
+    const whenRunning = planWorkload(running([configFile(config([]))]), runWith(files, httpsLayer));
     expect(whenRunning).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: true });
-    const onFirstStart = planWorkload({ files: new Map(), plan: emptyPlan, serviceState: "absent" }, { ...run(files), layer: httpsLayer });
+    const onFirstStart = planWorkload({ files: new Map(), plan: emptyPlan, serviceState: "absent" }, runWith(files, httpsLayer));
     expect(onFirstStart).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: false });
   });
 

@@ -4,6 +4,7 @@
  */
 import YAML from "yaml";
 import { container, relation, type ContainerState, type RegularRelationState, type State } from "../../../src/testing/index.js";
+import { MemoryPebbleState, type MemoryPebbleStateInput } from "../../../src/testing/pebble-memory.js";
 
 export const COORDINATOR = "tempo";
 export const KEY_SECRET_ID = "secret:d0coordinatorkey0001";
@@ -65,8 +66,9 @@ export function tempoContainer(overrides: Partial<Parameters<typeof container>[0
 }
 
 /** The same state with the tempo container's commands replaced (a broken image, say). */
-export function withExecs(state: State, execs: ContainerState["execs"]): State {
-  return { ...state, containers: state.containers.map((candidate) => (candidate.name === "tempo" ? { ...candidate, execs } : candidate)) };
+export function withExecs(state: State, execs: MemoryPebbleStateInput["execs"]): State {
+  const parsed = MemoryPebbleState.shape.execs.parse(execs);
+  return { ...state, containers: state.containers.map((candidate) => (candidate.name === "tempo" ? { ...candidate, execs: parsed } : candidate)) };
 }
 
 /** The commands run in the tempo container so far, as argv strings. */
