@@ -101,6 +101,14 @@ describe("Juju's event order in the simulator", () => {
     const sim = await relatedModel(3);
     const from = sim.timeline.length;
     expect(sim.removeUnit("member/1").kind).toBe("done");
+    expect(sim.pendingEvents("member/1").map((event) => event.kind)).toEqual([
+      "relation-departed",
+      "relation-departed",
+      "relation-departed",
+      "relation-broken",
+      "stop",
+      "remove",
+    ]);
     await sim.run();
     expect(hooksOf(sim, "member/1", from)).toEqual([
       "crew-relation-departed member/0",
