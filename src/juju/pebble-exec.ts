@@ -180,9 +180,13 @@ function settleWithin(received: Promise<Buffer>, timeoutMs: number, socket: WebS
   return received.finally(() => clearTimeout(timer));
 }
 
+/**
+ * Drop the connection without the closing handshake, as Pebble's own clients do: Pebble stops
+ * reading a stream once it ended, so a polite close would wait for an answer that never comes
+ * (and `ws` would hold the hook's process open for its 30 s close timeout).
+ */
 function closeQuietly(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.OPEN) socket.close();
-  else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+  if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
 }
 
 function apiErrorFromBody(statusCode: number, body: Buffer, websocketId: string): PebbleApiError {
