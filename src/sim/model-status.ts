@@ -9,6 +9,8 @@ import type { Simulator } from "./simulator.js";
 export interface AppStatusRow {
   readonly app: string;
   readonly charm: string;
+  /** The workload version the leader set (Juju shows the application's as its leader's). */
+  readonly version: string;
   readonly units: number;
   readonly status: string;
   readonly message: string;
@@ -56,7 +58,9 @@ export function modelStatus(sim: Simulator): ModelStatus {
     const own = units.filter((row) => row.app === app);
     const declared = sim.world.apps.get(app)!.status;
     const shown = declared.status !== "unknown" ? declared : derivedStatus(own.map((row) => ({ status: row.workload, message: row.message })));
-    return { app, charm: sim.charmOf(app)!.meta.name, units: own.length, status: shown.status, message: shown.message };
+    const leader = sim.world.apps.get(app)!.leader;
+    const version = (leader === undefined ? undefined : sim.world.units.get(leader)?.workloadVersion) ?? "";
+    return { app, charm: sim.charmOf(app)!.meta.name, version, units: own.length, status: shown.status, message: shown.message };
   });
   return { model: sim.world.modelName, apps, units };
 }

@@ -30,6 +30,7 @@ import {
   setConfig,
   setLeader as setWorldLeader,
 } from "../testing/world-builder.js";
+import type { MemoryPebble } from "../testing/pebble-memory.js";
 import type { ConfigValue, World, WorldRelation } from "../testing/world.js";
 import { appOfUnit, endOf, isPeerRelation, otherApp } from "../testing/world.js";
 import { changedBags, countRelationSets, snapshotOwnBags } from "./bag-changes.js";
@@ -81,8 +82,12 @@ export type RunOutcome =
   | { readonly kind: "stuck"; readonly hooks: number; readonly units: readonly { unit: string; hook: string; error: string }[] }
   | { readonly kind: "hook-limit"; readonly hooks: number };
 
+/** Sets up a new unit's workload container the way its image would be (executables, files). */
+export type ContainerSetup = (container: string, pebble: MemoryPebble) => void;
+
 interface SimApp {
   readonly charm: Charm;
+  readonly prepareContainer?: ContainerSetup;
   readonly order: number;
   operatorConfig: Record<string, ConfigValue>;
   isDying: boolean;
@@ -177,7 +182,11 @@ export class Simulator {
   // Operations: change the model and queue the hooks each unit is owed
 
   /** `juju deploy CHARM APP -n UNITS --config …`; peer relations are created with the application. */
-  deploy(app: string, charm: Charm, options: { units?: number; config?: Record<string, ConfigValue> } = {}): Outcome<string[]> {
+  deploy(
+    app: string,
+    charm: Charm,
+    options: { units?: number; config?: Record<string, ConfigValue>; prepareContainer?: ContainerSetup } = {},
+  ): Outcome<string[]> {
     if (!APP_NAME.test(app)) return rejected(`"${app}" is not a valid application name (lowercase letters, digits and single hyphens)`);
     if (this.apps.has(app)) return rejected(`application ${app} already exists`);
     const units = options.units ?? 1;
@@ -186,7 +195,13 @@ export class Simulator {
     if (config.kind === "invalid") return rejected(config.reasons.join("; "));
     addApplication(this.world, { name: app, meta: charm.meta, config: config.values });
     this.appSerial += 1;
-    this.apps.set(app, { charm, order: this.appSerial, operatorConfig: config.values, isDying: false });
+    this.apps.set(app, {
+      charm,
+      order: this.appSerial,
+      operatorConfig: config.values,
+      isDying: false,
+      ...(options.prepareContainer ? { prepareContainer: options.prepareContainer } : {}),
+    });
     for (const endpoint of Object.keys(charm.meta.peers ?? {}).sort()) {
       relateInWorld(this.world, { app, endpoint }, { app, endpoint });
     }
@@ -199,7 +214,7 @@ export class Simulator {
     if (!application || application.isDying) return rejected(`no application ${app} in the model`);
     if (!Number.isSafeInteger(count) || count < 0) return rejected(`unit count must be a whole number ≥ 0, got ${count}`);
     const added: string[] = [];
-    for (let index = 0; index < count; index += 1) added.push(this.addOneUnit(app, application.charm));
+    for (let index = 0; index < count; index += 1) added.push(this.addOneUnit(app, application));
     return done(added);
   }
 
@@ -417,9 +432,11 @@ export class Simulator {
   // -------------------------------------------------------------------------------------------
   // Event fan-out
 
-  private addOneUnit(app: string, charm: Charm): string {
+  private addOneUnit(app: string, application: SimApp): string {
+    const charm = application.charm;
     this.addressSerial += 1;
     const unit = addWorldUnit(this.world, app, { address: addressFor(this.addressSerial) });
+    for (const [container, pebble] of this.world.units.get(unit)!.containers) application.prepareContainer?.(container, pebble);
     this.units.set(unit, {
       queue: new UnitQueue(),
       number: Number(unit.slice(unit.lastIndexOf("/") + 1)),

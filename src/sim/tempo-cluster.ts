@@ -9,7 +9,8 @@
 import { coordinatorCharm } from "../charms/coordinator/index.js";
 import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
-import { ROLE_OPTION_NAMES } from "../charms/worker/index.js";
+import { DEFAULT_IMAGE, ROLE_OPTION_NAMES } from "../charms/worker/index.js";
+import type { MemoryPebble } from "../testing/pebble-memory.js";
 import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
 import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
@@ -77,6 +78,22 @@ export const TEMPO_MODEL_CHARMS: TempoModelCharms = {
   remoteWrite: remoteWriteReceiverCharm,
 };
 
+/** The Tempo release in the worker's default image tag (`…/tempo:2.7.1-24.04_5` → 2.7.1). */
+export const SIM_TEMPO_RELEASE = /:(\d+\.\d+\.\d+)/.exec(DEFAULT_IMAGE)?.[1] ?? "unknown";
+
+/**
+ * The executables of the Tempo image that the worker charm runs through Pebble exec: `tempo
+ * -version` (for Juju's workload version) and `update-ca-certificates` (to trust a cluster CA).
+ */
+export function tempoImage(_container: string, pebble: MemoryPebble): void {
+  pebble.setExecHandler("/bin/tempo", (argv) =>
+    argv.includes("-version")
+      ? { exitCode: 0, stdout: `tempo, version ${SIM_TEMPO_RELEASE} (branch: HEAD, revision: simulated)\n` }
+      : { exitCode: 2, stderr: "the simulated image runs tempo only through Pebble services\n" },
+  );
+  pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0, stdout: "Updating certificates in /etc/ssl/certs...\n" }));
+}
+
 export type ShapeParse = { kind: "valid"; shape: WorkerGroup[] } | { kind: "invalid"; reasons: string[] };
 
 /** `ingester=3,querier=1,…` → worker groups; every mistake is named, none is guessed at. */
@@ -123,7 +140,7 @@ export function buildTempoModel(
   const { coordinator, worker, s3, remoteWrite } = { ...TEMPO_MODEL_CHARMS, ...options.charms };
   const sim = new Simulator({ name: options.model ?? "tempo-sim" });
   const steps: Outcome<unknown>[] = [];
-  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), worker, { units: group.units, config: roleConfig(group.role) }));
+  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), worker, { units: group.units, config: roleConfig(group.role), prepareContainer: tempoImage }));
   steps.push(sim.deploy(S3_APP, s3, { config: SIM_S3_CONFIG }));
   const withRemoteWrite = options.withRemoteWrite ?? true;
   if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, remoteWrite));

@@ -16,8 +16,8 @@ describe("tempo-cluster demo", () => {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/converged after \d+ hooks/);
-    expect(run.stdout).toMatch(/^App\s+Charm\s+Units\s+Status\s+Message$/m);
-    expect(run.stdout).toMatch(/^tempo-ingester\s+tempo-worker\s+3\s+active\s+ingester ready$/m);
+    expect(run.stdout).toMatch(/^App\s+Version\s+Charm\s+Units\s+Status\s+Message$/m);
+    expect(run.stdout).toMatch(/^tempo-ingester\s+2\.7\.1\s+tempo-worker\s+3\s+active\s+ingester ready$/m);
     expect(run.stdout).toMatch(/^tempo-ingester\/2\s+active\s+idle\s+/m);
     expect(run.stdout).toMatch(/^tempo\/0\*\s+active\s+idle\s+\S+\s+8 workers in 6 applications$/m);
     expect(run.stdout).toContain("Gossip ring (memberlist.join_members, 8 members)");

@@ -225,8 +225,8 @@ function statusStyle(status: string, style: TerminalStyle): (text: string) => st
 
 function statusTables(status: ModelStatus, style: TerminalStyle): string {
   const apps = renderTable(
-    ["App", "Charm", "Units", "Status", "Message"],
-    status.apps.map((row) => [row.app, row.charm, String(row.units), { text: row.status, style: statusStyle(row.status, style) }, row.message]),
+    ["App", "Version", "Charm", "Units", "Status", "Message"],
+    status.apps.map((row) => [row.app, row.version, row.charm, String(row.units), { text: row.status, style: statusStyle(row.status, style) }, row.message]),
     style.bold,
   );
   const units = renderTable(
