@@ -63,8 +63,9 @@ export interface WorkloadActions {
   /**
    * If the CA update fails, leave the plan as it is rather than add `layer`. Pebble (Go) loads the
    * system roots once, when its first HTTPS check runs: a check added before the CA is trusted
-   * would keep failing even after a later hook trusts it. Only when Tempo is already in the plan;
-   * a first start needs the layer whatever its check can do.
+   * would keep failing even after a later hook trusts it. Only for a layer with an HTTPS check,
+   * and only when Tempo is already in the plan: a first start needs the layer whatever its check
+   * can do.
    */
   readonly layerWaitsForCaTrust: boolean;
 }
@@ -169,8 +170,12 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
     service,
     restartReasons: service === "none" ? [] : restartReasons.sort(),
     updatesCaTrust,
-    layerWaitsForCaTrust: updatesCaTrust && layer !== undefined && observed.serviceState !== "absent",
+    layerWaitsForCaTrust: updatesCaTrust && layer !== undefined && hasHttpsCheck(layer) && observed.serviceState !== "absent",
   };
+}
+
+function hasHttpsCheck(layer: Layer): boolean {
+  return Object.values(layer.checks ?? {}).some((check) => check.http?.url.startsWith("https://") ?? false);
 }
 
 function byPath(a: WorkloadFile, b: WorkloadFile): number {

@@ -134,6 +134,13 @@ describe("planWorkload and the system CA trust", () => {
     expect(onFirstStart).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: false });
   });
 
+  it("never holds back a layer whose checks do not use HTTPS", () => {
+    const observed = running([configFile(config([])), caFile("CA1")]);
+    const querierLayer: Layer = { ...layer, services: { tempo: { ...layer.services!["tempo"]!, command: "/bin/tempo -target=querier" } } };
+    const actions = planWorkload(observed, runWith([configFile(config([]))], querierLayer));
+    expect(actions).toMatchObject({ updatesCaTrust: true, layer: querierLayer, layerWaitsForCaTrust: false });
+  });
+
   it("removes the pending-trust marker on teardown without updating the trust store", () => {
     const observed = running([configFile(config([])), caFile("CA1"), { path: CA_TRUST_PENDING_PATH, content: "x", permissions: 0o600 }]);
     const actions = planWorkload(observed, { kind: "stopped", serviceName: "tempo" });
