@@ -45,7 +45,7 @@ const ExecStarted = z.object({ "task-id": z.string().min(1) });
 const ExecChange = z.object({
   id: z.string(),
   tasks: z
-    .array(z.object({ data: z.object({ "exit-code": z.number().int().optional() }).passthrough().nullish() }))
+    .array(z.object({ data: z.object({ "exit-code": z.number().int().optional() }).nullish() }))
     .nullish(),
 });
 
