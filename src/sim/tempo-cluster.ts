@@ -1,6 +1,7 @@
 /**
  * The Tempo model the demo and the benchmarks simulate: a coordinator (`tempo`), an S3 provider,
- * and one tempo-worker application per role, each related to the coordinator over tempo-cluster.
+ * and one tempo-worker application per role, each related to the coordinator over tempo-cluster;
+ * optionally the neighbours of issue 8 too (a CA, a traced application, Loki).
  *
  * Workers are deployed before the coordinator so that, in the simulator's fixed schedule, they
  * write their databags before the coordinator first reads them: the coordinator then needs one
@@ -13,14 +14,28 @@ import { DEFAULT_IMAGE, ROLE_OPTION_NAMES } from "../charms/worker/index.js";
 import type { MemoryPebble } from "../testing/pebble-memory.js";
 import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
+import { CERTIFICATES_ENDPOINT, certificatesAuthorityCharm } from "./charms/certificates-authority.js";
+import { LOKI_ENDPOINT, lokiCharm } from "./charms/loki.js";
 import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
 import { s3IntegratorCharm } from "./charms/s3-integrator.js";
+import { TRACING_CLIENT_ENDPOINT, tracingClientCharm } from "./charms/tracing-client.js";
 import type { Outcome } from "./simulator.js";
 import { Simulator } from "./simulator.js";
 
 export const COORDINATOR_APP = "tempo";
 export const S3_APP = "s3-integrator";
 export const REMOTE_WRITE_APP = "prometheus";
+export const CA_APP = "self-signed-certificates";
+export const TRACING_CLIENT_APP = "traced-app";
+export const LOKI_APP = "loki";
+
+/**
+ * The optional integrations a model can be built with, each a stand-in charm related to the
+ * coordinator: `tls` a CA on `certificates`, `tracing` an application asking for receivers on
+ * `tracing`, `logging` a Loki on `logging`. (Remote-write is on by default: see `withRemoteWrite`.)
+ */
+export const SIM_INTEGRATIONS = ["tls", "tracing", "logging"] as const;
+export type SimIntegration = (typeof SIM_INTEGRATIONS)[number];
 
 export interface WorkerGroup {
   readonly role: Role;
@@ -78,6 +93,19 @@ export const TEMPO_MODEL_CHARMS: TempoModelCharms = {
   remoteWrite: remoteWriteReceiverCharm,
 };
 
+/** The stand-ins of the optional integrations; tests may pass others. */
+export interface IntegrationCharms {
+  readonly certificates: Charm;
+  readonly tracingClient: Charm;
+  readonly loki: Charm;
+}
+
+export const INTEGRATION_CHARMS: IntegrationCharms = {
+  certificates: certificatesAuthorityCharm,
+  tracingClient: tracingClientCharm,
+  loki: lokiCharm,
+};
+
 /** The Tempo release in the worker's default image tag (`…/tempo:2.7.1-24.04_5` → 2.7.1). */
 export const SIM_TEMPO_RELEASE = /:(\d+\.\d+\.\d+)/.exec(DEFAULT_IMAGE)?.[1] ?? "unknown";
 
@@ -128,25 +156,55 @@ export function parseWorkerShape(text: string): ShapeParse {
   return reasons.length > 0 ? { kind: "invalid", reasons } : { kind: "valid", shape };
 }
 
+export type IntegrationsParse = { kind: "valid"; integrations: SimIntegration[] } | { kind: "invalid"; reasons: string[] };
+
+/** `tls,logging` or `all` → the integrations, in SIM_INTEGRATIONS order; every unknown name is named. */
+export function parseIntegrations(text: string): IntegrationsParse {
+  const names = text.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  if (names.length === 0) return { kind: "invalid", reasons: [`name at least one integration: ${SIM_INTEGRATIONS.join(", ")} or all`] };
+  if (names.includes("all")) return { kind: "valid", integrations: [...SIM_INTEGRATIONS] };
+  const unknown = names.filter((name) => !(SIM_INTEGRATIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    const hint = unknown.includes("remote-write") ? " (remote-write is always on)" : "";
+    return { kind: "invalid", reasons: [`unknown integration${unknown.length === 1 ? "" : "s"} ${unknown.map((name) => `"${name}"`).join(", ")}: choose from ${SIM_INTEGRATIONS.join(", ")} or all${hint}`] };
+  }
+  return { kind: "valid", integrations: SIM_INTEGRATIONS.filter((name) => names.includes(name)) };
+}
+
+export interface TempoModelOptions {
+  readonly model?: string;
+  /** A remote-write receiver (so a metrics-generator has a target, as it would with Prometheus); default on. */
+  readonly withRemoteWrite?: boolean;
+  /** The optional neighbours to deploy and relate to the coordinator; default none. */
+  readonly integrations?: readonly SimIntegration[];
+  readonly charms?: Partial<TempoModelCharms & IntegrationCharms>;
+}
+
 /**
- * Deploy the whole model (nothing has run yet): workers, the S3 provider, a remote-write receiver
- * (so a metrics-generator has a target, as it would with Prometheus), the coordinator, and the
- * relations between them. Returns the simulator ready for `run()`.
+ * Deploy the whole model (nothing has run yet): workers, the S3 provider, the remote-write
+ * receiver and the chosen integrations' stand-ins, the coordinator, and the relations between
+ * them. Returns the simulator ready for `run()`.
  */
-export function buildTempoModel(
-  shape: readonly WorkerGroup[],
-  options: { model?: string; withRemoteWrite?: boolean; charms?: Partial<TempoModelCharms> } = {},
-): Outcome<Simulator> {
-  const { coordinator, worker, s3, remoteWrite } = { ...TEMPO_MODEL_CHARMS, ...options.charms };
+export function buildTempoModel(shape: readonly WorkerGroup[], options: TempoModelOptions = {}): Outcome<Simulator> {
+  const charms = { ...TEMPO_MODEL_CHARMS, ...INTEGRATION_CHARMS, ...options.charms };
   const sim = new Simulator({ name: options.model ?? "tempo-sim" });
   const steps: Outcome<unknown>[] = [];
-  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), worker, { units: group.units, config: roleConfig(group.role), prepareContainer: tempoImage }));
-  steps.push(sim.deploy(S3_APP, s3, { config: SIM_S3_CONFIG }));
+  for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), charms.worker, { units: group.units, config: roleConfig(group.role), prepareContainer: tempoImage }));
+  steps.push(sim.deploy(S3_APP, charms.s3, { config: SIM_S3_CONFIG }));
   const withRemoteWrite = options.withRemoteWrite ?? true;
-  if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, remoteWrite));
-  steps.push(sim.deploy(COORDINATOR_APP, coordinator));
+  if (withRemoteWrite) steps.push(sim.deploy(REMOTE_WRITE_APP, charms.remoteWrite));
+  // Like the S3 provider, the neighbours come before the coordinator: their data is then ready
+  // when it first reads them.
+  const integrations = new Set(options.integrations ?? []);
+  if (integrations.has("tls")) steps.push(sim.deploy(CA_APP, charms.certificates));
+  if (integrations.has("tracing")) steps.push(sim.deploy(TRACING_CLIENT_APP, charms.tracingClient));
+  if (integrations.has("logging")) steps.push(sim.deploy(LOKI_APP, charms.loki));
+  steps.push(sim.deploy(COORDINATOR_APP, charms.coordinator));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
   if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
+  if (integrations.has("tls")) steps.push(sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:${CERTIFICATES_ENDPOINT}`));
+  if (integrations.has("tracing")) steps.push(sim.relate(`${COORDINATOR_APP}:tracing`, `${TRACING_CLIENT_APP}:${TRACING_CLIENT_ENDPOINT}`));
+  if (integrations.has("logging")) steps.push(sim.relate(`${COORDINATOR_APP}:logging`, `${LOKI_APP}:${LOKI_ENDPOINT}`));
   for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
   const failed = steps.find((step) => step.kind === "rejected");
   return failed?.kind === "rejected" ? failed : { kind: "done", value: sim };
