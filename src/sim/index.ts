@@ -14,3 +14,4 @@ export { CERTIFICATES_ENDPOINT, CERTIFICATES_AUTHORITY_META, answerRequests, cer
 export { CA_COMMON_NAME, caCertificatePem, generateCaKeyPem, signServerCertificate } from "./charms/ca-signing.js";
 export { DEFAULT_TRACING_PROTOCOLS, TRACING_CLIENT_ENDPOINT, TRACING_CLIENT_META, parseProviderReceivers, receiverUrlsFor, requestedProtocols, tracingClientCharm } from "./charms/tracing-client.js";
 export { LOKI_ENDPOINT, LOKI_META, lokiCharm, lokiUnitData } from "./charms/loki.js";
+export * from "./integrations-report.js";

@@ -11,14 +11,18 @@ import path from "node:path";
 import type { ParsedArgs } from "../args.js";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { CONTAINER_NAME } from "../../charms/worker/index.js";
+import { type IntegrationsReport, integrationsReport } from "../../sim/integrations-report.js";
 import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
 import type { RunOutcome, Simulator, TimelineEntry } from "../../sim/simulator.js";
 import { type Step, STEP_USAGE, applyStep, describeStep, parseStep } from "../../sim/steps.js";
 import {
   MONOLITHIC_SHAPE,
   RECOMMENDED_SHAPE,
+  SIM_INTEGRATIONS,
+  type SimIntegration,
   type WorkerGroup,
   buildTempoModel,
+  parseIntegrations,
   parseWorkerShape,
 } from "../../sim/tempo-cluster.js";
 import { type TempoReport, ringDiff, tempoReport, workerUnits } from "../../sim/tempo-report.js";
@@ -30,7 +34,7 @@ const TOPOLOGIES = ["distributed", "monolithic"] as const;
 export const command: CliCommand = {
   name: "demo",
   summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
-  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--then STEP]… [--out DIR] [--timeline] [--json]",
+  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
   description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, one
 tempo-worker application per role, and two small stand-ins: an S3 provider (s3-integrator) and a
 remote-write receiver (prometheus) for the metrics-generator — runs every hook Juju would run, in
@@ -40,7 +44,17 @@ Juju's order, with the real charms, until nothing is pending, and prints:
   - how many hooks ran,
   - the gossip ring (memberlist.join_members) the workers will join,
   - the Tempo config every worker received, checked to be byte-identical on all of them, and
-    what each worker adds of its own in the file it runs.
+    what each worker adds of its own in the file it runs,
+  - with --with, what each integration gives the workers: TLS (the certificate's names and how
+    many workers serve HTTPS), tracing receiver URLs, remote-write and Loki endpoints.
+
+Integrations (--with, comma-separated, or all): each adds a stand-in charm related to tempo:
+  tls       self-signed-certificates, a CA on tempo:certificates (tls-certificates v1): the
+            workers get a certificate and key, serve HTTPS and the config turns to its TLS variant
+  tracing   traced-app, an application asking tempo:tracing for otlp_grpc and zipkin receivers
+  logging   loki, a Loki on tempo:logging: every worker forwards its logs through Pebble
+The remote-write receiver (prometheus) is always there. Certificates are made afresh on every run,
+so the demo shows their names, never their bytes.
 
 A step that makes a hook fail (fail-hook UNIT HOOK) arms the failure; the next step that causes
 that hook shows it failing, its writes discarded, and Juju retrying it.
@@ -59,6 +73,7 @@ Examples:
   tempo-cluster demo
   tempo-cluster demo --then "remove-unit tempo-ingester/2" --then "add-unit tempo-querier 2"
   tempo-cluster demo --workers all=3 --out ./demo-files
+  tempo-cluster demo --with all --then "remove-relation tempo self-signed-certificates"
   tempo-cluster demo --then "fail-hook tempo/0 config-changed" --then "config tempo retention-period=72"
 
 Exit codes: 0 the model converged; 1 it did not (a unit is stuck in error); 2 bad arguments or a
@@ -66,6 +81,7 @@ step the model rejects.`,
   options: [
     { name: "topology", type: "string", valueName: "NAME", description: "distributed (default) or monolithic." },
     { name: "workers", type: "string", valueName: "ROLE=N,…", description: "Any worker shape instead of a topology, e.g. ingester=3,querier=1." },
+    { name: "with", type: "string", valueName: "NAME,…", description: `Also deploy and relate integrations: ${SIM_INTEGRATIONS.join(", ")}, or all.` },
     { name: "then", type: "string", valueName: "STEP", multiple: true, description: 'An operator step after convergence, e.g. "remove-unit tempo-ingester/2" (repeatable).' },
     { name: "out", type: "string", valueName: "DIR", description: "Write every worker's container files under DIR/<unit>/…" },
     { name: "timeline", type: "boolean", description: "Also print every hook that ran (unit, hook, remote unit, outcome)." },
@@ -102,6 +118,8 @@ interface Phase {
   readonly relationSets: number;
   readonly status: ModelStatus;
   readonly tempo: TempoReport;
+  /** Only when the demo was asked for integrations, so the default output stays as it was. */
+  readonly integrations?: IntegrationsReport;
 }
 
 async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -117,12 +135,19 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
     if (parsed.kind === "invalid") return fail(`--then ${parsed.reason}`);
     steps.push(parsed.step);
   }
-  const built = buildTempoModel(shape.shape);
+  let integrations: SimIntegration[] | undefined;
+  if (args.values.with !== undefined) {
+    const parsed = parseIntegrations(args.values.with);
+    if (parsed.kind === "invalid") return fail(`--with ${JSON.stringify(args.values.with)}: ${parsed.reasons.join("; ")}`);
+    integrations = parsed.integrations;
+  }
+  const built = buildTempoModel(shape.shape, integrations === undefined ? {} : { integrations });
   if (built.kind === "rejected") return fail(built.reason);
   const sim = built.value;
+  const isReportingIntegrations = integrations !== undefined;
 
   // Deployment queued its hooks while building; count them in the first phase.
-  const phases: Phase[] = [await runPhase(sim, "deploy", NOTHING_QUEUED)];
+  const phases: Phase[] = [await runPhase(sim, "deploy", NOTHING_QUEUED, isReportingIntegrations)];
   let rejection: string | undefined;
   for (const step of steps) {
     const before = { ...sim.stats };
@@ -131,7 +156,7 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
       rejection = `step "${describeStep(step)}" was rejected: ${applied.reason}`;
       break;
     }
-    phases.push(await runPhase(sim, describeStep(step), before));
+    phases.push(await runPhase(sim, describeStep(step), before, isReportingIntegrations));
   }
 
   if (args.values.out !== undefined) {
@@ -149,10 +174,16 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
 const NOTHING_QUEUED = { events: 0, coalesced: 0, relationSets: 0 };
 
 /** Run to quiet; `before` is the simulator's counters before the phase's operation queued anything. */
-async function runPhase(sim: Simulator, title: string, before: { events: number; coalesced: number; relationSets: number }): Promise<Phase> {
+async function runPhase(
+  sim: Simulator,
+  title: string,
+  before: { events: number; coalesced: number; relationSets: number },
+  isReportingIntegrations: boolean,
+): Promise<Phase> {
   const firstHook = sim.timeline.length;
   const outcome = await sim.run();
   return {
+    ...(isReportingIntegrations ? { integrations: await integrationsReport(sim) } : {}),
     title,
     outcome,
     hooks: sim.timeline.slice(firstHook),
@@ -180,6 +211,7 @@ function textReport(
     statusTables(deploy.status, style),
   );
   if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
+  if (deploy.integrations !== undefined) out.push("", integrationsText(deploy.integrations, style));
   out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
 
   let previous = deploy;
@@ -195,6 +227,7 @@ function textReport(
       for (const member of diff.added) out.push(style.green(`  + ${member}`));
     }
     out.push(configSummary(phase.tempo, previous.tempo));
+    if (phase.integrations !== undefined && previous.integrations !== undefined) out.push(integrationsSummary(phase.integrations, previous.integrations));
     previous = phase;
   }
   if (options.outDir !== undefined) out.push("", `Worker files written under ${options.outDir}/<unit>/`);
@@ -326,6 +359,66 @@ function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalS
   return lines.length === 0 ? "Status: no unit changed." : `Status changes:\n${lines.join("\n")}`;
 }
 
+/** Each integration as a label and its lines, the same for the full section and the per-step summary. */
+function integrationLines(report: IntegrationsReport): [string, string[]][] {
+  const ofWorkers = (count: number) => `${count} of ${plural(report.workers, "worker")}`;
+  const urlList = (urls: Readonly<Record<string, string>>) =>
+    Object.keys(urls).length === 0 ? "none" : Object.entries(urls).map(([name, url]) => `${name} ${url}`).join(", ");
+  const tls = report.tls;
+  const tlsLines =
+    tls.state === "off"
+      ? ["off: the workers serve plain HTTP and gRPC"]
+      : tls.state === "pending"
+        ? [`waiting for ${tls.provider} to issue the certificate; the workers serve plain HTTP and gRPC meanwhile`]
+        : [
+            `on: certificate for ${tls.subject} from ${tls.provider ?? "an earlier provider"} (issuer "${tls.issuer}"), ${plural(tls.dnsNames.length, "DNS name")}`,
+            `${ofWorkers(tls.workersServingHttps)} serve HTTPS with it (ready check on https, key file 0600)`,
+          ];
+  const urlLines = (urls: Readonly<Record<string, string>>) => {
+    const width = Math.max(0, ...Object.keys(urls).map((name) => name.length));
+    return Object.entries(urls).map(([name, url]) => `  ${name.padEnd(width)}  ${url}`);
+  };
+  const tracingLines = [
+    ...report.tracingClients.flatMap((client) => [
+      `${client.app} asked for ${client.asked.join(", ") || "nothing"}; offered ${Object.keys(client.offered).length === 0 ? "nothing yet" : "every receiver Tempo runs:"}`,
+      ...urlLines(client.offered),
+    ]),
+    `the workers' charms send their traces to ${urlList(report.charmTracingReceivers)}`,
+    `Tempo's own traces may go to ${urlList(report.workloadTracingReceivers)}`,
+  ];
+  const remoteWriteLines =
+    report.remoteWriteEndpoints.length === 0 ? ["none: the metrics-generator writes nowhere"] : report.remoteWriteEndpoints.map((url) => `${url} (metrics-generator)`);
+  const lokiNames = Object.keys(report.lokiEndpoints);
+  const loggingLines =
+    lokiNames.length === 0
+      ? [`none: ${ofWorkers(report.workersForwardingLogs)} forward their logs`]
+      : [...Object.entries(report.lokiEndpoints).map(([name, url]) => `${name} ${url}`), `${ofWorkers(report.workersForwardingLogs)} forward their logs there through Pebble`];
+  return [
+    ["TLS", tlsLines],
+    ["Tracing", tracingLines],
+    ["Remote-write", remoteWriteLines],
+    ["Logging", loggingLines],
+  ];
+}
+
+function integrationsText(report: IntegrationsReport, style: TerminalStyle): string {
+  const lines = [`${style.bold("Integrations")} (what the coordinator shares with the workers):`];
+  for (const [label, texts] of integrationLines(report)) {
+    texts.forEach((text, index) => lines.push(`  ${(index === 0 ? label : "").padEnd(13)}${text}`));
+  }
+  return lines.join("\n");
+}
+
+/** Only the integrations whose lines changed, in full; "unchanged" otherwise. */
+function integrationsSummary(now: IntegrationsReport, before: IntegrationsReport): string {
+  const was = new Map(integrationLines(before).map(([label, texts]) => [label, texts.join("\n")]));
+  const changed = integrationLines(now).filter(([label, texts]) => was.get(label) !== texts.join("\n"));
+  if (changed.length === 0) return "Integrations: unchanged";
+  const lines = ["Integrations changed:"];
+  for (const [label, texts] of changed) texts.forEach((text, index) => lines.push(`  ${(index === 0 ? label : "").padEnd(13)}${text}`));
+  return lines.join("\n");
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
@@ -359,6 +452,7 @@ function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string 
       config_files: phase.tempo.files,
       config_identical: phase.tempo.sharedConfig !== undefined,
       local_additions: phase.tempo.localAdditions,
+      ...(phase.integrations !== undefined ? { integrations: phase.integrations } : {}),
     })),
     stats: sim.stats,
     config: last.tempo.sharedConfig ?? null,
