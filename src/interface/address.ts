@@ -27,6 +27,14 @@ const MAX_NAME_LENGTH = 253;
 const SPECIAL_CHARACTERS = ["{", "}", "#", ",", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"];
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+/**
+ * What a worker normally publishes: an already bare, lower-case DNS name of labels of 1 to 63
+ * letters, digits and inner hyphens. For such a name every check below passes and the host is the
+ * name itself, so it is answered at once (the coordinator normalises every unit's address on
+ * every hook). All-digit names are left to the full path: they are IPv4 candidates.
+ */
+const BARE_DNS_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const DIGITS_AND_DOTS = /^[0-9.]+$/;
 const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 
 /**
@@ -35,6 +43,7 @@ const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
  * keeps the ring free of duplicates). IPv6 is returned in its canonical compressed form, unbracketed.
  */
 export function normaliseAddress(raw: string): NormalisedAddress {
+  if (raw.length <= MAX_NAME_LENGTH && BARE_DNS_NAME.test(raw) && !DIGITS_AND_DOTS.test(raw)) return valid(raw, "dns");
   if (raw.length === 0) return invalid("is empty");
   if (raw.includes(": ")) return invalid('contains ": ", which YAML reads as a key/value separator');
   if (/[\s\p{Cc}]/u.test(raw)) return invalid("contains whitespace or a control character");
@@ -80,7 +89,7 @@ export function formatHostPort(host: string, port: number): string {
 
 function hostname(host: string): NormalisedAddress {
   if (host.length === 0) return invalid("has no host");
-  if (/^[0-9.]+$/.test(host)) {
+  if (DIGITS_AND_DOTS.test(host)) {
     // All-numeric names are not DNS names (RFC 1123 §2.1), so this must be an IPv4 address.
     return isIPv4(host) ? valid(host, "ipv4") : invalid(`${quote(host)} is not a valid IPv4 address`);
   }

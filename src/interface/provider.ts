@@ -11,6 +11,7 @@ import { canonicalJson } from "./canonical-json.js";
 import {
   type Databag,
   PROVIDER_APP_KEYS,
+  REQUIRER_UNIT_KEYS,
   decodeRequirerAppDatabag,
   decodeRequirerUnitDatabag,
   encodeProviderAppData,
@@ -66,8 +67,8 @@ export function parseCluster(view: WorkerRelationsView): ClusterView {
       continue;
     }
     appsWithRole.push({ relation, role: appData.data.role });
-    for (const unit of [...relation.units].sort((a, b) => compareUnitNames(a.name, b.name))) {
-      const parsed = parseWorkerUnit(relation.app, unit.name, unit.data);
+    for (const unit of sortByUnitName(relation.units, (candidate) => candidate.name)) {
+      const parsed = parseWorkerUnitOnce(relation.app, unit.name, unit.data);
       if (parsed.kind === "valid") candidates.push({ relationId: relation.id, application: relation.app, unit: parsed.unit });
       else rejected.push({ relationId: relation.id, application: relation.app, unit: unit.name, reasons: parsed.reasons });
     }
@@ -90,11 +91,54 @@ export function parseCluster(view: WorkerRelationsView): ClusterView {
 
   return {
     applications: applications.sort((a, b) => compareText(a.application, b.application) || a.relationId - b.relationId),
-    rejected: rejected.sort(compareRejections),
+    rejected: sortRejections(rejected),
   };
 }
 
-type ParsedUnit = { kind: "valid"; unit: WorkerUnit } | { kind: "invalid"; reasons: string[] };
+type ParsedUnit = { readonly kind: "valid"; readonly unit: WorkerUnit } | { readonly kind: "invalid"; readonly reasons: readonly string[] };
+
+/**
+ * Every coordinator hook parses every unit's bag, and in a big cluster almost all of them are the
+ * bytes it parsed last time. Within one process (the simulator, a test run) the answer for the same
+ * (application, unit, raw owned values) is reused: `parseWorkerUnit` is a pure function of exactly
+ * those strings, so the memo cannot change an answer. Results are frozen because they are shared.
+ * Bounded: when full it is emptied, so memory stays at most MAX_MEMOISED_UNITS entries. A real
+ * hook runs in a fresh process, where this only costs one map lookup per unit.
+ */
+const MAX_MEMOISED_UNITS = 8192;
+const parsedUnits = new Map<string, ParsedUnit>();
+
+function parseWorkerUnitOnce(application: string, unitName: string, data: Databag): ParsedUnit {
+  const key = unitMemoKey(application, unitName, data);
+  if (key === undefined) return parseWorkerUnit(application, unitName, data);
+  const known = parsedUnits.get(key);
+  if (known !== undefined) return known;
+  const parsed = freezeParsedUnit(parseWorkerUnit(application, unitName, data));
+  if (parsedUnits.size >= MAX_MEMOISED_UNITS) parsedUnits.clear();
+  parsedUnits.set(key, parsed);
+  return parsed;
+}
+
+/** The exact inputs `parseWorkerUnit` reads, or undefined when a value is not a plain string (not memoised). */
+function unitMemoKey(application: string, unitName: string, data: Databag): string | undefined {
+  const parts: Array<string | null> = [application, unitName];
+  for (const key of REQUIRER_UNIT_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) {
+      parts.push(null);
+      continue;
+    }
+    const raw: unknown = data[key];
+    if (typeof raw !== "string") return undefined;
+    parts.push(raw);
+  }
+  return JSON.stringify(parts);
+}
+
+function freezeParsedUnit(parsed: ParsedUnit): ParsedUnit {
+  if (parsed.kind === "invalid") return Object.freeze({ kind: "invalid", reasons: Object.freeze([...parsed.reasons]) });
+  const { unit } = parsed;
+  return Object.freeze({ kind: "valid", unit: Object.freeze({ ...unit, topology: Object.freeze({ ...unit.topology }) }) });
+}
 
 function parseWorkerUnit(application: string, unitName: string, data: Databag): ParsedUnit {
   const parsed = decodeRequirerUnitDatabag(data);
@@ -116,9 +160,7 @@ function parseWorkerUnit(application: string, unitName: string, data: Databag): 
 function rejectAddressConflicts(candidates: readonly Candidate[], rejected: Rejection[]): Candidate[] {
   const owners = new Map<string, Candidate>();
   const accepted: Candidate[] = [];
-  const byApplicationThenUnit = [...candidates].sort(
-    (a, b) => compareText(a.application, b.application) || compareUnitNames(a.unit.name, b.unit.name),
-  );
+  const byApplicationThenUnit = sortByApplicationThenUnit(candidates);
   for (const candidate of byApplicationThenUnit) {
     const owner = owners.get(candidate.unit.address);
     if (owner !== undefined && owner.application !== candidate.application) {
@@ -203,20 +245,58 @@ function compareText(a: string, b: string): number {
 
 /** `app/2` before `app/10`: by application, then unit number. */
 export function compareUnitNames(a: string, b: string): number {
-  const [appA = "", numberA = ""] = a.split("/");
-  const [appB = "", numberB = ""] = b.split("/");
-  const byApp = compareText(appA, appB);
+  return compareUnitKeys(unitSortKey(a), unitSortKey(b));
+}
+
+/** A unit name split once, so that a sort does not split both names on every comparison. */
+interface UnitSortKey {
+  readonly name: string;
+  readonly app: string;
+  readonly number: number;
+}
+
+function unitSortKey(name: string): UnitSortKey {
+  const [app = "", number = ""] = name.split("/");
+  return { name, app, number: Number(number) };
+}
+
+/** `compareUnitNames` on split names: the same answer for every pair, so sorts come out the same. */
+function compareUnitKeys(a: UnitSortKey, b: UnitSortKey): number {
+  const byApp = compareText(a.app, b.app);
   if (byApp !== 0) return byApp;
-  const difference = Number(numberA) - Number(numberB);
-  return Number.isNaN(difference) || difference === 0 ? compareText(a, b) : difference;
+  const difference = a.number - b.number;
+  return Number.isNaN(difference) || difference === 0 ? compareText(a.name, b.name) : difference;
+}
+
+/** `items` sorted by `compareUnitNames` of their names, each name split once. */
+function sortByUnitName<T>(items: readonly T[], nameOf: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, key: unitSortKey(nameOf(item)) }))
+    .sort((a, b) => compareUnitKeys(a.key, b.key))
+    .map(({ item }) => item);
+}
+
+function sortByApplicationThenUnit(candidates: readonly Candidate[]): Candidate[] {
+  return candidates
+    .map((candidate) => ({ candidate, key: unitSortKey(candidate.unit.name) }))
+    .sort((a, b) => compareText(a.candidate.application, b.candidate.application) || compareUnitKeys(a.key, b.key))
+    .map(({ candidate }) => candidate);
 }
 
 function compareRelations(a: WorkerRelation, b: WorkerRelation): number {
   return compareText(a.app, b.app) || a.id - b.id;
 }
 
-function compareRejections(a: Rejection, b: Rejection): number {
-  if (a.application !== b.application) return compareText(a.application, b.application);
-  if (a.unit === undefined || b.unit === undefined) return a.unit === b.unit ? a.relationId - b.relationId : a.unit === undefined ? -1 : 1;
-  return compareUnitNames(a.unit, b.unit) || a.relationId - b.relationId;
+/** By application, the application's own rejection first, then by unit name; each unit name split once. */
+function sortRejections(rejections: readonly Rejection[]): Rejection[] {
+  return rejections
+    .map((rejection) => ({ rejection, key: rejection.unit === undefined ? undefined : unitSortKey(rejection.unit) }))
+    .sort((a, b) => {
+      if (a.rejection.application !== b.rejection.application) return compareText(a.rejection.application, b.rejection.application);
+      if (a.key === undefined || b.key === undefined) {
+        return a.key === b.key ? a.rejection.relationId - b.rejection.relationId : a.key === undefined ? -1 : 1;
+      }
+      return compareUnitKeys(a.key, b.key) || a.rejection.relationId - b.rejection.relationId;
+    })
+    .map(({ rejection }) => rejection);
 }

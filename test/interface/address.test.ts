@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatHostPort, normaliseAddress } from "../../src/interface/address.js";
 
@@ -63,6 +64,22 @@ describe("normaliseAddress", () => {
     const result = normaliseAddress(raw);
     expect(result.kind).toBe("invalid");
     if (result.kind === "invalid") expect(result.reason).toMatch(reason);
+  });
+
+  it("answers a lower-case name as it answers the same name in upper case (the bare-name shortcut agrees with the full checks)", () => {
+    const nameCharacter = fc.constantFrom(..."abz09-.".split(""));
+    const name = fc.oneof(
+      fc.string({ unit: nameCharacter, maxLength: 80 }),
+      fc.array(fc.string({ unit: fc.constantFrom("a", "9", "-"), minLength: 1, maxLength: 70 }), { minLength: 1, maxLength: 6 }).map((labels) => labels.join(".")),
+      fc.integer({ min: 60, max: 70 }).map((length) => `${"a".repeat(length)}.local`),
+      fc.integer({ min: 240, max: 260 }).map((length) => "ab.".repeat(length).slice(0, length).replace(/\.$/, "a")),
+    );
+    fc.assert(
+      fc.property(name, (raw) => {
+        expect(normaliseAddress(raw)).toEqual(normaliseAddress(raw.toUpperCase()));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
