@@ -230,3 +230,58 @@ describe("removing the certificates relation from the full cluster", () => {
     expect(sim.world.units.get(`${TRACING_CLIENT_APP}/0`)!.status).toEqual({ status: "active", message: "" });
   });
 });
+
+describe("operating the full cluster with TLS on", () => {
+  async function step(sim: Simulator, operation: () => { kind: string }): Promise<RunOutcome> {
+    const applied = operation();
+    if (applied.kind !== "done") throw new Error(`rejected: ${JSON.stringify(applied)}`);
+    return sim.run();
+  }
+
+  it("keeps the one certificate when ingesters scale, and every new ingester serves HTTPS with it", async () => {
+    const { sim } = await convergedFullModel();
+    const [before] = issuedCertificates(sim);
+    expect(await step(sim, () => sim.addUnits("tempo-ingester", 2))).toMatchObject({ kind: "quiet" });
+    expect(await step(sim, () => sim.removeUnit("tempo-ingester/0"))).toMatchObject({ kind: "quiet" });
+    expect(issuedCertificates(sim)).toEqual([before]);
+    expect(unitsNotActive(sim)).toEqual([]);
+    for (const unit of ["tempo-ingester/3", "tempo-ingester/4"]) {
+      expect(containerOf(sim, unit).readText("/etc/worker/server.cert"), unit).toBe(before!.certificate);
+      expect((await containerOf(sim, unit).getPlan()).checks.ready?.http?.url, unit).toMatch(/^https:/);
+    }
+  });
+
+  it("keeps the certificate and key across a coordinator leader change", async () => {
+    const { sim } = await convergedFullModel();
+    const [before] = issuedCertificates(sim);
+    const secretId = providerBagFor(sim, WORKER_APPS[0]!).privkey_secret_id;
+    expect(await step(sim, () => sim.addUnits(COORDINATOR_APP, 1))).toMatchObject({ kind: "quiet" });
+    expect(await step(sim, () => sim.removeUnit(`${COORDINATOR_APP}/0`))).toMatchObject({ kind: "quiet" });
+    expect(sim.world.apps.get(COORDINATOR_APP)!.leader).toBe(`${COORDINATOR_APP}/1`);
+    expect(issuedCertificates(sim)).toEqual([before]);
+    expect(providerBagFor(sim, WORKER_APPS[0]!).privkey_secret_id).toBe(secretId);
+    expect(unitsNotActive(sim)).toEqual([]);
+  });
+
+  it("asks for a new certificate when a worker application leaves, and every remaining worker serves it", async () => {
+    const { sim } = await convergedFullModel();
+    const [before] = issuedCertificates(sim);
+    expect(await step(sim, () => sim.removeApplication("tempo-metrics-generator"))).toMatchObject({ kind: "quiet" });
+    const [after] = issuedCertificates(sim);
+    expect(after!.certificate).not.toBe(before!.certificate);
+    expect(new X509Certificate(after!.certificate).subjectAltName).not.toContain("tempo-metrics-generator");
+    for (const unit of workerUnits(sim)) expect(containerOf(sim, unit).readText("/etc/worker/server.cert"), unit).toBe(after!.certificate);
+    expect(unitsNotActive(sim)).toEqual([]);
+  });
+
+  it("turns TLS on everywhere when the certificates relation comes back, with the same key", async () => {
+    const { sim } = await convergedFullModel();
+    const [before] = issuedCertificates(sim);
+    expect(await step(sim, () => sim.removeRelation(COORDINATOR_APP, CA_APP))).toMatchObject({ kind: "quiet" });
+    expect(await step(sim, () => sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:certificates`))).toMatchObject({ kind: "quiet" });
+    // The key outlives the relation, so the coordinator's request is byte-for-byte the old one.
+    expect(issuedCertificates(sim)).toEqual([before]);
+    for (const unit of workerUnits(sim)) expect((await containerOf(sim, unit).getPlan()).checks.ready?.http?.url, unit).toMatch(/^https:/);
+    expect(unitsNotActive(sim)).toEqual([]);
+  });
+});
