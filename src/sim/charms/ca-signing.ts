@@ -129,8 +129,9 @@ function forgePublicKeyOf(privateKeyPem: string): forge.pki.rsa.PublicKey {
 
 /**
  * A positive 16-byte serial from the bytes it identifies: unique per request in practice, and the
- * same for the same request (RFC 5280 §4.1.2.2 allows up to 20 octets; the top bit is cleared so
- * the DER integer stays positive).
+ * same for the same request (RFC 5280 §4.1.2.2 allows up to 20 octets). forge writes the hex as the
+ * INTEGER's content bytes verbatim, so the first byte is kept in 0x01–0x7f: the top bit clear keeps
+ * the integer positive, and a non-zero byte keeps its DER encoding minimal.
  */
 function serialFrom(bytes: string): string {
   const digest = createHash("sha256").update(Buffer.from(bytes, "binary")).digest();
