@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCliCaptured } from "../helpers/cli-io.js";
 
@@ -88,5 +91,21 @@ describe("tempo-cluster demo --with", () => {
     expect(run.stdout).toMatch(/tls\s+self-signed-certificates/);
     expect(run.stdout).toMatch(/tracing\s+traced-app/);
     expect(run.stdout).toMatch(/logging\s+loki/);
+  });
+});
+
+describe("tempo-cluster demo --with tls --out", () => {
+  it("writes each worker's TLS files with the container's modes, the key owner-only", async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), "demo-tls-out-"));
+    try {
+      const run = await runCliCaptured(["demo", "--topology", "monolithic", "--with", "tls", "--out", directory]);
+      expect(run.exitCode).toBe(0);
+      const worker = path.join(directory, "tempo-worker", "0", "etc", "worker");
+      expect(statSync(path.join(worker, "private.key")).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(worker, "server.cert")).mode & 0o777).toBe(0o644);
+      expect(readFileSync(path.join(worker, "server.cert"), "utf8")).toContain("BEGIN CERTIFICATE");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

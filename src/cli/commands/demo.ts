@@ -6,7 +6,7 @@
  * All the work is the simulator's (src/sim); this module parses untrusted input, orders the
  * output, and is the only place that writes files (`--out`).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ParsedArgs } from "../args.js";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
@@ -473,6 +473,8 @@ function writeWorkerFiles(sim: Simulator, directory: string): { kind: "written" 
         const target = path.join(directory, unit, file.path);
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, file.encoding === "base64" ? Buffer.from(file.content, "base64") : file.content);
+        // The container's modes, so a private key (with --with tls) is not left world-readable on disk.
+        if (file.permissions !== undefined) chmodSync(target, file.permissions);
       }
     }
     return { kind: "written" };
