@@ -127,6 +127,13 @@ describe("a full Tempo cluster with TLS, tracing, remote-write and logging in th
     }
   });
 
+  it("has every worker trust the CA in its system store, through update-ca-certificates", () => {
+    for (const unit of workerUnits(sim)) {
+      const trustRuns = containerOf(sim, unit).execJournal.filter((record) => record.command[0] === "update-ca-certificates");
+      expect(trustRuns.map((record) => record.outcome), unit).toEqual([0]);
+    }
+  });
+
   it("probes every worker's readiness over https at a name its certificate covers", async () => {
     const [issued] = issuedCertificates(sim);
     const certificate = new X509Certificate(issued!.certificate);
@@ -213,6 +220,13 @@ describe("removing the certificates relation from the full cluster", () => {
         expect(container.stat(path), `${unit} ${path}`).toBeUndefined();
       }
       expect((await container.getPlan()).checks.ready?.http?.url, unit).toBe("http://localhost:3200/ready");
+    }
+  });
+
+  it("has every worker run update-ca-certificates again, so the CA leaves its system store too", () => {
+    for (const unit of workerUnits(sim)) {
+      const trustRuns = containerOf(sim, unit).execJournal.filter((record) => record.command[0] === "update-ca-certificates");
+      expect(trustRuns.map((record) => record.outcome), unit).toEqual([0, 0]);
     }
   });
 
