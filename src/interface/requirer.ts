@@ -7,6 +7,7 @@ import { z } from "zod";
 import { normaliseAddress } from "./address.js";
 import { type Databag, decodeDatabag, encodeRequirerAppData, encodeRequirerUnitData, PROVIDER_APP_KEYS } from "./databag-codec.js";
 import type { Built, Parsed } from "./parsed.js";
+import { memoiseRecent } from "./recent-memo.js";
 import type { Role } from "./roles.js";
 import { ProviderAppDataOnRead } from "./schemas.js";
 
@@ -56,7 +57,8 @@ export function requirerUnitDatabag(identity: WorkerIdentity): Built<Record<stri
 function parseWorkerConfig(text: string, context: z.RefinementCtx): { text: string; mapping: Record<string, unknown> } {
   let value: unknown;
   try {
-    const document = YAML.parseDocument(text, { uniqueKeys: true });
+    const document = parsedWorkerConfigDocument(text);
+    if ("error" in document) throw document.error;
     if (document.errors.length > 0) {
       context.addIssue({ code: "custom", path: ["worker_config"], message: `is not valid YAML: ${firstLine(document.errors[0]?.message)}` });
       return { text, mapping: {} };
@@ -72,6 +74,19 @@ function parseWorkerConfig(text: string, context: z.RefinementCtx): { text: stri
   }
   return { text, mapping: value as Record<string, unknown> };
 }
+
+/**
+ * Every worker parses the same `worker_config`; in one process (the simulator) the parsed document
+ * for the exact text is reused. Each caller still converts it with `toJS`, which reads the document
+ * without changing it and returns new objects, so no caller sees another's values.
+ */
+const parsedWorkerConfigDocument = memoiseRecent(4, (text): YAML.Document.Parsed | { error: unknown } => {
+  try {
+    return YAML.parseDocument(text, { uniqueKeys: true });
+  } catch (error) {
+    return { error };
+  }
+});
 
 function firstLine(message: string | undefined): string {
   return ((message ?? "unknown error").split("\n")[0] ?? "").replace(/:$/, "");

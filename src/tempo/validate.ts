@@ -8,6 +8,7 @@
  * would refuse. Receiver contents (`distributor.receivers.*`) are free-form here as in Tempo's decoder.
  */
 import YAML from "yaml";
+import { memoiseRecent } from "../interface/recent-memo.js";
 import { keyTree, type KeySetVersion, type KeyTree } from "./key-sets.js";
 import { VALUE_RULES } from "./value-rules.js";
 
@@ -121,9 +122,17 @@ export function validateTempoConfig(config: unknown, version: KeySetVersion): Co
   return problems;
 }
 
+/**
+ * Every worker validates the same config text; in one process (the simulator) the parsed document
+ * for the exact text is reused. `toJS` below reads it without changing it and returns new objects.
+ */
+const parsedAsTempoDoes = memoiseRecent(4, (yamlText) =>
+  YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: true }),
+);
+
 /** Parses as go-yaml v2 would (YAML 1.1, duplicate keys refused), then validates. */
 export function validateTempoConfigText(yamlText: string, version: KeySetVersion): ConfigProblem[] {
-  const document = YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: true });
+  const document = parsedAsTempoDoes(yamlText);
   if (document.errors.length > 0) {
     // The first line of a pretty error names the line and column; the rest is a source excerpt.
     const firstLine = (message: string): string => (message.split("\n")[0] ?? message).replace(/:$/, "");
