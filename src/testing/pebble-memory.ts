@@ -418,8 +418,19 @@ interface FileNode {
   group?: string;
 }
 
+/**
+ * Pebble's refusal of a file operation. A missing file is an everyday answer (a charm checks its
+ * files on every hook), and capturing the stack is most of what an Error costs; a stack would only
+ * point into this fake, so none is captured. Callers see the same class, status, kind and message.
+ */
 function fileError(statusCode: number, kind: "not-found" | "permission-denied" | "generic-file-error", message: string): PebbleApiError {
-  return new PebbleApiError(statusCode, kind, message);
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new PebbleApiError(statusCode, kind, message);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 function absolutePath(path: string): string {
