@@ -408,7 +408,7 @@ export class MemoryBackend implements Backend {
       ] as const) {
         const before = bags.get(entity) ?? {};
         const after = applyChanges(before, changes);
-        if (canonical(before) === canonical(after)) continue;
+        if (haveSameCanonicalContent(before, after)) continue;
         bags.set(entity, after);
         const key = bagKey(entity, isApp);
         relation.versions.set(key, (relation.versions.get(key) ?? 0) + 1);
@@ -596,4 +596,19 @@ function normaliseSecretId(id: string): string {
 
 function canonical(content: Record<string, string>): string {
   return JSON.stringify(sortedBag(content));
+}
+
+/**
+ * `canonical(a) === canonical(b)` without serialising both bags (a coordinator's bag holds the whole
+ * worker config, and every hook commits it): when every value is a string, the JSON of a sorted
+ * bag is equal exactly when the keys, in order, and the values are. Anything else is compared as JSON.
+ */
+function haveSameCanonicalContent(a: Record<string, string>, b: Record<string, string>): boolean {
+  const sortedA = sortedBag(a);
+  const sortedB = sortedBag(b);
+  const keysA = Object.keys(sortedA);
+  const keysB = Object.keys(sortedB);
+  const areAllStrings = (bag: Record<string, string>, keys: readonly string[]) => keys.every((key) => typeof bag[key] === "string");
+  if (!areAllStrings(sortedA, keysA) || !areAllStrings(sortedB, keysB)) return canonical(a) === canonical(b);
+  return keysA.length === keysB.length && keysA.every((key, index) => key === keysB[index] && sortedA[key] === sortedB[key]);
 }
