@@ -42,6 +42,8 @@ interface Candidate {
   readonly relationId: number;
   readonly application: string;
   readonly unit: WorkerUnit;
+  /** The unit's name split for sorting, once. */
+  readonly key: UnitSortKey;
 }
 
 /**
@@ -67,9 +69,9 @@ export function parseCluster(view: WorkerRelationsView): ClusterView {
       continue;
     }
     appsWithRole.push({ relation, role: appData.data.role });
-    for (const unit of sortByUnitName(relation.units, (candidate) => candidate.name)) {
+    for (const { item: unit, key } of sortByUnitName(relation.units, (candidate) => candidate.name)) {
       const parsed = parseWorkerUnitOnce(relation.app, unit.name, unit.data);
-      if (parsed.kind === "valid") candidates.push({ relationId: relation.id, application: relation.app, unit: parsed.unit });
+      if (parsed.kind === "valid") candidates.push({ relationId: relation.id, application: relation.app, unit: parsed.unit, key });
       else rejected.push({ relationId: relation.id, application: relation.app, unit: unit.name, reasons: parsed.reasons });
     }
   }
@@ -99,39 +101,48 @@ type ParsedUnit = { readonly kind: "valid"; readonly unit: WorkerUnit } | { read
 
 /**
  * Every coordinator hook parses every unit's bag, and in a big cluster almost all of them are the
- * bytes it parsed last time. Within one process (the simulator, a test run) the answer for the same
- * (application, unit, raw owned values) is reused: `parseWorkerUnit` is a pure function of exactly
- * those strings, so the memo cannot change an answer. Results are frozen because they are shared.
- * Bounded: when full it is emptied, so memory stays at most MAX_MEMOISED_UNITS entries. A real
- * hook runs in a fresh process, where this only costs one map lookup per unit.
+ * bytes it parsed last time. Within one process (the simulator, a test run) a unit's last answer is
+ * reused when the application and the raw owned values are the same strings: `parseWorkerUnit` is a
+ * pure function of exactly those and the unit name, so the memo cannot change an answer. Results
+ * are frozen because they are shared. Bounded: when full it is emptied, so it holds at most
+ * MAX_MEMOISED_UNITS units. A real hook runs in a fresh process, where this costs one lookup per unit.
  */
 const MAX_MEMOISED_UNITS = 8192;
-const parsedUnits = new Map<string, ParsedUnit>();
+
+/** The last parse of a unit's bag, with the exact inputs it was computed from (null: key absent). */
+interface MemoisedUnit {
+  readonly application: string;
+  readonly rawValues: ReadonlyArray<string | null>;
+  readonly parsed: ParsedUnit;
+}
+const parsedUnits = new Map<string, MemoisedUnit>();
 
 function parseWorkerUnitOnce(application: string, unitName: string, data: Databag): ParsedUnit {
-  const key = unitMemoKey(application, unitName, data);
-  if (key === undefined) return parseWorkerUnit(application, unitName, data);
-  const known = parsedUnits.get(key);
-  if (known !== undefined) return known;
+  const rawValues = ownedRawValues(data);
+  if (rawValues === undefined) return parseWorkerUnit(application, unitName, data);
+  const known = parsedUnits.get(unitName);
+  if (known !== undefined && known.application === application && known.rawValues.every((raw, index) => raw === rawValues[index])) {
+    return known.parsed;
+  }
   const parsed = freezeParsedUnit(parseWorkerUnit(application, unitName, data));
   if (parsedUnits.size >= MAX_MEMOISED_UNITS) parsedUnits.clear();
-  parsedUnits.set(key, parsed);
+  parsedUnits.set(unitName, { application, rawValues, parsed });
   return parsed;
 }
 
-/** The exact inputs `parseWorkerUnit` reads, or undefined when a value is not a plain string (not memoised). */
-function unitMemoKey(application: string, unitName: string, data: Databag): string | undefined {
-  const parts: Array<string | null> = [application, unitName];
-  for (const key of REQUIRER_UNIT_KEYS) {
-    if (!Object.prototype.hasOwnProperty.call(data, key)) {
-      parts.push(null);
+/** The owned values `parseWorkerUnit` reads (null when absent), or undefined when one is not a string (not memoised). */
+function ownedRawValues(data: Databag): Array<string | null> | undefined {
+  const values: Array<string | null> = [];
+  for (const owned of REQUIRER_UNIT_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(data, owned)) {
+      values.push(null);
       continue;
     }
-    const raw: unknown = data[key];
+    const raw: unknown = data[owned];
     if (typeof raw !== "string") return undefined;
-    parts.push(raw);
+    values.push(raw);
   }
-  return JSON.stringify(parts);
+  return values;
 }
 
 function freezeParsedUnit(parsed: ParsedUnit): ParsedUnit {
@@ -160,7 +171,7 @@ function parseWorkerUnit(application: string, unitName: string, data: Databag): 
 function rejectAddressConflicts(candidates: readonly Candidate[], rejected: Rejection[]): Candidate[] {
   const owners = new Map<string, Candidate>();
   const accepted: Candidate[] = [];
-  const byApplicationThenUnit = sortByApplicationThenUnit(candidates);
+  const byApplicationThenUnit = isInApplicationThenUnitOrder(candidates) ? candidates : sortByApplicationThenUnit(candidates);
   for (const candidate of byApplicationThenUnit) {
     const owner = owners.get(candidate.unit.address);
     if (owner !== undefined && owner.application !== candidate.application) {
@@ -255,32 +266,46 @@ interface UnitSortKey {
   readonly number: number;
 }
 
+/** As `name.split("/")`: the text before the first slash, and the number between it and the next (0 if none). */
 function unitSortKey(name: string): UnitSortKey {
-  const [app = "", number = ""] = name.split("/");
-  return { name, app, number: Number(number) };
+  const slash = name.indexOf("/");
+  if (slash === -1) return { name, app: name, number: 0 };
+  const nextSlash = name.indexOf("/", slash + 1);
+  return { name, app: name.slice(0, slash), number: Number(name.slice(slash + 1, nextSlash === -1 ? undefined : nextSlash)) };
 }
 
 /** `compareUnitNames` on split names: the same answer for every pair, so sorts come out the same. */
 function compareUnitKeys(a: UnitSortKey, b: UnitSortKey): number {
-  const byApp = compareText(a.app, b.app);
-  if (byApp !== 0) return byApp;
+  if (a.app !== b.app) return compareText(a.app, b.app);
   const difference = a.number - b.number;
   return Number.isNaN(difference) || difference === 0 ? compareText(a.name, b.name) : difference;
 }
 
-/** `items` sorted by `compareUnitNames` of their names, each name split once. */
-function sortByUnitName<T>(items: readonly T[], nameOf: (item: T) => string): T[] {
-  return items
-    .map((item) => ({ item, key: unitSortKey(nameOf(item)) }))
-    .sort((a, b) => compareUnitKeys(a.key, b.key))
-    .map(({ item }) => item);
+/** `items` sorted by `compareUnitNames` of their names, each with its name split once. */
+function sortByUnitName<T>(items: readonly T[], nameOf: (item: T) => string): Array<{ item: T; key: UnitSortKey }> {
+  return items.map((item) => ({ item, key: unitSortKey(nameOf(item)) })).sort((a, b) => compareUnitKeys(a.key, b.key));
+}
+
+function compareApplicationThenUnit(a: Candidate, b: Candidate): number {
+  return compareText(a.application, b.application) || compareUnitKeys(a.key, b.key);
 }
 
 function sortByApplicationThenUnit(candidates: readonly Candidate[]): Candidate[] {
-  return candidates
-    .map((candidate) => ({ candidate, key: unitSortKey(candidate.unit.name) }))
-    .sort((a, b) => compareText(a.candidate.application, b.candidate.application) || compareUnitKeys(a.key, b.key))
-    .map(({ candidate }) => candidate);
+  return [...candidates].sort(compareApplicationThenUnit);
+}
+
+/**
+ * Candidates arrive sorted by application and unit unless two relations share an application. When
+ * every unit number is a number, the order is total and a stable sort would leave sorted candidates
+ * as they are, so the sort is skipped; otherwise (`app/x`) they are sorted as always.
+ */
+function isInApplicationThenUnitOrder(candidates: readonly Candidate[]): boolean {
+  for (let index = 0; index < candidates.length; index += 1) {
+    const candidate = candidates[index]!;
+    if (Number.isNaN(candidate.key.number)) return false;
+    if (index > 0 && compareApplicationThenUnit(candidates[index - 1]!, candidate) > 0) return false;
+  }
+  return true;
 }
 
 function compareRelations(a: WorkerRelation, b: WorkerRelation): number {
