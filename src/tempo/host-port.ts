@@ -9,5 +9,6 @@ export function isIpAddress(host: string): boolean {
 }
 
 export function joinHostPort(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  // An IPv6 address always holds a colon; checking that first spares isIP for every DNS name.
+  return host.includes(":") && isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
