@@ -79,14 +79,27 @@ export function parseS3ProviderData(databag: Readonly<Databag>): Parsed<S3Connec
 
 const LIST_KEYS = new Set(["tls-ca-chain", "attributes"]);
 
-function decodeValue(key: string, raw: string): unknown {
-  let json: unknown;
+/**
+ * What JSON text can start with, after JSON's own whitespace. Most s3 values are bare text (`minio`,
+ * `http://…`) that cannot be JSON; recognising them here spares a thrown SyntaxError on every hook.
+ */
+const COULD_BE_JSON = /^[ \t\n\r]*[-{["0-9tfn]/;
+
+const NOT_JSON = Symbol("not JSON");
+
+function parseJson(raw: string): unknown {
+  if (!COULD_BE_JSON.test(raw)) return NOT_JSON;
   try {
-    json = JSON.parse(raw);
+    return JSON.parse(raw);
   } catch {
-    // A bare PEM in tls-ca-chain is the one-certificate chain some providers write.
-    return LIST_KEYS.has(key) ? [raw] : raw;
+    return NOT_JSON;
   }
+}
+
+function decodeValue(key: string, raw: string): unknown {
+  const json = parseJson(raw);
+  // A bare PEM in tls-ca-chain is the one-certificate chain some providers write.
+  if (json === NOT_JSON) return LIST_KEYS.has(key) ? [raw] : raw;
   if (LIST_KEYS.has(key)) return typeof json === "string" ? [json] : json;
   // "JSON if it parses" would turn a bucket named `123` into a number; keep scalars as text.
   return typeof json === "string" ? json : raw;
