@@ -423,6 +423,24 @@ interface FileNode {
  * files on every hook), and capturing the stack is most of what an Error costs; a stack would only
  * point into this fake, so none is captured. Callers see the same class, status, kind and message.
  */
+/**
+ * UTF-8 bytes of pushed text, each file its own copy. A simulated cluster pushes the same long
+ * config to every worker; the bytes of the last long text are kept, and copying them is much
+ * cheaper than encoding the text again.
+ */
+const LONG_TEXT_LENGTH = 4096;
+let lastLongText: string | undefined;
+let lastLongTextBytes = new Uint8Array();
+
+function encodedText(text: string): Uint8Array {
+  if (text.length < LONG_TEXT_LENGTH) return textEncoder.encode(text);
+  if (text !== lastLongText) {
+    lastLongTextBytes = textEncoder.encode(text);
+    lastLongText = text;
+  }
+  return lastLongTextBytes.slice();
+}
+
 function fileError(statusCode: number, kind: "not-found" | "permission-denied" | "generic-file-error", message: string): PebbleApiError {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
@@ -748,7 +766,7 @@ export class MemoryPebble implements PebbleClient {
     else this.requireParentDirectory(normalized, "open");
     this.files.set(normalized, {
       type: "file",
-      content: typeof content === "string" ? textEncoder.encode(content) : new Uint8Array(content),
+      content: typeof content === "string" ? encodedText(content) : new Uint8Array(content),
       permissions: options.permissions ?? DEFAULT_FILE_PERMISSIONS,
       ...(options.user !== undefined ? { user: options.user } : {}),
       ...(options.group !== undefined ? { group: options.group } : {}),
