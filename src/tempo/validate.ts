@@ -8,7 +8,7 @@
  * would refuse. Receiver contents (`distributor.receivers.*`) are free-form here as in Tempo's decoder.
  */
 import YAML from "yaml";
-import { memoiseRecent } from "../interface/recent-memo.js";
+import { recentAnswers } from "../interface/recent-memo.js";
 import { keyTree, type KeySetVersion, type KeyTree } from "./key-sets.js";
 import { VALUE_RULES } from "./value-rules.js";
 
@@ -123,16 +123,20 @@ export function validateTempoConfig(config: unknown, version: KeySetVersion): Co
 }
 
 /**
- * Every worker validates the same config text; in one process (the simulator) the parsed document
- * for the exact text is reused. `toJS` below reads it without changing it and returns new objects.
+ * Every worker validates the same config text; in one process (the simulator) the problems found
+ * for the exact text and version are reused, and each caller gets its own copies. (The version is
+ * one of a few fixed tags without a newline, so the key is unambiguous.)
  */
-const parsedAsTempoDoes = memoiseRecent(4, (yamlText) =>
-  YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: true }),
-);
+const recentValidations = recentAnswers<readonly ConfigProblem[]>(8);
 
 /** Parses as go-yaml v2 would (YAML 1.1, duplicate keys refused), then validates. */
 export function validateTempoConfigText(yamlText: string, version: KeySetVersion): ConfigProblem[] {
-  const document = parsedAsTempoDoes(yamlText);
+  const problems = recentValidations(`${version}\n${yamlText}`, () => parseAndValidate(yamlText, version));
+  return problems.map((problem) => ({ ...problem }));
+}
+
+function parseAndValidate(yamlText: string, version: KeySetVersion): ConfigProblem[] {
+  const document = YAML.parseDocument(yamlText, { version: "1.1", uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
     // The first line of a pretty error names the line and column; the rest is a source excerpt.
     const firstLine = (message: string): string => (message.split("\n")[0] ?? message).replace(/:$/, "");
