@@ -154,7 +154,7 @@ export class MemoryBackend implements Backend {
         return applyChanges(relation.appData.get(app) ?? {}, this.relationWrites.get(relation.id)?.app ?? {});
       }
       if (!endOf(relation, app)) throw denied("relation-get");
-      return sortedBag(relation.appData.get(app) ?? {});
+      return sortedCopy(relation.appData.get(app) ?? {});
     }
     if (!entity.includes("/")) {
       throw hookCommandError("relation-get", 2, `ERROR expected unit name, got application name "${entity}"\n`);
@@ -164,7 +164,7 @@ export class MemoryBackend implements Backend {
     }
     const bag = relation.unitData.get(entity);
     if (!bag || !endOf(relation, appOfUnit(entity))) throw denied("relation-get");
-    return sortedBag(this.world.cacheRemoteUnitBags ? this.cachedMemberBag(relation, entity, bag) : bag);
+    return sortedCopy(this.world.cacheRemoteUnitBags ? this.cachedMemberBag(relation, entity, bag) : bag);
   }
 
   relationSet(ref: RelationRef, changes: Databag, isApp: boolean): void {
@@ -592,6 +592,20 @@ function secretNotFound(command: string, ref: SecretRef): HookCommandError {
 function normaliseSecretId(id: string): string {
   const xid = id.split("/").pop()!.replace(/^secret:/, "");
   return `secret:${xid}`;
+}
+
+/**
+ * `sortedBag(bag)`, skipping the sort when the keys are in order already (bags this backend
+ * commits are stored sorted, and a coordinator reads every worker's bag on every hook). A
+ * `__proto__` key is left to `sortedBag`, which drops it where a spread would keep it.
+ */
+function sortedCopy(bag: Databag): Databag {
+  const keys = Object.keys(bag);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (key === "__proto__" || (index > 0 && keys[index - 1]! > key)) return sortedBag(bag);
+  }
+  return { ...bag };
 }
 
 function canonical(content: Record<string, string>): string {
