@@ -424,6 +424,11 @@ interface FileNode {
  * point into this fake, so none is captured. Callers see the same class, status, kind and message.
  */
 /**
+ * Pebble's refusal of a file operation. A missing file is an everyday answer (a charm checks its
+ * files on every hook), and capturing the stack is most of what an Error costs; a stack would only
+ * point into this fake, so none is captured. Callers see the same class, status, kind and message.
+ */
+/**
  * UTF-8 bytes of pushed text, each file its own copy. A simulated cluster pushes the same long
  * config to every worker; the bytes of the last long text are kept, and copying them is much
  * cheaper than encoding the text again.
@@ -766,7 +771,7 @@ export class MemoryPebble implements PebbleClient {
     else this.requireParentDirectory(normalized, "open");
     this.files.set(normalized, {
       type: "file",
-      content: typeof content === "string" ? encodedText(content) : new Uint8Array(content),
+      content: typeof content === "string" ? textEncoder.encode(content) : new Uint8Array(content),
       permissions: options.permissions ?? DEFAULT_FILE_PERMISSIONS,
       ...(options.user !== undefined ? { user: options.user } : {}),
       ...(options.group !== undefined ? { group: options.group } : {}),
