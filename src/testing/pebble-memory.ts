@@ -423,29 +423,6 @@ interface FileNode {
  * files on every hook), and capturing the stack is most of what an Error costs; a stack would only
  * point into this fake, so none is captured. Callers see the same class, status, kind and message.
  */
-/**
- * Pebble's refusal of a file operation. A missing file is an everyday answer (a charm checks its
- * files on every hook), and capturing the stack is most of what an Error costs; a stack would only
- * point into this fake, so none is captured. Callers see the same class, status, kind and message.
- */
-/**
- * UTF-8 bytes of pushed text, each file its own copy. A simulated cluster pushes the same long
- * config to every worker; the bytes of the last long text are kept, and copying them is much
- * cheaper than encoding the text again.
- */
-const LONG_TEXT_LENGTH = 4096;
-let lastLongText: string | undefined;
-let lastLongTextBytes = new Uint8Array();
-
-function encodedText(text: string): Uint8Array {
-  if (text.length < LONG_TEXT_LENGTH) return textEncoder.encode(text);
-  if (text !== lastLongText) {
-    lastLongTextBytes = textEncoder.encode(text);
-    lastLongText = text;
-  }
-  return lastLongTextBytes.slice();
-}
-
 function fileError(statusCode: number, kind: "not-found" | "permission-denied" | "generic-file-error", message: string): PebbleApiError {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
