@@ -10,31 +10,11 @@ import type { Databag } from "../../../juju/backend.js";
 import type { Model } from "../../../juju/model.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
+import { parseUnitUrlField } from "./unit-url-field.js";
 import type { Problem } from "../status.js";
 
-const LokiUnitData = z.object(
-  { url: z.url({ protocol: /^https?$/ }) },
-  { error: "endpoint must be a JSON object with a url" },
-);
-
 export function parseLokiUnitData(unitData: Readonly<Databag>): Parsed<{ readonly url: string }> {
-  const raw = unitData.endpoint;
-  if (raw === undefined || raw === "") return { kind: "absent" };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(raw);
-  } catch {
-    return { kind: "invalid", reasons: ["endpoint is not JSON"] };
-  }
-  const parsed = LokiUnitData.safeParse(decoded);
-  if (!parsed.success) return { kind: "invalid", reasons: [...new Set(parsed.error.issues.map((issue) => describeIssue(issue, decoded)))] };
-  return { kind: "valid", data: { url: parsed.data.url } };
-}
-
-function describeIssue(issue: z.core.$ZodIssue, decoded: unknown): string {
-  if (issue.path[0] !== "url") return issue.message;
-  const hasUrl = typeof decoded === "object" && decoded !== null && "url" in decoded;
-  return hasUrl ? "endpoint url is not an http(s) URL" : "endpoint has no url";
+  return parseUnitUrlField(unitData, "endpoint", z.url({ protocol: /^https?$/ }));
 }
 
 /**
