@@ -5,11 +5,14 @@
  *   npx tsx bench/tempo-config.bench.ts
  *
  * Target: linear growth, 10,000 units under 100 ms (render + validate).
+ *
+ * Render is timed on the emitter itself (`emitTempoConfigYaml`), not on `renderTempoConfig`, whose
+ * reuse of the last identical text would make every repeat free and the figure meaningless.
  */
 import { pathToFileURL } from "node:url";
 import type { ClusterView, WorkerApplication } from "../src/interface/cluster-view.js";
 import { buildTempoConfig } from "../src/tempo/builder.js";
-import { renderTempoConfig } from "../src/tempo/render.js";
+import { emitTempoConfigYaml } from "../src/tempo/render.js";
 import { TempoSettings } from "../src/tempo/settings.js";
 import { validateTempoConfig } from "../src/tempo/validate.js";
 
@@ -57,7 +60,7 @@ export async function benchTempoConfig(): Promise<void> {
   const warmUp = buildTempoConfig(clusterWithUnits(1_000), settings);
   if (warmUp.kind === "ok") {
     for (let run = 0; run < 20; run++) {
-      renderTempoConfig(warmUp.config);
+      emitTempoConfigYaml(warmUp.config);
       validateTempoConfig(warmUp.config, settings.tempoVersion);
     }
   }
@@ -71,13 +74,13 @@ export async function benchTempoConfig(): Promise<void> {
     const runs = unitCount >= 10_000 ? 15 : 30;
     // Warm up: the key index is built on first use, and the JIT needs a few runs.
     for (let warm = 0; warm < 10; warm++) {
-      renderTempoConfig(config);
+      emitTempoConfigYaml(config);
       validateTempoConfig(config, settings.tempoVersion);
     }
-    const renderMs = medianMs(runs, () => renderTempoConfig(config));
+    const renderMs = medianMs(runs, () => emitTempoConfigYaml(config));
     const validateMs = medianMs(runs, () => validateTempoConfig(config, settings.tempoVersion));
     const jsonMs = medianMs(runs, () => JSON.stringify(config));
-    const yamlBytes = Buffer.byteLength(renderTempoConfig(config));
+    const yamlBytes = Buffer.byteLength(emitTempoConfigYaml(config));
     const jsonBytes = Buffer.byteLength(JSON.stringify(config));
     console.log(
       [unitCount, renderMs.toFixed(2), validateMs.toFixed(2), (renderMs + validateMs).toFixed(2), yamlBytes, jsonMs.toFixed(3), jsonBytes]

@@ -26,8 +26,13 @@ const RENDER_OPTIONS = {
 const recentRenders = recentAnswers<string>(2);
 
 export function renderTempoConfig(config: unknown): string {
-  if (!isJsonFaithful(config)) return YAML.stringify(config, RENDER_OPTIONS);
-  return recentRenders(JSON.stringify(config), () => YAML.stringify(config, RENDER_OPTIONS));
+  if (!isJsonFaithful(config)) return emitTempoConfigYaml(config);
+  return recentRenders(JSON.stringify(config), () => emitTempoConfigYaml(config));
+}
+
+/** The emitter itself, without reuse: what a fresh hook process pays, and what the benchmark times. */
+export function emitTempoConfigYaml(config: unknown): string {
+  return YAML.stringify(config, RENDER_OPTIONS);
 }
 
 /**
