@@ -19,6 +19,7 @@ import { renderTempoConfig } from "../../tempo/render.js";
 import { validateTempoConfig } from "../../tempo/validate.js";
 import { DEFAULT_TLS_PATHS, type StorageSettings, type TempoSettings } from "../../tempo/settings.js";
 import { type CoordinatorSettings, parseCoordinatorConfig } from "./config-options.js";
+import { holdUntilFirstCertificate } from "./first-certificate-wait.js";
 import type { IntegrationInputs } from "./integrations.js";
 import { s3BucketRequest } from "./s3.js";
 import {
@@ -120,10 +121,16 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     else workerConfig = built.text;
   }
 
-  const publications =
+  const ready =
     inputs.isLeader && workerConfig !== undefined && storage?.kind === "ready"
       ? publicationsFor(cluster, { workerConfig, storage: storage.storage, receivers, integrations: inputs.integrations })
       : [];
+  const { publications, problems: waitProblems } = holdUntilFirstCertificate(
+    ready,
+    inputs.integrations.firstCertificate,
+    inputs.identity.appName,
+  );
+  problems.push(...waitProblems);
 
   const s3Request =
     inputs.isLeader && inputs.s3

@@ -21,10 +21,24 @@ export interface TlsMaterial {
   readonly serverName: string;
 }
 
+/**
+ * A certificates relation whose first certificate has not come: worker relations never given a
+ * config wait for it rather than start Tempo plain and restart into TLS minutes later.
+ */
+export interface FirstCertificateWait {
+  readonly provider: string;
+  /** Worker relations already holding a (plain) config: they keep getting it, nothing is retracted. */
+  readonly publishedRelationIds: readonly number[];
+  /** What the provider's answer so far means (waiting, or blocked on unusable data). */
+  readonly answer: Problem;
+}
+
 export interface IntegrationInputs {
   /** Receiver protocols that related charms asked for over `tracing`. */
   readonly requestedReceivers: readonly ReceiverProtocol[];
   readonly tls?: TlsMaterial;
+  /** Set only while no certificate was ever usable (no worker databag carries TLS yet). */
+  readonly firstCertificate?: FirstCertificateWait;
   /** From `send-remote-write`: turns on the metrics-generator. */
   readonly remoteWrite: readonly RemoteWriteEndpoint[];
   /** From `logging`: name → Loki push URL. */
@@ -66,6 +80,8 @@ export interface CoordinatorIntegration {
 export function combineIntegrationInputs(parts: readonly Partial<IntegrationInputs>[]): IntegrationInputs {
   const tlsParts = parts.flatMap((part) => (part.tls ? [part.tls] : []));
   if (tlsParts.length > 1) throw new Error("more than one integration supplies TLS material");
+  const waits = parts.flatMap((part) => (part.firstCertificate ? [part.firstCertificate] : []));
+  if (waits.length > 1) throw new Error("more than one integration waits for a first certificate");
   const requestedReceivers = [...new Set(parts.flatMap((part) => part.requestedReceivers ?? []))].sort();
   const remoteWrite = [...new Map(parts.flatMap((part) => part.remoteWrite ?? []).map((e) => [e.url, e])).values()].sort(
     (a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0),
@@ -82,6 +98,7 @@ export function combineIntegrationInputs(parts: readonly Partial<IntegrationInpu
     remoteWrite,
     problems: parts.flatMap((part) => part.problems ?? []),
     ...(tlsParts[0] ? { tls: tlsParts[0] } : {}),
+    ...(waits[0] ? { firstCertificate: waits[0] } : {}),
     ...(lokiEndpoints ? { lokiEndpoints } : {}),
     ...(charmTracingReceivers ? { charmTracingReceivers } : {}),
     ...(workloadTracingReceivers ? { workloadTracingReceivers } : {}),

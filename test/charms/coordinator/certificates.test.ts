@@ -108,6 +108,7 @@ const CERTIFICATES_ID = 20;
 const PROVIDER = "self-signed-certificates";
 const SERVER_NAME = `tempo.${MODEL}.svc.cluster.local`;
 const TLS_KEYS = ["ca_cert", "privkey_secret_id", "server_cert"];
+const HELD_MESSAGE = `waiting for a certificate from ${PROVIDER} (workers get their config once TLS is ready; to go without TLS: juju remove-relation tempo:certificates ${PROVIDER})`;
 
 function workers(id: number, app: string, role: Role, unitNumbers: readonly number[]): RegularRelationState {
   return relation({
@@ -244,10 +245,7 @@ describe("the coordinator's certificates integration", () => {
     const secret = keySecret(result.state);
     expect(secret.owner).toBe("application");
     expect(secret.trackedContent["private-key"]).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
-    expect(result.state.unitStatus).toEqual({
-      status: "waiting",
-      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
-    });
+    expect(result.state.unitStatus).toEqual({ status: "waiting", message: HELD_MESSAGE });
   });
 
   it("keeps the same CSR and key when worker units come and go", async () => {
@@ -274,6 +272,56 @@ describe("the coordinator's certificates integration", () => {
     const after = readCsr(requestedCsr(joined.state));
     expect(before.kind === "valid" && after.kind === "valid" && before.csr.publicKeySpki === after.csr.publicKeySpki).toBe(true);
     expect(keySecret(joined.state).trackedContent).toEqual(keySecret(first.state).trackedContent);
+  });
+
+  it("gives workers no config while the first certificate is pending, so Tempo starts once, with TLS", async () => {
+    const { requested, issued } = await clusterWithTls();
+    for (const id of WORKER_IDS) expect(bagOf(requested.state, id)).toEqual({});
+    expect(requested.state.unitStatus).toEqual({ status: "waiting", message: HELD_MESSAGE });
+    for (const id of WORKER_IDS) expect(configOf(issued.state, id).memberlist.tls_enabled).toBe(true);
+  });
+
+  it("keeps the plain config on workers that run it while the first certificate is pending, and holds back only new ones", async () => {
+    const plain = await run(coordinatorCharm, on.configChanged(), coordinatorState(distributed()));
+    const pending = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 6 }, { remoteUnit: 0 }),
+      withRelations(plain.state, certificates(), workers(6, "tempo-metrics-generator", "metrics-generator", [0])),
+    );
+    for (const id of WORKER_IDS) expect(bagOf(pending.state, id).worker_config, `relation ${id}`).toBeDefined();
+    expect(configOf(pending.state, 1).memberlist.tls_enabled).toBeUndefined();
+    expect(bagOf(pending.state, 6)).toEqual({});
+    expect(pending.state.unitStatus).toEqual({ status: "waiting", message: HELD_MESSAGE });
+  });
+
+  it("shows the usual waiting message when every worker already runs a config and none is held back", async () => {
+    const plain = await run(coordinatorCharm, on.configChanged(), coordinatorState(distributed()));
+    const pending = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), withRelations(plain.state, certificates()));
+    expect(pending.state.unitStatus).toEqual({
+      status: "waiting",
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
+    });
+  });
+
+  it("names an unusable first answer and the held-back workers, the unusable answer first", async () => {
+    const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const result = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(requested.state, { certificates: "[{not json" }),
+    );
+    expect(result.state.unitStatus.status).toBe("blocked");
+    expect(result.state.unitStatus.message).toContain(`${PROVIDER} sent invalid certificates data`);
+    expect(result.logs.map((log) => log.message)).toContain(`waiting: ${HELD_MESSAGE}`);
+    for (const id of WORKER_IDS) expect(bagOf(result.state, id)).toEqual({});
+  });
+
+  it("publishes the plain config at once when a certificates relation that never answered is removed", async () => {
+    const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), requested.state);
+    for (const id of WORKER_IDS) expect(bagOf(broken.state, id).worker_config, `relation ${id}`).toBeDefined();
+    expect(configOf(broken.state, 1).memberlist.tls_enabled).toBeUndefined();
+    expect(broken.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
   });
 
   it("hands the issued certificate to every worker, grants each the key, and switches Tempo to TLS", async () => {
@@ -359,7 +407,8 @@ describe("the coordinator's certificates integration", () => {
   });
 
   it("names invalid provider data in the status and keeps the cluster running without TLS", async () => {
-    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const plain = await run(coordinatorCharm, on.configChanged(), coordinatorState(distributed()));
+    const first = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), withRelations(plain.state, certificates()));
     const result = await run(
       coordinatorCharm,
       on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),

@@ -8,6 +8,10 @@
  * `privkey_secret_id` keys of every worker databag) or a problem saying what we wait for. `apply`
  * writes, leader only: the key on first need, the CSR when what it must cover changed, the grants.
  *
+ * Until the first certificate is usable, `gather` offers a `firstCertificate` wait instead of a
+ * problem: workers not yet given a config get none, so Tempo starts once, with TLS
+ * (first-certificate-wait.ts).
+ *
  * Without the relation `tls` is absent, so desired-state publishes the plain config and deletes the
  * TLS keys, and `apply` revokes the grants. The key secret is kept: re-relating then requests a
  * certificate for the same key (the CSR is deterministic, so it is byte-for-byte the old one) and
@@ -22,6 +26,7 @@
 import type { Model, Relation } from "../../../juju/model.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
+import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
 import { type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
@@ -33,6 +38,7 @@ import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } fro
 const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
 const SERVER_CERT_KEY = "server_cert";
 const CA_CERT_KEY = "ca_cert";
+const WORKER_CONFIG_KEY = "worker_config";
 
 export const certificatesIntegration: CoordinatorIntegration = {
   name: "certificates",
@@ -66,18 +72,19 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   // request; it publishes nothing either, so it has no use for TLS material.
   if (!relation || !model.isLeader()) return {};
   const provider = relation.app;
+  const withoutCertificate = (answer: Problem) => noCertificateYet(model, provider, answer);
   const key = readPrivateKey(model);
   // No key yet: `apply` creates it and sends the request in this same hook.
-  if (key.kind !== "found") return { problems: [waitingForCertificate(provider)] };
+  if (key.kind !== "found") return withoutCertificate(waitingForCertificate(provider));
 
   const request = certificateRequest(model);
   const offered = decodeProviderDatabag(relation.remoteAppData());
-  if (offered.kind === "absent") return { problems: [waitingForCertificate(provider)] };
+  if (offered.kind === "absent") return withoutCertificate(waitingForCertificate(provider));
   if (offered.kind === "invalid") {
     // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
     // upgrade) must not restart every worker into plain text. Keep what the workers run, if sound.
     const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
-    if (!kept) return { problems: [invalidProviderData(provider, offered.reasons)] };
+    if (!kept) return withoutCertificate(invalidProviderData(provider, offered.reasons));
     return {
       tls: { ...kept, privkeySecretId: key.secretId, serverName: request.serverName },
       problems: [invalidProviderData(provider, offered.reasons, true)],
@@ -92,9 +99,9 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   });
   switch (choice.kind) {
     case "none":
-      return { problems: [waitingForCertificate(provider)] };
+      return withoutCertificate(waitingForCertificate(provider));
     case "unusable":
-      return { problems: [unusableCertificate(provider, choice.reasons)] };
+      return withoutCertificate(unusableCertificate(provider, choice.reasons));
     case "current":
     case "previous":
       return {
@@ -102,6 +109,20 @@ function readTls(model: Model): Partial<IntegrationInputs> {
         problems: choice.kind === "previous" ? [servingPreviousCertificate(provider, choice.currentProblems)] : [],
       };
   }
+}
+
+/**
+ * No usable certificate this hook. Before any worker was given TLS this is the first deploy's wait
+ * (see first-certificate-wait.ts); once a worker databag carries our key's secret id, TLS has been
+ * on, and losing the certificate now is reported as it always was (workers go back to plain).
+ */
+function noCertificateYet(model: Model, provider: string, answer: Problem): Partial<IntegrationInputs> {
+  const clusterRelations = model.relations(ENDPOINTS.cluster);
+  if (clusterRelations.some((relation) => publishedSecretId(relation) !== undefined)) return { problems: [answer] };
+  const publishedRelationIds = clusterRelations
+    .filter((relation) => relation.localAppData().get(WORKER_CONFIG_KEY) !== undefined)
+    .map((relation) => relation.id);
+  return { firstCertificate: { provider, publishedRelationIds, answer } };
 }
 
 function applyTls(model: Model, outcome: CoordinatorOutcome): void {
