@@ -12,7 +12,9 @@ import { type CoordinatorInputs, type DesiredState, desiredState } from "./desir
 import {
   type CoordinatorIntegration,
   type IntegrationInputs,
+  type KeyChange,
   NO_INTEGRATIONS,
+  type WorkerBagChange,
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
@@ -43,11 +45,12 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
     async reconcile(model: Model): Promise<void> {
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
       const desired = desiredState(gatherInputs(model, contributed));
-      apply(model, desired);
+      const workerBagChanges = apply(model, desired);
       const outcome = {
         isLeader: model.isLeader(),
         enabledReceivers: desired.enabledReceivers,
         publishedRelationIds: desired.publications.map((publication) => publication.relationId),
+        workerBagChanges,
       };
       for (const integration of integrations) integration.apply?.(model, outcome);
     },
@@ -85,17 +88,20 @@ function s3Snapshot(relation: Relation): S3RelationSnapshot {
   return { id: relation.id, app: relation.app, providerData: relation.remoteAppData() };
 }
 
-function apply(model: Model, desired: DesiredState): void {
+/** Writes what was decided; returns the changes made to worker databags, by relation id. */
+function apply(model: Model, desired: DesiredState): WorkerBagChange[] {
   for (const problem of desired.problems) {
     model.log(problem.severity === "blocked" ? "WARNING" : "INFO", `${problem.severity}: ${problem.message}`);
   }
+  const workerBagChanges: WorkerBagChange[] = [];
   if (model.isLeader()) {
     // Relations are looked up by id among the active ones only: a relation being broken is not
     // listed by the model, so nothing can be written to it.
     const clusterRelations = new Map(model.relations(ENDPOINTS.cluster).map((relation) => [relation.id, relation]));
     for (const publication of desired.publications) {
       const relation = clusterRelations.get(publication.relationId);
-      if (relation) writeOwnedKeys(relation, publication.databag, PROVIDER_OWNED_KEYS);
+      const changed = relation ? writeOwnedKeys(relation, publication.databag, PROVIDER_OWNED_KEYS) : {};
+      if (Object.keys(changed).length > 0) workerBagChanges.push({ relationId: publication.relationId, changed });
     }
     if (desired.s3Request) {
       const relation = model.relations(ENDPOINTS.s3).find((candidate) => candidate.id === desired.s3Request?.relationId);
@@ -104,13 +110,29 @@ function apply(model: Model, desired: DesiredState): void {
   }
   model.setUnitStatus(desired.status);
   if (model.isLeader()) model.setAppStatus(desired.status);
+  return workerBagChanges;
 }
 
-/** Set only the keys whose bytes differ and delete owned keys no longer wanted; others untouched. */
-function writeOwnedKeys(relation: Relation, desired: Readonly<Record<string, string>>, ownedKeys: readonly string[]): void {
+/**
+ * Set only the keys whose bytes differ and delete owned keys no longer wanted; others untouched.
+ * Returns each changed key's value before and after (absent when unset or deleted).
+ */
+function writeOwnedKeys(
+  relation: Relation,
+  desired: Readonly<Record<string, string>>,
+  ownedKeys: readonly string[],
+): Record<string, KeyChange> {
   const bag = relation.localAppData();
-  const changes = databagChanges(bag.entries(), desired, ownedKeys);
+  const current = bag.entries();
+  const changes = databagChanges(current, desired, ownedKeys);
   const update: Record<string, string> = { ...changes.set };
   for (const key of changes.delete) update[key] = "";
   if (Object.keys(update).length > 0) bag.update(update);
+  const changed: Record<string, KeyChange> = {};
+  for (const key of Object.keys(update).sort()) {
+    const before = current[key];
+    const after = update[key] === "" ? undefined : update[key];
+    changed[key] = { ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
+  }
+  return changed;
 }

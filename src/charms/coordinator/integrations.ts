@@ -63,6 +63,22 @@ export interface CoordinatorOutcome {
   readonly enabledReceivers: readonly ReceiverProtocol[];
   /** Worker relations that were published to (their applications take part). */
   readonly publishedRelationIds: readonly number[];
+  /**
+   * The keys this hook changed in our worker databags, sorted by relation id; a relation missing
+   * here was not written to. Secret grants go out with the same commit as these writes.
+   */
+  readonly workerBagChanges: readonly WorkerBagChange[];
+}
+
+/** A databag key's encoded value before and after this hook's write (absent: unset or deleted). */
+export interface KeyChange {
+  readonly before?: string;
+  readonly after?: string;
+}
+
+export interface WorkerBagChange {
+  readonly relationId: number;
+  readonly changed: Readonly<Record<string, KeyChange>>;
 }
 
 export interface CoordinatorIntegration {

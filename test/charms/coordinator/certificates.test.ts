@@ -206,6 +206,10 @@ function withProviderData(state: State, remoteAppData: Record<string, string>): 
   return withRelations(state, { ...relationOf(state, CERTIFICATES_ID), remoteAppData });
 }
 
+/** The secret hook commands a run made, without the secret id (`secret-grant --relation 3`). */
+const secretCalls = (result: RunResult) =>
+  result.hookCalls.filter((call) => call.startsWith("secret-")).map((call) => call.replace(/ secret:\S+$/, ""));
+
 const relationSetsOn = (result: RunResult, id: number) =>
   result.hookCalls.filter((call) => call.startsWith("relation-set") && call.includes(`:${id}`));
 
@@ -513,5 +517,40 @@ describe("the coordinator's certificates integration", () => {
     expect(follower.hookCalls.filter((call) => /^(relation-set|secret-(add|set|grant|revoke))/.test(call))).toEqual([]);
     expect(follower.hookCalls.filter((call) => /^relation-get .* --app - tempo$/.test(call))).toEqual([]);
     expect(follower.state.secrets).toEqual(issued.state.secrets);
+  });
+
+  it("makes no secret call in a hook without a certificates relation when no worker was ever given the key", async () => {
+    const plain = await run(coordinatorCharm, on.configChanged(), coordinatorState(distributed()));
+    expect(secretCalls(plain)).toEqual([]);
+  });
+
+  it("revokes the key where the relation's secret id is deleted, without looking the secret up, then makes no secret call", async () => {
+    const { issued } = await clusterWithTls();
+    const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), issued.state);
+    expect(secretCalls(broken)).toEqual(WORKER_IDS.map((id) => `secret-revoke --relation ${id}`));
+    const removed: State = { ...broken.state, relations: broken.state.relations.filter((candidate) => candidate.id !== CERTIFICATES_ID) };
+    const after = await run(coordinatorCharm, on.configChanged(), removed);
+    expect(secretCalls(after)).toEqual([]);
+  });
+
+  it("grants the key only where its secret id is written, not again in a hook that changes nothing", async () => {
+    const { requested, issued } = await clusterWithTls();
+    expect(secretCalls(issued).filter((call) => /^secret-(grant|revoke)/.test(call))).toEqual(
+      WORKER_IDS.map((id) => `secret-grant --relation ${id}`),
+    );
+    const steady = await run(coordinatorCharm, on.configChanged(), issued.state);
+    // One lookup of the key for the whole hook (it was three calls and five grants every hook).
+    expect(secretCalls(steady)).toEqual([`secret-info-get --label ${PRIVATE_KEY_SECRET_LABEL}`, "secret-get"]);
+  });
+
+  it("grants the key again to a worker relation whose units join, whose grant may be missing", async () => {
+    const { issued } = await clusterWithTls();
+    const joined = await run(
+      coordinatorCharm,
+      on.relationJoined({ id: 3 }, { remoteUnit: 3 }),
+      withRelations(issued.state, workers(3, "tempo-ingester", "ingester", [0, 1, 2, 3])),
+    );
+    expect(secretCalls(joined).filter((call) => /^secret-(grant|revoke)/.test(call))).toEqual(["secret-grant --relation 3"]);
+    expect(keySecret(joined.state).grants["3"]).toEqual(["tempo-ingester"]);
   });
 });

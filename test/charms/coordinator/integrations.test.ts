@@ -66,7 +66,12 @@ describe("an integration plugged into the coordinator", () => {
     expect(JSON.parse(bag.worker_ports ?? "null")).toEqual([3200, 4317, 4318, 7946, 9096]);
     const config = YAML.parse(JSON.parse(bag.worker_config ?? '""') as string);
     expect(config.memberlist.tls_enabled).toBe(true);
-    expect(outcomes).toEqual([{ isLeader: true, enabledReceivers: ["otlp_grpc", "otlp_http"], publishedRelationIds: [1] }]);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ isLeader: true, enabledReceivers: ["otlp_grpc", "otlp_http"], publishedRelationIds: [1] });
+    // The first publication: every key written, none there before.
+    expect(outcomes[0]?.workerBagChanges.map((change) => change.relationId)).toEqual([1]);
+    expect(outcomes[0]?.workerBagChanges[0]?.changed.privkey_secret_id).toEqual({ after: bag.privkey_secret_id });
+    expect(Object.keys(outcomes[0]?.workerBagChanges[0]?.changed ?? {})).toEqual(Object.keys(bag).sort());
   });
 
   it("shows an integration's problem in the status", async () => {

@@ -128,33 +128,51 @@ function noCertificateYet(model: Model, provider: string, answer: Problem): Part
 function applyTls(model: Model, outcome: CoordinatorOutcome): void {
   if (!outcome.isLeader) return;
   const relation = model.relations(ENDPOINTS.certificates)[0];
-  let secretId: string | undefined;
   if (relation) {
     const key = ensurePrivateKey(model);
-    secretId = key.secretId;
     const request = certificateRequest(model);
     if (currentCsr(relation, request, key.pem) === undefined) {
       relation.localAppData().update(requirerDatabag(createCsr(key.pem, request)));
     }
-  } else {
-    const existing = readPrivateKey(model);
-    secretId = existing.kind === "absent" ? undefined : existing.secretId;
   }
-  if (secretId !== undefined) syncGrants(model, secretId);
+  syncGrants(model, outcome);
 }
 
 /**
- * The secret is readable exactly by the worker relations whose databag points at it. That is every
- * relation published to this hook while TLS is on (`outcome.publishedRelationIds`), and also a
- * relation left untouched this hook (its application dropped out of the cluster for a moment) that
- * still runs the TLS config: revoking there would leave it a key id it cannot read on its next pod
- * restart. Grants are idempotent and revoking an ungranted relation is a no-op in Juju, so both
- * are simply repeated; a relation that is gone loses its grants with it.
+ * The secret is readable exactly by the worker relations whose databag points at it, so grants
+ * follow this hook's writes of `privkey_secret_id`: granted where it is written, revoked where it
+ * is deleted or replaced. The secret id comes from the databag itself (the deleted value names
+ * what to revoke), so a hook without a certificates relation looks no secret up at all — and one
+ * that removes the relation still revokes everywhere. Grants and databag writes go out in the same
+ * commit, so one never lands without the other.
+ *
+ * A relation untouched this hook keeps its grant, including one whose application dropped out of
+ * the cluster for a moment but still runs the TLS config: revoking there would leave it a key id it
+ * cannot read on its next pod restart. The one place a grant may be missing without a write is the
+ * relation of a `relation-created` / `relation-joined` hook (a relation re-established, new units),
+ * so that one is granted again when its databag points at the secret; granting twice is a no-op.
+ * A relation that is gone loses its grants with it.
  */
-function syncGrants(model: Model, secretId: string): void {
-  for (const relation of model.relations(ENDPOINTS.cluster)) {
-    if (publishedSecretId(relation) === secretId) model.secrets.grant(secretId, relation.ref);
-    else model.secrets.revoke(secretId, relation.ref);
+function syncGrants(model: Model, outcome: CoordinatorOutcome): void {
+  const relations = new Map(model.relations(ENDPOINTS.cluster).map((relation) => [relation.id, relation]));
+  const granted = new Set<number>();
+  for (const { relationId, changed } of outcome.workerBagChanges) {
+    const relation = relations.get(relationId);
+    const change = changed[PRIVKEY_SECRET_ID_KEY];
+    if (!relation || !change) continue;
+    const before = change.before === undefined ? undefined : decodedString(change.before);
+    const after = change.after === undefined ? undefined : decodedString(change.after);
+    if (before !== undefined && before !== after) model.secrets.revoke(before, relation.ref);
+    if (after !== undefined) {
+      model.secrets.grant(after, relation.ref);
+      granted.add(relationId);
+    }
+  }
+  const event = model.event;
+  if ((event.kind === "relation-created" || event.kind === "relation-joined") && event.relation.endpoint === ENDPOINTS.cluster) {
+    const relation = relations.get(event.relation.id);
+    const secretId = relation && !granted.has(relation.id) ? publishedSecretId(relation) : undefined;
+    if (relation && secretId !== undefined) model.secrets.grant(secretId, relation.ref);
   }
 }
 
@@ -187,7 +205,10 @@ function publishedSecretId(relation: Relation): string | undefined {
 /** A JSON-encoded string value of our own tempo_cluster application databag. */
 function publishedString(relation: Relation, key: string): string | undefined {
   const raw = relation.localAppData().get(key);
-  if (raw === undefined) return undefined;
+  return raw === undefined ? undefined : decodedString(raw);
+}
+
+function decodedString(raw: string): string | undefined {
   try {
     const decoded: unknown = JSON.parse(raw);
     return typeof decoded === "string" ? decoded : undefined;

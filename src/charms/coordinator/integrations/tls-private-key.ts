@@ -26,8 +26,24 @@ export function generatePrivateKeyPem(): string {
   return privateKey.export({ type: "pkcs1", format: "pem" }).toString().trim();
 }
 
+/**
+ * One lookup per hook: `gather` reads the key and `apply` needs it again, and only this module
+ * changes the secret in between (a Model lives for one hook). Secret metadata is not cached by the
+ * model itself, since other writers may change it; here the only writer is us.
+ */
+const lookedUpThisHook = new WeakMap<Model, PrivateKeyLookup>();
+
 /** Leader only (the application owns the secret). Reads; never creates. */
 export function readPrivateKey(model: Model): PrivateKeyLookup {
+  let lookup = lookedUpThisHook.get(model);
+  if (!lookup) {
+    lookup = lookUpPrivateKey(model);
+    lookedUpThisHook.set(model, lookup);
+  }
+  return lookup;
+}
+
+function lookUpPrivateKey(model: Model): PrivateKeyLookup {
   const info = model.secrets.info({ label: PRIVATE_KEY_SECRET_LABEL });
   if (info.kind !== "found") return { kind: "absent" };
   const content = model.secrets.get({ id: info.info.id });
@@ -41,14 +57,15 @@ export function ensurePrivateKey(model: Model): { readonly secretId: string; rea
   const existing = readPrivateKey(model);
   if (existing.kind === "found") return existing;
   const pem = generatePrivateKeyPem();
-  if (existing.kind === "unusable") {
-    model.secrets.setContent(existing.secretId, { [PRIVATE_KEY_CONTENT_KEY]: pem });
-    return { secretId: existing.secretId, pem };
-  }
-  const secretId = model.secrets.add(
-    { [PRIVATE_KEY_CONTENT_KEY]: pem },
-    { owner: "application", label: PRIVATE_KEY_SECRET_LABEL, description: "Private key of the Tempo cluster's TLS certificate" },
-  );
+  const secretId =
+    existing.kind === "unusable"
+      ? existing.secretId
+      : model.secrets.add(
+          { [PRIVATE_KEY_CONTENT_KEY]: pem },
+          { owner: "application", label: PRIVATE_KEY_SECRET_LABEL, description: "Private key of the Tempo cluster's TLS certificate" },
+        );
+  if (existing.kind === "unusable") model.secrets.setContent(secretId, { [PRIVATE_KEY_CONTENT_KEY]: pem });
+  lookedUpThisHook.set(model, { kind: "found", secretId, pem });
   return { secretId, pem };
 }
 
