@@ -511,11 +511,11 @@ describe("the coordinator's certificates integration", () => {
     expect(newLeader.state.unitStatus.status).toBe("active");
   });
 
-  it("writes nothing and reads no application bag on a non-leader", async () => {
+  it("writes nothing and reads no application bag but the peer one on a non-leader", async () => {
     const { issued } = await clusterWithTls();
     const follower = await run(coordinatorCharm, on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }), { ...issued.state, leader: false });
     expect(follower.hookCalls.filter((call) => /^(relation-set|secret-(add|set|grant|revoke))/.test(call))).toEqual([]);
-    expect(follower.hookCalls.filter((call) => /^relation-get .* --app - tempo$/.test(call))).toEqual([]);
+    expect(follower.hookCalls.filter((call) => /^relation-get .* --app - tempo$/.test(call))).toEqual(["relation-get -r peers:99 --app - tempo"]);
     expect(follower.state.secrets).toEqual(issued.state.secrets);
   });
 
@@ -552,5 +552,49 @@ describe("the coordinator's certificates integration", () => {
     );
     expect(secretCalls(joined).filter((call) => /^secret-(grant|revoke)/.test(call))).toEqual(["secret-grant --relation 3"]);
     expect(keySecret(joined.state).grants["3"]).toEqual(["tempo-ingester"]);
+  });
+
+  it("shares the certificates state with the other coordinator units in the peer application bag", async () => {
+    const { requested, issued } = await clusterWithTls();
+    const shared = (state: State) => {
+      const peers = state.relations.find((candidate) => candidate.id === 99);
+      return JSON.parse(peers?.localAppData["tls-state"] ?? "null") as unknown;
+    };
+    expect(shared(requested.state)).toEqual({
+      relationId: CERTIFICATES_ID,
+      status: "waiting",
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
+    });
+    expect(shared(issued.state)).toEqual({ relationId: CERTIFICATES_ID, status: "active", message: "TLS on" });
+    const steady = await run(coordinatorCharm, on.configChanged(), issued.state);
+    expect(steady.hookCalls.filter((call) => call.startsWith("relation-set") && call.includes("peers:"))).toEqual([]);
+  });
+
+  it("shows the leader's certificates problem on a non-leader, said to be the leader's", async () => {
+    const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const follower = await run(coordinatorCharm, on.updateStatus(), { ...requested.state, leader: false });
+    expect(follower.state.unitStatus).toEqual({
+      status: "waiting",
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation) (per the leader)`,
+    });
+  });
+
+  it("shows no certificates problem on a non-leader once the leader has TLS on", async () => {
+    const { issued } = await clusterWithTls();
+    const follower = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, leader: false });
+    expect(follower.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
+  });
+
+  it("ignores on a non-leader a state the leader shared about an earlier certificates relation", async () => {
+    const requested = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), coordinatorState([...distributed(), certificates()]));
+    const replaced: State = {
+      ...requested.state,
+      leader: false,
+      relations: requested.state.relations.map((candidate) =>
+        candidate.id === CERTIFICATES_ID ? { ...candidate, id: CERTIFICATES_ID + 1 } : candidate,
+      ),
+    };
+    const follower = await run(coordinatorCharm, on.updateStatus(), replaced);
+    expect(follower.state.unitStatus.message).not.toContain(PROVIDER);
   });
 });

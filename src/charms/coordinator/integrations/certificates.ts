@@ -32,6 +32,7 @@ import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from ".
 import { type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
 import { invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
+import { TLS_STATE_KEY, encodeSharedTlsState, problemSharedByLeader, sharedTlsState } from "./tls-shared-state.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
 
 /** The tempo_cluster provider keys that carry TLS to a worker (python-reference §1.4). */
@@ -68,9 +69,14 @@ function gatherTls(model: Model): Partial<IntegrationInputs> {
 
 function readTls(model: Model): Partial<IntegrationInputs> {
   const relation = model.relations(ENDPOINTS.certificates)[0];
+  if (!relation) return {};
   // A non-leader may not read our application bag, so it cannot tell which certificate answers our
-  // request; it publishes nothing either, so it has no use for TLS material.
-  if (!relation || !model.isLeader()) return {};
+  // request; it publishes nothing either, so it has no use for TLS material. It shows what the
+  // leader shared instead (tls-shared-state.ts).
+  if (!model.isLeader()) {
+    const shared = problemSharedByLeader(model.relations(ENDPOINTS.peers)[0]?.localAppData().get(TLS_STATE_KEY), relation.id);
+    return shared ? { problems: [shared] } : {};
+  }
   const provider = relation.app;
   const withoutCertificate = (answer: Problem) => noCertificateYet(model, provider, answer);
   const key = readPrivateKey(model);
@@ -134,8 +140,20 @@ function applyTls(model: Model, outcome: CoordinatorOutcome): void {
     if (currentCsr(relation, request, key.pem) === undefined) {
       relation.localAppData().update(requirerDatabag(createCsr(key.pem, request)));
     }
+    shareTlsState(model, relation.id);
   }
   syncGrants(model, outcome);
+}
+
+/** Tell the other coordinator units, through the peer application bag, what this hook found. */
+function shareTlsState(model: Model, relationId: number): void {
+  const peers = model.relations(ENDPOINTS.peers)[0];
+  if (!peers) return;
+  const gathered = gatherTls(model);
+  const problem = gathered.problems?.[0] ?? gathered.firstCertificate?.answer;
+  const encoded = encodeSharedTlsState(sharedTlsState(relationId, problem));
+  const bag = peers.localAppData();
+  if (bag.get(TLS_STATE_KEY) !== encoded) bag.update({ [TLS_STATE_KEY]: encoded });
 }
 
 /**
