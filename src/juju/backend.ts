@@ -78,7 +78,10 @@ export interface Backend {
   relationList(relation: RelationRef): string[];
   /** `relation-list --app`: the remote application's name. */
   relationRemoteApp(relation: RelationRef): string;
-  /** Read a whole databag: a unit (`app/n`) or, with `isApp`, an application. */
+  /**
+   * Read a whole databag: a unit (`app/n`) or, with `isApp`, an application. The result is a fresh
+   * object the caller owns (the model freezes it as it is, without copying it again).
+   */
   relationGet(relation: RelationRef, entity: string, isApp: boolean): Databag;
   /** Write to the local unit bag or, with `isApp`, the local application bag. An empty value deletes the key. */
   relationSet(relation: RelationRef, changes: Databag, isApp: boolean): void;

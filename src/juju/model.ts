@@ -160,7 +160,7 @@ export class Relation {
     const key = `${isApp ? "app" : "unit"}:${entity}`;
     let bag = this.remoteBags.get(key);
     if (!bag) {
-      bag = Object.freeze({ ...this.backend.relationGet(this.ref, entity, isApp) });
+      bag = Object.freeze(this.backend.relationGet(this.ref, entity, isApp));
       this.remoteBags.set(key, bag);
     }
     return bag;
