@@ -1,5 +1,5 @@
 /**
- * The published tempo_cluster/v1 JSON schemas (in `../shared/spec/schemas/` beside the clone), turned
+ * The published tempo_cluster/v1 JSON schemas (the repository's copy in `spec/schemas/`), turned
  * into validators of **decoded** databags.
  *
  * The published files describe the encoded databag: each value is a string with
@@ -17,12 +17,13 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const sharedDir = path.resolve(repoRoot, "..", "shared");
+const schemasDir = path.join(repoRoot, "spec", "schemas");
 
 type JsonSchema = Record<string, unknown>;
 
-function readPublished(side: "provider" | "requirer"): JsonSchema {
-  return JSON.parse(readFileSync(path.join(sharedDir, "spec", "schemas", `tempo_cluster-v1-${side}.json`), "utf8")) as JsonSchema;
+/** One published schema file as it is (it describes the encoded databag). */
+export function readPublished(side: "provider" | "requirer"): JsonSchema {
+  return JSON.parse(readFileSync(path.join(schemasDir, `tempo_cluster-v1-${side}.json`), "utf8")) as JsonSchema;
 }
 
 function decodedProperty(name: string, property: JsonSchema): JsonSchema {

@@ -1,5 +1,5 @@
 /**
- * The four interface tests published with tempo_cluster/v1 (`../shared/spec/interface-tests.md`),
+ * The four interface tests published with tempo_cluster/v1 (`spec/interface-tests.md`),
  * run over the pure provider and requirer logic. The later issues run them again through the charms.
  *
  * The provider side is what the coordinator leader does on one hook: parse the cluster, and write a
@@ -7,20 +7,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { Ajv } from "ajv";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { databagChanges, gossipRing, parseCluster, PROVIDER_OWNED_KEYS, providerDatabag, relationsToPublishTo, clusterMissingRoles, type WorkerRelationsView } from "../../src/interface/provider.js";
 import { readProviderDatabag, requirerAppDatabag, requirerUnitDatabag } from "../../src/interface/requirer.js";
 import { RECEIVER_PORTS } from "../../src/interface/ports.js";
 import { workerPorts } from "../../src/interface/role-rules.js";
-import { decodeValues, publishedValidators, sharedDir } from "./published-schemas.js";
+import { decodeValues, publishedValidators, readPublished } from "./published-schemas.js";
 import { json } from "./worker-relations.js";
 
 const validators = publishedValidators();
 /** The published files as they are, over the encoded databags (each value a string). */
 function publishedEncoded(side: "provider" | "requirer") {
-  const schema = JSON.parse(readFileSync(path.join(sharedDir, "spec", "schemas", `tempo_cluster-v1-${side}.json`), "utf8")) as object;
-  return new Ajv({ strict: false, allErrors: true }).compile(schema);
+  return new Ajv({ strict: false, allErrors: true }).compile(readPublished(side));
 }
 
 /** Juju's own keys, which "data empty" does not count. */

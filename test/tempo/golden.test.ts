@@ -1,7 +1,7 @@
 /**
  * Rendered configs for three cluster shapes, compared byte for byte with `golden/*.yaml`.
  * Rewrite them with `UPDATE_GOLDEN=1 npx vitest run test/tempo/golden.test.ts`, then review the diff
- * by hand. Sources of the non-obvious values (§n = reference/tempo-distributed.md in ../shared):
+ * by hand. Sources of the non-obvious values (§n = reference/tempo-distributed.md, the team's reference notes):
  *
  * - `server.http_listen_port: 3200`: explicit because 2.7.x defaults to 80 (§2, CHANGELOG v2.8.0 #4960).
  * - `server.grpc_listen_port: 9096`: the Python coordinator's port and the one `worker_ports` opens

@@ -1,5 +1,5 @@
 /**
- * The requirer side of the `s3` v0 interface (../shared/reference/neighbour-interfaces/s3-v0).
+ * The requirer side of the `s3` v0 interface (canonical/charm-relation-interfaces, `interfaces/s3/v0`).
  *
  * Unlike tempo_cluster, s3 v0 databags hold plain strings; only list values (`tls-ca-chain`,
  * `attributes`) are JSON-encoded. The Python library that most providers use reads every value with

@@ -1,5 +1,5 @@
 /**
- * The three provider tests of the published tempo_cluster/v1 interface (../shared/spec/interface-tests.md),
+ * The three provider tests of the published tempo_cluster/v1 interface (spec/interface-tests.md),
  * run through the coordinator charm with the state-transition harness. As the upstream coordinator
  * fixture does, the charm under test is the leader and has an `s3` relation and a peer relation.
  */
