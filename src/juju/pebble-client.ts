@@ -18,6 +18,7 @@ import {
   type ExecResult,
   type FileInfo,
   type Layer,
+  type LogEntry,
   type PebbleClient,
   type Plan,
   type PushOptions,
@@ -62,9 +63,16 @@ const CheckInfoWire = z.object({
   name: z.string(),
   level: z.string().optional(),
   status: z.string(),
+  // api_checks.go checkInfo: `successes` always present (older Pebble omitted it: read as 0),
+  // `failures` and `change-id` omitted when empty.
+  successes: z.number().int().optional(),
   failures: z.number().int().optional(),
   threshold: z.number().int().optional(),
+  "change-id": z.string().optional(),
 });
+
+/** One line of `GET /v1/logs` (application/x-ndjson, api_logs.go jsonLog). */
+const LogEntryWire = z.object({ time: z.string(), service: z.string(), message: z.string() });
 
 const FileInfoWire = z.object({
   path: z.string(),
@@ -285,10 +293,36 @@ export class PebbleHttpClient implements PebbleClient {
         level: check.level === "alive" || check.level === "ready" ? check.level : ("" as const),
         // Newer Pebble reports "inactive" for a stopped check: it is not passing, so "down".
         status: check.status === "up" ? ("up" as const) : ("down" as const),
+        successes: check.successes ?? 0,
         failures: check.failures ?? 0,
         threshold: check.threshold ?? 0,
+        ...(check["change-id"] ? { changeId: check["change-id"] } : {}),
       }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Pebble answers logs as newline-delimited JSON, not as a sync response (api_logs.go
+   * logsResponse); an error before streaming is an ordinary JSON error reply.
+   */
+  async getLogs(services: readonly string[], lines: number): Promise<LogEntry[]> {
+    const reply = await this.send("GET", "/v1/logs", { query: { services: services.join(","), n: String(Math.max(0, Math.floor(lines))) } });
+    if (!reply.contentType.startsWith("application/x-ndjson")) {
+      const response = parseJsonResponse(reply);
+      throw response.type === "error" ? apiErrorFrom(response) : new PebbleApiError(reply.statusCode, "", `expected logs from /v1/logs, got a ${response.type} reply`);
+    }
+    const entries: LogEntry[] = [];
+    for (const line of reply.body.toString("utf-8").split("\n")) {
+      if (line.trim() === "") continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new PebbleApiError(reply.statusCode, "", "a line from Pebble's /v1/logs is not JSON");
+      }
+      entries.push(parseResult(LogEntryWire, json, "/v1/logs"));
+    }
+    return entries;
   }
 
   /** See pebble-exec.ts for the protocol: an async change plus websockets for the command's I/O. */

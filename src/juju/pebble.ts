@@ -72,12 +72,32 @@ export interface ServiceInfo {
 }
 
 export type CheckStatus = "up" | "down";
+/**
+ * A check as `GET /v1/checks` reports it (canonical/pebble `internals/daemon/api_checks.go`
+ * checkInfo). `up` only means "fewer consecutive failures than the threshold so far": a check is
+ * `up` with `successes: 0` from the moment it starts until its first probe, one period later
+ * (checkstate `PlanChanged`/`updateCheckData`). Whether it ever passed is `successes > 0`.
+ */
 export interface CheckInfo {
   readonly name: string;
   readonly level: "alive" | "ready" | "";
   readonly status: CheckStatus;
+  /** Successful probes in the check's current run (perform-check change); 1 right after a recovery. */
+  readonly successes: number;
+  /** Consecutive failed probes; reset to 0 by a success. */
   readonly failures: number;
   readonly threshold: number;
+  /** The perform-check or recover-check change running the check; a new one after every recovery or config change. */
+  readonly changeId?: string;
+}
+
+/** One line of a service's output, as `GET /v1/logs` streams it (api_logs.go jsonLog). */
+export interface LogEntry {
+  /** RFC 3339 time. */
+  readonly time: string;
+  readonly service: string;
+  /** The line without its trailing newline. */
+  readonly message: string;
 }
 
 export interface FileInfo {
@@ -152,6 +172,8 @@ export interface PebbleClient {
   makeDir(path: string, options?: { makeParents?: boolean; permissions?: number; user?: string; group?: string }): Promise<void>;
   removePath(path: string, options?: { recursive?: boolean }): Promise<void>;
   getChecks(options?: { level?: "alive" | "ready"; names?: readonly string[] }): Promise<CheckInfo[]>;
+  /** The last `lines` lines of the services' output, oldest first (`GET /v1/logs?services=…&n=…`). */
+  getLogs(services: readonly string[], lines: number): Promise<LogEntry[]>;
   /**
    * Run `command` (argv; the first element is looked up on Pebble's PATH) to its end. Throws
    * PebbleApiError when Pebble refuses to start it (a missing executable: status 400, `cannot

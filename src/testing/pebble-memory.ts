@@ -10,8 +10,28 @@
  * - `replan` restarts every service whose configuration changed since it was last started
  *   (Pebble even starts such a service if it had been stopped since), and starts every
  *   `startup: enabled` service that is not running;
- * - a check reports "down" while the service it watches is not running, "up" otherwise unless a
- *   test forces it (`setCheckStatus`); nothing here probes anything or keeps a clock;
+ * - time is simulated: nothing happens until a test or the simulator calls `advanceTime(ms)`,
+ *   which runs Pebble's timers in order (check probes, service exits, backoff restarts); no real
+ *   clock or sleep is involved, so a 70 s Tempo start costs nothing;
+ * - checks follow checkstate (internals/overlord/checkstate/handlers.go, manager.go): a check
+ *   starts `up` with 0 successes when it enters the plan and is first probed one `period` later
+ *   (a Go ticker); a failure adds to `failures` and, at `threshold`, turns it `down` and starts
+ *   a recover-check change (a "check-failed" notice, which Juju turns into pebble-check-failed);
+ *   while recovering, the first success sets successes to 1, failures to 0 and starts a new
+ *   perform-check change ("check-recovered"); a success while performing adds to `successes`
+ *   and clears `failures`; a changed check config restarts it from 0 (PlanChanged);
+ * - what a probe finds comes from the workload's modelled behaviour (`setWorkload`): an http or
+ *   tcp check passes once the service it watches has been running `readyAfterMs`, unless a test
+ *   forces it (`setCheckStatus`); an exec check runs the container's fake command;
+ * - an https http check verifies with the system roots Pebble loaded at its first https probe
+ *   (Go's crypto/x509 loads them once per process, behind a sync.Once): once the system bundle
+ *   changes after that, it fails as Go would ("certificate signed by unknown authority");
+ * - services follow servstate (internals/overlord/servstate/handlers.go): a process that exits
+ *   within the 1 s okay delay fails its start change ("exited quickly with code N, will
+ *   restart") and goes to `backoff`; one that exits later goes to `backoff` too; a backoff
+ *   restarts it after backoff-delay (500 ms), doubled per attempt up to backoff-limit (30 s),
+ *   without jitter (Pebble adds up to 10 %); each start writes the workload's output to the
+ *   service log, which `getLogs` returns as `GET /v1/logs` does;
  * - starting a running service or stopping a stopped one is a no-op, not an error;
  * - exec runs fake commands: a handler a test registers (`setExecHandler`) or a canned answer in
  *   the snapshot (`execs`); any other executable is missing, and Pebble refuses to run it
@@ -31,6 +51,7 @@ import {
   type ExecResult,
   type FileInfo,
   type Layer,
+  type LogEntry,
   type PebbleClient,
   type Plan,
   type PushOptions,
@@ -81,6 +102,32 @@ const ExecJournalRecord = z.object({
 });
 export type ExecJournalRecord = z.infer<typeof ExecJournalRecord>;
 
+const CheckRunSchema = z.object({
+  successes: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative(),
+  changeId: z.string(),
+  /** perform-check (`up`) or recover-check (`down`). */
+  mode: z.enum(["perform", "recover"]),
+  nextProbeAtMs: z.number(),
+  /** The check config this run was started with (a changed one starts a new run). */
+  spec: z.custom<CheckSpec>(),
+});
+type CheckRun = z.infer<typeof CheckRunSchema>;
+
+/** How a service's process behaves (a model of the workload, not of Pebble). */
+const WorkloadBehaviourSchema = z.object({
+  /** Exits this long after each start; omitted = runs until stopped. */
+  exitAfterMs: z.number().nonnegative().optional(),
+  exitCode: z.number().int().default(1),
+  /** Its ready endpoint answers 200 once it has run this long (503 before). */
+  readyAfterMs: z.number().nonnegative().default(0),
+  /** Lines it prints at each start. */
+  output: z.array(z.string()).default([]),
+  /** Files it reads once at start (a config, a certificate): kept with the running process. */
+  readsAtStart: z.array(z.string()).default([]),
+});
+export type WorkloadBehaviour = z.input<typeof WorkloadBehaviourSchema>;
+
 const LayerSchema = z.custom<Layer>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
   message: "a layer must be an object",
 });
@@ -96,6 +143,14 @@ export const MemoryPebbleState = z.object({
         current: z.enum(["active", "inactive", "error", "backoff"]),
         /** The plan entry the service was started with; omitted = the current plan's (nothing to replan). */
         startedWith: z.custom<ServiceSpec>().optional(),
+        /** When the running process started (simulated ms). */
+        startedAtMs: z.number().optional(),
+        /** Backoff: how many restarts in a row, the last delay, and when the next restart is due. */
+        backoffNum: z.number().int().optional(),
+        backoffMs: z.number().optional(),
+        backoffUntilMs: z.number().optional(),
+        /** Files the running process read when it started (`WorkloadBehaviour.readsAtStart`). */
+        loaded: z.record(z.string(), z.string()).optional(),
       }),
     )
     .default({}),
@@ -113,6 +168,18 @@ export const MemoryPebbleState = z.object({
     )
     .default([]),
   checkStatusOverrides: z.record(z.string(), z.enum(["up", "down"])).default({}),
+  /** The simulated clock, in ms since the container started. */
+  nowMs: z.number().nonnegative().default(0),
+  /** Pebble's change counter (check changes, service changes, execs). */
+  changeCount: z.number().int().nonnegative().default(0),
+  /** The running state of each check in the plan; a plan check missing here starts at `nowMs`. */
+  checkRuns: z.record(z.string(), CheckRunSchema).default({}),
+  /** How each service's process behaves when started. */
+  workloads: z.record(z.string(), WorkloadBehaviourSchema).default({}),
+  /** The services' output, oldest first. */
+  logs: z.array(z.object({ atMs: z.number(), service: z.string(), message: z.string() })).default([]),
+  /** The system CA bundle as Pebble loaded it at its first https probe (Go caches it for good). */
+  pebbleRoots: z.string().optional(),
   /** Services whose command fails as they start, with the reason Pebble would report. */
   startFailures: z.record(z.string(), z.string()).default({}),
   journal: z
@@ -465,7 +532,32 @@ const strictTextDecoder = new TextDecoder("utf-8", { fatal: true });
 interface ServiceRuntime {
   current: ServiceCurrent;
   startedWith?: ServiceSpec;
+  startedAtMs?: number;
+  backoffNum?: number;
+  backoffMs?: number;
+  backoffUntilMs?: number;
+  loaded?: Record<string, string>;
 }
+
+/** servstate okayDelay: a process that exits sooner fails its start change. */
+export const OKAY_DELAY_MS = 1_000;
+/** plan.go defaults for a service's backoff and a check's period and timeout. */
+export const DEFAULT_BACKOFF_DELAY_MS = 500;
+export const DEFAULT_BACKOFF_FACTOR = 2;
+export const DEFAULT_BACKOFF_LIMIT_MS = 30_000;
+export const DEFAULT_CHECK_PERIOD_MS = 10_000;
+/** Where Debian's update-ca-certificates writes the system bundle Go reads its roots from. */
+export const SYSTEM_CA_BUNDLE_PATH = "/etc/ssl/certs/ca-certificates.crt";
+
+/** What Juju learns from Pebble's notices about a check (Juju ≥ 3.6 dispatches it as a hook). */
+export interface CheckEvent {
+  readonly kind: "pebble-check-failed" | "pebble-check-recovered";
+  readonly check: string;
+  readonly atMs: number;
+}
+
+/** A probe's result: passed, or failed with Pebble's error text. */
+type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
 export class MemoryPebble implements PebbleClient {
   /** When false, every PebbleClient call throws PebbleConnectionError (the container is not up). */
@@ -477,8 +569,14 @@ export class MemoryPebble implements PebbleClient {
   private readonly checkOverrides = new Map<string, CheckStatus>();
   private readonly actions: ServiceActionRecord[] = [];
   private readonly startFailures = new Map<string, string>();
-  private failedStarts: string[] = [];
+  private failedStarts: { name: string; reason: string }[] = [];
   private changeCount = 0;
+  private nowMs = 0;
+  private readonly checkRuns = new Map<string, CheckRun>();
+  private readonly workloads = new Map<string, z.infer<typeof WorkloadBehaviourSchema>>();
+  private logLines: { atMs: number; service: string; message: string }[] = [];
+  private pebbleRoots: string | undefined;
+  private checkEvents: CheckEvent[] = [];
   private readonly execHandlers = new Map<string, ExecHandler>();
   private cannedExecs: MemoryPebbleState["execs"] = [];
   private readonly execs: ExecJournalRecord[] = [];
@@ -507,12 +605,25 @@ export class MemoryPebble implements PebbleClient {
     } catch (error) {
       throw new Error(`container layers do not form a valid plan: ${(error as Error).message}`);
     }
+    pebble.nowMs = state.nowMs;
+    pebble.changeCount = state.changeCount;
+    for (const [name, behaviour] of Object.entries(state.workloads)) pebble.workloads.set(name, clone(behaviour));
     for (const name of Object.keys(state.services).sort()) {
       const service = state.services[name]!;
       if (plan.services[name] === undefined) throw new Error(`container services: "${name}" has a state but no layer defines it`);
       const startedWith = service.startedWith ?? (service.current === "inactive" ? undefined : plan.services[name]);
-      pebble.services.set(name, { current: service.current, ...(startedWith ? { startedWith: clone(startedWith) } : {}) });
+      const { current, startedWith: _given, ...timing } = service;
+      pebble.services.set(name, {
+        current,
+        ...(startedWith ? { startedWith: clone(startedWith) } : {}),
+        ...(current === "active" && timing.startedAtMs === undefined ? { startedAtMs: state.nowMs } : {}),
+        ...clone(timing),
+      });
     }
+    for (const [name, run] of Object.entries(state.checkRuns)) pebble.checkRuns.set(name, clone(run));
+    pebble.logLines = clone(state.logs);
+    pebble.pebbleRoots = state.pebbleRoots;
+    pebble.syncCheckRuns();
     for (const file of [...state.files].sort((a, b) => byCodePoint(a.path, b.path))) {
       const path = absolutePath(file.path);
       pebble.ensureParents(path, {});
@@ -538,7 +649,7 @@ export class MemoryPebble implements PebbleClient {
     for (const name of [...this.services.keys()].sort()) {
       const runtime = this.services.get(name)!;
       if (runtime.current === "inactive" && runtime.startedWith === undefined) continue;
-      services[name] = { current: runtime.current, ...(runtime.startedWith ? { startedWith: clone(runtime.startedWith) } : {}) };
+      services[name] = clone(runtime) as MemoryPebbleState["services"][string];
     }
     const files: MemoryPebbleState["files"] = [];
     for (const path of [...this.files.keys()].sort()) {
@@ -560,6 +671,12 @@ export class MemoryPebble implements PebbleClient {
       services,
       files,
       checkStatusOverrides: Object.fromEntries([...this.checkOverrides.entries()].sort(([a], [b]) => byCodePoint(a, b))),
+      nowMs: this.nowMs,
+      changeCount: this.changeCount,
+      checkRuns: Object.fromEntries([...this.checkRuns.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([name, run]) => [name, clone(run)])),
+      workloads: Object.fromEntries([...this.workloads.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([name, behaviour]) => [name, clone(behaviour)])),
+      logs: clone(this.logLines),
+      ...(this.pebbleRoots !== undefined ? { pebbleRoots: this.pebbleRoots } : {}),
       startFailures: Object.fromEntries([...this.startFailures.entries()].sort(([a], [b]) => byCodePoint(a, b))),
       journal: this.actions.map(copyRecord),
       execs: clone(this.cannedExecs),
@@ -629,6 +746,51 @@ export class MemoryPebble implements PebbleClient {
     else this.services.set(name, { current });
   }
 
+  /** How `service`'s process behaves from its next start on (undefined: runs, ready at once, prints nothing). */
+  setWorkload(service: string, behaviour: WorkloadBehaviour | undefined): void {
+    if (behaviour === undefined) this.workloads.delete(service);
+    else this.workloads.set(service, WorkloadBehaviourSchema.parse(behaviour));
+  }
+
+  /** The simulated clock, in ms. */
+  get now(): number {
+    return this.nowMs;
+  }
+
+  /**
+   * Let `ms` of simulated time pass: every Pebble timer due in that time fires in order (check
+   * probes, process exits, backoff restarts). Check transitions are queued for `takeCheckEvents`.
+   */
+  advanceTime(ms: number): void {
+    const until = this.nowMs + Math.max(0, ms);
+    for (;;) {
+      const next = this.nextTimer();
+      if (next === undefined || next.atMs > until) break;
+      this.nowMs = Math.max(this.nowMs, next.atMs);
+      next.fire();
+    }
+    this.nowMs = until;
+  }
+
+  /** The check transitions since the last call, oldest first (what Juju would dispatch). */
+  takeCheckEvents(): CheckEvent[] {
+    const events = this.checkEvents;
+    this.checkEvents = [];
+    return events;
+  }
+
+  /** Whether `service` runs and has run long enough to answer its ready endpoint (for fake commands). */
+  isServiceReady(service: string): boolean {
+    const runtime = this.services.get(service);
+    if (runtime?.current !== "active" || runtime.startedAtMs === undefined) return false;
+    return this.nowMs - runtime.startedAtMs >= (this.workloads.get(service)?.readyAfterMs ?? 0);
+  }
+
+  /** The content `service` read from `path` when its process last started (for fake commands). */
+  loadedFile(service: string, path: string): string | undefined {
+    return this.services.get(service)?.loaded?.[absolutePath(path)];
+  }
+
   /** The file's content as text, or undefined when there is no such file (for assertions). */
   readText(path: string): string | undefined {
     const node = this.files.get(absolutePath(path));
@@ -666,6 +828,7 @@ export class MemoryPebble implements PebbleClient {
     flattenLayers(next); // throws on an invalid plan, leaving the layers unchanged
     this.layers = next;
     this.cachedPlan = undefined;
+    this.syncCheckRuns();
   }
 
   async getPlan(): Promise<Plan> {
@@ -690,7 +853,8 @@ export class MemoryPebble implements PebbleClient {
     this.assertConnected();
     this.requireKnownServices("start", names);
     this.actions.push({ action: "start", services: [...names] });
-    for (const name of names) if (!this.isRunning(name)) this.run(name);
+    // serviceForStart: a running service is left alone; one in backoff is started afresh.
+    for (const name of names) if (this.services.get(name)?.current !== "active") this.run(name);
     this.finishChange();
   }
 
@@ -822,6 +986,19 @@ export class MemoryPebble implements PebbleClient {
       .filter((check) => options.level === undefined || check.level === options.level);
   }
 
+  async getLogs(services: readonly string[], lines: number): Promise<LogEntry[]> {
+    this.assertConnected();
+    const plan = this.plan();
+    const wanted = services.length > 0 ? services : Object.keys(plan.services);
+    // api_logs.go: services not in the plan have no log buffer; n=0 means no lines.
+    const matching = this.logLines.filter((line) => wanted.includes(line.service));
+    return matching.slice(Math.max(0, matching.length - Math.max(0, lines))).map((line) => ({
+      time: new Date(line.atMs).toISOString(),
+      service: line.service,
+      message: line.message,
+    }));
+  }
+
   async exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.assertConnected();
     const executable = command[0];
@@ -881,11 +1058,64 @@ export class MemoryPebble implements PebbleClient {
     return current === "active" || current === "backoff";
   }
 
+  /** A start, restart or replan starting `name`: its process runs, or fails within the okay delay. */
   private run(name: string): void {
     const spec = this.plan().services[name];
-    const current: ServiceCurrent = this.startFailures.has(name) ? "error" : "active";
-    if (current === "error") this.failedStarts.push(name);
-    this.services.set(name, { current, ...(spec ? { startedWith: clone(spec) } : {}) });
+    const startedWith = spec ? { startedWith: clone(spec) } : {};
+    const forced = this.startFailures.get(name);
+    if (forced !== undefined) {
+      this.failedStarts.push({ name, reason: forced });
+      this.services.set(name, { current: "error", ...startedWith });
+      return;
+    }
+    // serviceForStart: an explicit start resets the backoff.
+    this.services.set(name, { current: "active", ...startedWith });
+    this.spawn(name);
+    const behaviour = this.workloads.get(name);
+    if (behaviour?.exitAfterMs !== undefined && behaviour.exitAfterMs < OKAY_DELAY_MS) {
+      // servstate exited(): in stateStarting the start task fails with this error (doStart wraps
+      // it as "service start attempt: …") and the on-failure action still runs: the default,
+      // restart, puts the service in backoff and Pebble keeps trying on its own.
+      const action = serviceFailureAction(spec, behaviour.exitCode);
+      this.failedStarts.push({ name, reason: `service start attempt: exited quickly with code ${behaviour.exitCode}, will ${action}` });
+      this.processExited(name, behaviour.exitCode, this.nowMs + behaviour.exitAfterMs);
+    }
+  }
+
+  /** The process (re)starts now: it reads its start-up files and prints its output. */
+  private spawn(name: string): void {
+    const runtime = this.services.get(name)!;
+    const behaviour = this.workloads.get(name);
+    runtime.startedAtMs = this.nowMs;
+    const loaded: Record<string, string> = {};
+    for (const path of behaviour?.readsAtStart ?? []) {
+      const text = this.readText(path);
+      if (text !== undefined) loaded[absolutePath(path)] = text;
+    }
+    runtime.loaded = loaded;
+    for (const message of behaviour?.output ?? []) this.logLines.push({ atMs: this.nowMs, service: name, message });
+  }
+
+  /** servstate exited() with the default on-failure/on-success action: backoff, or stay down. */
+  private processExited(name: string, exitCode: number, atMs: number): void {
+    const runtime = this.services.get(name)!;
+    const action = serviceFailureAction(this.plan().services[name], exitCode);
+    delete runtime.startedAtMs;
+    if (action !== "restart") {
+      // ActionIgnore: exited (reported as "error") on failure, stopped on success.
+      runtime.current = exitCode === 0 ? "inactive" : "error";
+      return;
+    }
+    // doBackoff + calculateNextBackoff: delay, then ×factor per attempt, clamped at the limit.
+    const spec = this.plan().services[name];
+    const delay = parseGoDurationOr(spec?.["backoff-delay"], DEFAULT_BACKOFF_DELAY_MS);
+    const factor = spec?.["backoff-factor"] ?? DEFAULT_BACKOFF_FACTOR;
+    const limit = parseGoDurationOr(spec?.["backoff-limit"], DEFAULT_BACKOFF_LIMIT_MS);
+    const previous = runtime.backoffMs ?? 0;
+    runtime.backoffMs = previous === 0 ? delay : Math.min(previous * factor, limit);
+    runtime.backoffNum = (runtime.backoffNum ?? 0) + 1;
+    runtime.backoffUntilMs = atMs + runtime.backoffMs;
+    runtime.current = "backoff";
   }
 
   /** Every service action is one Pebble change; it fails when a service failed to start. */
@@ -894,31 +1124,156 @@ export class MemoryPebble implements PebbleClient {
     const failed = this.failedStarts;
     this.failedStarts = [];
     if (failed.length === 0) return;
-    const lines = failed.map((name) => `- Start service "${name}" (${this.startFailures.get(name)})`);
+    const lines = failed.map(({ name, reason }) => `- Start service "${name}" (${reason})`);
     throw new PebbleChangeError(String(this.changeCount), `cannot perform the following tasks:\n${lines.join("\n")}`);
   }
 
   private halt(name: string): void {
     const runtime = this.services.get(name);
-    // The configuration it ran with is kept: replan compares it with the plan.
-    if (runtime) runtime.current = "inactive";
+    // The configuration it ran with is kept: replan compares it with the plan. Stopping a
+    // service in backoff cancels the pending restart and its backoff state.
+    if (runtime) {
+      runtime.current = "inactive";
+      delete runtime.startedAtMs;
+      delete runtime.backoffUntilMs;
+      delete runtime.backoffMs;
+      delete runtime.backoffNum;
+    }
+  }
+
+  // --- the clock ---------------------------------------------------------------------------------
+
+  /** The earliest pending timer, if any. Ties: services before checks, then by name (deterministic). */
+  private nextTimer(): { atMs: number; fire: () => void } | undefined {
+    let best: { atMs: number; fire: () => void } | undefined;
+    const consider = (atMs: number, fire: () => void) => {
+      if (best === undefined || atMs < best.atMs) best = { atMs, fire };
+    };
+    for (const name of [...this.services.keys()].sort()) {
+      const runtime = this.services.get(name)!;
+      const behaviour = this.workloads.get(name);
+      if (runtime.current === "active" && runtime.startedAtMs !== undefined && behaviour?.exitAfterMs !== undefined) {
+        consider(runtime.startedAtMs + behaviour.exitAfterMs, () => this.processExited(name, behaviour.exitCode, runtime.startedAtMs! + behaviour.exitAfterMs!));
+      }
+      if (runtime.current === "backoff" && runtime.backoffUntilMs !== undefined) {
+        // backoffTimeElapsed: startInternal and straight to running (no okay delay this time).
+        consider(runtime.backoffUntilMs, () => {
+          delete runtime.backoffUntilMs;
+          runtime.current = "active";
+          this.spawn(name);
+        });
+      }
+    }
+    for (const name of [...this.checkRuns.keys()].sort()) {
+      const run = this.checkRuns.get(name)!;
+      consider(run.nextProbeAtMs, () => this.probeCheck(name, run));
+    }
+    return best;
   }
 
   /**
-   * A check belongs to the services that name it in `on-check-failure`; with none named it probes
-   * the workload as a whole. Its status is down while what it probes is not running; otherwise "up"
-   * unless a test forced it.
+   * Keep a run for every enabled check in the plan: a new or changed check starts from nothing
+   * (PlanChanged: aborted, its data deleted, a new perform-check change); a removed one goes.
    */
+  private syncCheckRuns(): void {
+    const checks = this.plan().checks;
+    for (const name of [...this.checkRuns.keys()]) {
+      if (checks[name] === undefined) this.checkRuns.delete(name);
+    }
+    for (const name of Object.keys(checks).sort()) {
+      const spec = checks[name]!;
+      const run = this.checkRuns.get(name);
+      if (run !== undefined && canonicalJson(withoutOverride(run.spec)) === canonicalJson(withoutOverride(spec))) continue;
+      this.checkRuns.delete(name);
+      if (spec.startup === "disabled") continue; // inactive until started explicitly
+      this.changeCount += 1;
+      this.checkRuns.set(name, {
+        successes: 0,
+        failures: 0,
+        changeId: String(this.changeCount),
+        mode: "perform",
+        nextProbeAtMs: this.nowMs + checkPeriodMs(spec),
+        spec: clone(spec),
+      });
+    }
+  }
+
+  /** One tick of doPerformCheck / doRecoverCheck. */
+  private probeCheck(name: string, run: CheckRun): void {
+    run.nextProbeAtMs = this.nowMs + checkPeriodMs(run.spec);
+    const threshold = run.spec.threshold ?? DEFAULT_CHECK_THRESHOLD;
+    const result = this.probe(name, run.spec);
+    if (run.mode === "perform") {
+      if (result.ok) {
+        run.successes += 1;
+        run.failures = 0;
+        return;
+      }
+      run.failures += 1;
+      if (run.failures >= threshold) {
+        // At the threshold the perform-check change errors and a recover-check change starts.
+        this.changeCount += 1;
+        run.changeId = String(this.changeCount);
+        run.mode = "recover";
+        this.checkEvents.push({ kind: "pebble-check-failed", check: name, atMs: this.nowMs });
+      }
+      return;
+    }
+    if (!result.ok) {
+      run.failures += 1;
+      return;
+    }
+    // recover-check done: a new perform-check change with successes 1, failures 0.
+    this.changeCount += 1;
+    run.changeId = String(this.changeCount);
+    run.mode = "perform";
+    run.successes = 1;
+    run.failures = 0;
+    this.checkEvents.push({ kind: "pebble-check-recovered", check: name, atMs: this.nowMs });
+  }
+
+  /** What a probe of `spec` finds now (checkers.go: http, tcp and exec checkers). */
+  private probe(name: string, spec: CheckSpec): ProbeResult {
+    const forced = this.checkOverrides.get(name);
+    if (forced !== undefined) return forced === "up" ? { ok: true } : { ok: false, error: "forced down by the test" };
+    if (spec.exec !== undefined) {
+      const argv = spec.exec.command.split(/\s+/).filter((part) => part !== "");
+      const outcome = argv.length > 0 ? this.runFakeCommand(argv, new Uint8Array()) : undefined;
+      if (outcome === undefined) return { ok: false, error: `cannot find executable "${argv[0] ?? ""}"` };
+      return outcome.exitCode === 0 ? { ok: true } : { ok: false, error: `exit status ${outcome.exitCode}` };
+    }
+    const watched = this.watchedServices(name);
+    if (spec.http !== undefined && spec.http.url.startsWith("https://")) {
+      const bundle = this.readText(SYSTEM_CA_BUNDLE_PATH) ?? "";
+      this.pebbleRoots ??= bundle;
+      if (bundle !== this.pebbleRoots) {
+        return { ok: false, error: "Get: tls: failed to verify certificate: x509: certificate signed by unknown authority" };
+      }
+    }
+    const running = watched.filter((service) => this.services.get(service)?.current === "active");
+    if (running.length === 0) return { ok: false, error: "connection refused" };
+    if (spec.tcp !== undefined) return { ok: true };
+    return running.some((service) => this.isServiceReady(service)) ? { ok: true } : { ok: false, error: "non-2xx status code 503" };
+  }
+
+  /** The services a check probes: those naming it in on-check-failure, or all of them. */
+  private watchedServices(check: string): string[] {
+    const plan = this.plan();
+    const owners = Object.entries(plan.services)
+      .filter(([, service]) => service["on-check-failure"]?.[check] !== undefined)
+      .map(([serviceName]) => serviceName);
+    return owners.length > 0 ? owners : Object.keys(plan.services);
+  }
+
+  /** updateCheckData: `up` while failures < threshold (so `up` with 0 successes before any probe). */
   private checkInfo(name: string, plan: Plan): CheckInfo {
     const spec: CheckSpec = plan.checks[name]!;
-    const owners = Object.entries(plan.services)
-      .filter(([, service]) => service["on-check-failure"]?.[name] !== undefined)
-      .map(([serviceName]) => serviceName);
-    const probed = owners.length > 0 ? owners : Object.keys(plan.services);
-    const isWorkloadRunning = probed.some((service) => this.services.get(service)?.current === "active");
-    const status: CheckStatus = isWorkloadRunning ? (this.checkOverrides.get(name) ?? "up") : "down";
     const threshold = spec.threshold ?? DEFAULT_CHECK_THRESHOLD;
-    return { name, level: spec.level ?? "", status, failures: status === "down" ? threshold : 0, threshold };
+    const run = this.checkRuns.get(name);
+    // An inactive check (startup: disabled) is not passing: PebbleClient reports it as "down".
+    if (run === undefined) return { name, level: spec.level ?? "", status: "down", successes: 0, failures: 0, threshold };
+    const status: CheckStatus = run.failures >= threshold ? "down" : "up";
+    return { name, level: spec.level ?? "", status, successes: run.successes, failures: run.failures, threshold, changeId: run.changeId };
   }
 
   private rootNode(): FileNode {
@@ -970,6 +1325,34 @@ export class MemoryPebble implements PebbleClient {
       ...(node.group !== undefined ? { group: node.group } : {}),
     };
   }
+}
+
+/** The service's on-failure (or on-success) action: Pebble's default is restart (getAction). */
+function serviceFailureAction(spec: ServiceSpec | undefined, exitCode: number): string {
+  const action = exitCode === 0 ? spec?.["on-success"] : spec?.["on-failure"];
+  return action ?? "restart";
+}
+
+function checkPeriodMs(spec: CheckSpec): number {
+  return parseGoDurationOr(spec.period, DEFAULT_CHECK_PERIOD_MS);
+}
+
+/** Milliseconds of a Go duration ("10s", "1m30s", "500ms"); `fallback` when unset or unreadable. */
+function parseGoDurationOr(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === "") return fallback;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let matched = "";
+  for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(match[1]) * unitMs[match[2]!]!;
+    matched += match[0];
+  }
+  return matched === text && total > 0 ? total : fallback;
+}
+
+function withoutOverride(spec: CheckSpec): CheckSpec {
+  const { override: _override, ...rest } = spec;
+  return rest;
 }
 
 /** A duration as Go's time.Duration prints it (Pebble's messages do): "500ms", "1.5s", "1m30s". */

@@ -208,12 +208,13 @@ class PebbleRouter {
     if (route === "GET /v1/services") return this.getServices(query);
     if (route === "POST /v1/services") return this.postServices(body);
     if (route === "GET /v1/checks") return this.getChecks(query);
+    if (route === "GET /v1/logs") return this.getLogs(query);
     if (route === "GET /v1/files") return this.getFiles(query, headers);
     if (route === "POST /v1/files") return this.postFiles(headers, body);
     if (route === "POST /v1/exec") return this.postExec(body);
     const change = /^\/v1\/changes\/([^/]+)(\/wait)?$/.exec(path);
     if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!), change[2] !== undefined, query.get("timeout") ?? "");
-    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/files", "/v1/exec"];
+    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/logs", "/v1/files", "/v1/exec"];
     if (known.includes(path)) return errorReply(405, "method not allowed");
     return errorReply(404, "not found");
   }
@@ -458,14 +459,33 @@ class PebbleRouter {
     const names = commaSeparated(query.getAll("names"));
     const checks = await this.pebble.getChecks({ ...(level ? { level } : {}), names });
     return syncReply(
+      // api_checks.go checkInfo: `successes` and `threshold` always, `level`, `failures` and
+      // `change-id` only when set (omitempty).
       checks.map((check) => ({
         name: check.name,
         ...(check.level ? { level: check.level } : {}),
+        startup: "enabled",
         status: check.status,
+        successes: check.successes,
         ...(check.failures > 0 ? { failures: check.failures } : {}),
         threshold: check.threshold,
+        ...(check.changeId ? { "change-id": check.changeId } : {}),
       })),
     );
+  }
+
+  /**
+   * api_logs.go: `n` defaults to 30 and must be -1, 0 or positive; the reply is not a sync
+   * response but one JSON object per line (application/x-ndjson), oldest first.
+   */
+  private async getLogs(query: URLSearchParams): Promise<Reply> {
+    const nText = query.get("n") ?? "";
+    const n = nText === "" ? 30 : Number(nText);
+    if (!Number.isInteger(n) || n < -1) return errorReply(400, "n must be -1, 0, or a positive integer");
+    const services = commaSeparated(query.getAll("services"));
+    const entries = await this.pebble.getLogs(services, n === -1 ? Number.MAX_SAFE_INTEGER : n);
+    const body = entries.map((entry) => JSON.stringify({ time: entry.time, service: entry.service, message: entry.message }) + "\n").join("");
+    return { statusCode: 200, headers: { "Content-Type": "application/x-ndjson" }, body: Buffer.from(body, "utf-8") };
   }
 
   private async getFiles(query: URLSearchParams, headers: IncomingMessage["headers"]): Promise<Reply> {

@@ -212,13 +212,41 @@ describe("PebbleHttpClient against the test Pebble server", () => {
     await client.addLayer("tempo", tempoLayer);
     await client.replan();
     pebble.setCheckStatus("tempo-ready", "down");
+    pebble.advanceTime(50_000);
     expect(await client.getChecks()).toEqual([
-      { name: "tempo-alive", level: "alive", status: "up", failures: 0, threshold: 3 },
-      { name: "tempo-ready", level: "ready", status: "down", failures: 5, threshold: 5 },
+      { name: "tempo-alive", level: "alive", status: "up", successes: 5, failures: 0, threshold: 3, changeId: expect.any(String) },
+      { name: "tempo-ready", level: "ready", status: "down", successes: 0, failures: 5, threshold: 5, changeId: expect.any(String) },
     ]);
     expect((await client.getChecks({ level: "alive" })).map((c) => c.name)).toEqual(["tempo-alive"]);
     expect((await client.getChecks({ names: ["tempo-ready"] })).map((c) => c.name)).toEqual(["tempo-ready"]);
     expect(server.requests.at(-1)).toEqual({ method: "GET", path: "/v1/checks", query: "names=tempo-ready" });
+  });
+
+  it("keeps a check's successes: up with none before its first probe, counted after", async () => {
+    await client.addLayer("tempo", tempoLayer);
+    await client.replan();
+    expect((await client.getChecks({ names: ["tempo-ready"] }))[0]).toMatchObject({ status: "up", successes: 0 });
+    pebble.advanceTime(20_000);
+    expect((await client.getChecks({ names: ["tempo-ready"] }))[0]).toMatchObject({ status: "up", successes: 2 });
+  });
+
+  it("reads the last lines of a service's log from the logs API", async () => {
+    pebble.setWorkload("tempo", { output: ["starting", "listen tcp :3200: bind: address already in use"] });
+    await client.addLayer("tempo", tempoLayer);
+    await client.replan();
+    expect(await client.getLogs(["tempo"], 1)).toEqual([
+      { time: "1970-01-01T00:00:00.000Z", service: "tempo", message: "listen tcp :3200: bind: address already in use" },
+    ]);
+    expect(server.requests.at(-1)).toEqual({ method: "GET", path: "/v1/logs", query: "services=tempo&n=1" });
+  });
+
+  it("reports a service that exits at once as Pebble's failed start change", async () => {
+    pebble.setWorkload("tempo", { exitAfterMs: 10, exitCode: 1 });
+    await client.addLayer("tempo", tempoLayer);
+    const error = await client.startServices(["tempo"]).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PebbleChangeError);
+    expect((error as Error).message).toContain("exited quickly with code 1, will restart");
+    expect((await client.getServices(["tempo"]))[0]?.current).toBe("backoff");
   });
 
   it("throws PebbleConnectionError when the server drops connections", async () => {

@@ -193,18 +193,90 @@ describe("MemoryPebble services", () => {
   });
 });
 
-describe("MemoryPebble checks", () => {
-  it("reports a check down while its workload is stopped and up once it runs", async () => {
+describe("MemoryPebble checks (checkstate, simulated time)", () => {
+  it("reports a new check up with no successes until its first probe, one period later", async () => {
     const pebble = await pebbleWithBase();
-    expect((await pebble.getChecks())[0]).toMatchObject({ name: "ready", status: "down", threshold: 3, failures: 3 });
     await pebble.replan();
-    expect((await pebble.getChecks())[0]).toMatchObject({ name: "ready", status: "up", failures: 0 });
+    expect((await pebble.getChecks())[0]).toMatchObject({ name: "ready", status: "up", successes: 0, failures: 0, threshold: 3 });
+    pebble.advanceTime(9_999);
+    expect((await pebble.getChecks())[0]).toMatchObject({ successes: 0 });
+    pebble.advanceTime(1);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "up", successes: 1, failures: 0 });
+  });
+
+  it("stays up while failures are under the threshold and goes down at it, with a check-failed event", async () => {
+    const pebble = await pebbleWithBase(); // tempo never started: every probe is refused
+    pebble.advanceTime(20_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "up", successes: 0, failures: 2 });
+    expect(pebble.takeCheckEvents()).toEqual([]);
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "down", failures: 3 });
+    expect(pebble.takeCheckEvents()).toEqual([{ kind: "pebble-check-failed", check: "ready", atMs: 30_000 }]);
+  });
+
+  it("recovers on the first success with successes 1, a new change and a check-recovered event", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.advanceTime(30_000);
+    const down = (await pebble.getChecks())[0]!;
+    pebble.takeCheckEvents();
+    await pebble.replan();
+    pebble.advanceTime(10_000);
+    const recovered = (await pebble.getChecks())[0]!;
+    expect(recovered).toMatchObject({ status: "up", successes: 1, failures: 0 });
+    expect(recovered.changeId).not.toBe(down.changeId);
+    expect(pebble.takeCheckEvents()).toEqual([{ kind: "pebble-check-recovered", check: "ready", atMs: 40_000 }]);
+  });
+
+  it("fails an http check until the workload has run its readyAfterMs", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { readyAfterMs: 70_000 });
+    await pebble.replan();
+    pebble.advanceTime(60_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "down", successes: 0 });
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "up", successes: 1 });
+  });
+
+  it("restarts a check from nothing when its config changes", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    pebble.advanceTime(30_000);
+    expect((await pebble.getChecks())[0]?.successes).toBe(3);
+    await pebble.addLayer("base", { checks: { ready: { override: "merge", period: "5s" } } }, { combine: true });
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "up", successes: 0 });
+    pebble.advanceTime(5_000);
+    expect((await pebble.getChecks())[0]?.successes).toBe(1);
+  });
+
+  it("runs an exec check's command as the container's fake command", async () => {
+    const pebble = new MemoryPebble();
+    let isPassing = false;
+    pebble.setExecHandler("curl", () => ({ exitCode: isPassing ? 0 : 22 }));
+    await pebble.addLayer("l", { checks: { ready: { override: "replace", threshold: 1, exec: { command: "curl --fail https://x/ready" } } } });
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks())[0]?.status).toBe("down");
+    isPassing = true;
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "up", successes: 1 });
+  });
+
+  it("verifies an https check with the roots Pebble loaded first, as Go caches them", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.push("/etc/ssl/certs/ca-certificates.crt", "CA-1", { makeDirs: true });
+    await pebble.addLayer("base", { checks: { ready: { override: "replace", threshold: 1, http: { url: "https://tempo:3200/ready" } } } }, { combine: true });
+    await pebble.replan();
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks())[0]?.status).toBe("up");
+    await pebble.push("/etc/ssl/certs/ca-certificates.crt", "CA-2");
+    pebble.advanceTime(30_000);
+    expect((await pebble.getChecks())[0]).toMatchObject({ status: "down", failures: 3 });
   });
 
   it("lets a test force a running workload's check down", async () => {
     const pebble = await pebbleWithBase();
     await pebble.replan();
     pebble.setCheckStatus("ready", "down");
+    pebble.advanceTime(30_000);
     expect((await pebble.getChecks({ level: "ready" }))[0]?.status).toBe("down");
     expect(await pebble.getChecks({ level: "alive" })).toEqual([]);
   });
@@ -215,9 +287,70 @@ describe("MemoryPebble checks", () => {
       services: { sidecar: { override: "merge", "on-check-failure": { ready: "restart" } } },
     });
     await pebble.replan(); // starts tempo only
-    expect((await pebble.getChecks({ names: ["ready"] }))[0]?.status).toBe("down");
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks({ names: ["ready"] }))[0]).toMatchObject({ successes: 0, failures: 1 });
     await pebble.startServices(["sidecar"]);
-    expect((await pebble.getChecks({ names: ["ready"] }))[0]?.status).toBe("up");
+    pebble.advanceTime(10_000);
+    expect((await pebble.getChecks({ names: ["ready"] }))[0]).toMatchObject({ successes: 1, failures: 0 });
+  });
+
+  it("keeps the clock and check runs across a snapshot", async () => {
+    const pebble = await pebbleWithBase();
+    await pebble.replan();
+    pebble.advanceTime(25_000);
+    const restored = MemoryPebble.fromState(pebble.toState());
+    expect(restored.now).toBe(25_000);
+    restored.advanceTime(5_000);
+    expect((await restored.getChecks())[0]?.successes).toBe(3);
+  });
+});
+
+describe("MemoryPebble services over time (servstate)", () => {
+  it("fails the start change of a process that exits within a second, and backs off", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { exitAfterMs: 50, exitCode: 1, output: ["level=error msg=\"listen tcp :3200: bind: address already in use\""] });
+    const error = await pebble.startServices(["tempo"]).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PebbleChangeError);
+    expect((error as PebbleChangeError).message).toBe(
+      'cannot perform the following tasks:\n- Start service "tempo" (service start attempt: exited quickly with code 1, will restart)',
+    );
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("backoff");
+  });
+
+  it("restarts a crashed process after 500 ms, then doubles the delay", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { exitAfterMs: 50, output: ["boom"] });
+    await pebble.startServices(["tempo"]).catch(() => undefined);
+    pebble.advanceTime(549);
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(1);
+    pebble.advanceTime(1); // 50 ms run + 500 ms backoff
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(2);
+    pebble.advanceTime(50 + 999);
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(2);
+    pebble.advanceTime(1); // then 1 s
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(3);
+  });
+
+  it("serves the last n lines of a service's output as the logs API does", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { output: ["one", "two", "three"] });
+    await pebble.replan();
+    expect(await pebble.getLogs(["tempo"], 2)).toEqual([
+      { time: "1970-01-01T00:00:00.000Z", service: "tempo", message: "two" },
+      { time: "1970-01-01T00:00:00.000Z", service: "tempo", message: "three" },
+    ]);
+    expect(await pebble.getLogs(["sidecar"], 30)).toEqual([]);
+  });
+
+  it("starts a service in backoff afresh on an explicit start", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { exitAfterMs: 5_000 });
+    await pebble.replan();
+    pebble.advanceTime(5_000);
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("backoff");
+    pebble.setWorkload("tempo", undefined);
+    await pebble.startServices(["tempo"]);
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("active");
   });
 });
 
@@ -321,7 +454,6 @@ describe("MemoryPebble start failures", () => {
     pebble.setStartFailure("tempo", "exited quickly with code 1");
     await expect(pebble.replan()).rejects.toBeInstanceOf(PebbleChangeError);
     expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("error");
-    expect((await pebble.getChecks())[0]?.status).toBe("down");
     pebble.setStartFailure("tempo", undefined);
     await pebble.replan();
     expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("active");
