@@ -8,7 +8,7 @@
  * described by its names instead, which are a function of the model.
  */
 import { X509Certificate } from "node:crypto";
-import { CONTAINER_NAME } from "../charms/worker/index.js";
+import { CONTAINER_NAME, readyCheckUrl } from "../charms/worker/index.js";
 import { PRIVATE_KEY_PATH } from "../charms/worker/workload-files.js";
 import type { Simulator } from "./simulator.js";
 import { COORDINATOR_APP } from "./tempo-cluster.js";
@@ -53,7 +53,7 @@ export async function integrationsReport(sim: Simulator): Promise<IntegrationsRe
   const plans = await Promise.all(units.map(async (unit) => ({ unit, plan: await sim.world.units.get(unit)?.containers.get(CONTAINER_NAME)?.getPlan() })));
   const servingHttps = plans.filter(
     ({ unit, plan }) =>
-      plan?.checks.ready?.http?.url?.startsWith("https://") === true &&
+      readyCheckUrl(plan?.checks.ready)?.startsWith("https://") === true &&
       sim.world.units.get(unit)?.containers.get(CONTAINER_NAME)?.stat(PRIVATE_KEY_PATH) !== undefined,
   ).length;
   const forwarding = plans.filter(({ plan }) => Object.values(plan?.["log-targets"] ?? {}).some((target) => (target.services ?? []).length > 0)).length;

@@ -41,6 +41,10 @@ export type Outcome<T> = { readonly kind: "done"; readonly value: T } | { readon
 
 /** How many times in a row a hook may fail before the unit is left in error for the operator. */
 export const MAX_HOOK_ATTEMPTS = 3;
+/** Simulated workload time that passes each time the model goes quiet (Pebble's checks probe every few seconds). */
+export const WORKLOAD_CLOCK_STEP_MS = 30_000;
+/** How often one `run` lets workload time pass before it calls the model quiet (a crash loop never ends by itself). */
+export const MAX_CLOCK_STEPS_PER_RUN = 20;
 
 export interface TimelineEntry {
   /** 1-based position in the run. */
@@ -331,6 +335,7 @@ export class Simulator {
   async run(options: { maxHooks?: number } = {}): Promise<RunOutcome> {
     const maxHooks = options.maxHooks ?? 1_000_000;
     const startHooks = this.stats.hooks;
+    let clockSteps = 0;
     for (;;) {
       let ranThisRound = 0;
       this.stats.rounds += 1;
@@ -348,6 +353,10 @@ export class Simulator {
         this.stats.rounds -= 1;
         const stuck = this.unitsInOrder().filter((unit) => !this.units.get(unit)!.queue.isEmpty);
         const hooks = this.stats.hooks - startHooks;
+        if (stuck.length === 0 && clockSteps < MAX_CLOCK_STEPS_PER_RUN && this.letWorkloadTimePass() > 0) {
+          clockSteps += 1;
+          continue;
+        }
         if (stuck.length === 0) return { kind: "quiet", hooks };
         return {
           kind: "stuck",
@@ -359,6 +368,28 @@ export class Simulator {
         };
       }
     }
+  }
+
+  /**
+   * Once no hook is pending, the workloads' time moves on: every container's Pebble runs its
+   * timers for WORKLOAD_CLOCK_STEP_MS (check probes, process exits, backoff restarts), and each
+   * check that turned down or recovered becomes the pebble-check-failed/-recovered hook Juju
+   * (≥ 3.6) runs for it. Returns how many hooks that queued.
+   */
+  private letWorkloadTimePass(): number {
+    let queued = 0;
+    for (const unit of this.unitsInOrder()) {
+      const containers = this.world.units.get(unit)?.containers;
+      if (containers === undefined) continue;
+      for (const [container, pebble] of containers) {
+        pebble.advanceTime(WORKLOAD_CLOCK_STEP_MS);
+        for (const event of pebble.takeCheckEvents()) {
+          this.enqueue(unit, { kind: event.kind, container, check: event.check });
+          queued += 1;
+        }
+      }
+    }
+    return queued;
   }
 
   /** `juju resolve UNIT`: a unit left in error retries its failed hook. */

@@ -10,7 +10,7 @@
 import { coordinatorCharm } from "../charms/coordinator/index.js";
 import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
-import { DEFAULT_IMAGE, ROLE_OPTION_NAMES } from "../charms/worker/index.js";
+import { CA_CERT_PATH, DEFAULT_IMAGE, ROLE_OPTION_NAMES } from "../charms/worker/index.js";
 import type { MemoryPebble } from "../testing/pebble-memory.js";
 import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
@@ -109,11 +109,29 @@ export const INTEGRATION_CHARMS: IntegrationCharms = {
 /** The Tempo release in the worker's default image tag (`…/tempo:2.7.1-24.04_5` → 2.7.1). */
 export const SIM_TEMPO_RELEASE = /:(\d+\.\d+\.\d+)/.exec(DEFAULT_IMAGE)?.[1] ?? "unknown";
 
+/** How long a simulated Tempo takes to answer /ready with 200 after a start (the real one: up to ~70 s). */
+export const SIM_TEMPO_READY_AFTER_MS = 20_000;
+
 /**
- * The executables of the Tempo image that the worker charm runs through Pebble exec: `tempo
- * -version` (for Juju's workload version) and `update-ca-certificates` (to trust a cluster CA).
+ * The Tempo image: the process (ready SIM_TEMPO_READY_AFTER_MS after each start, serving a
+ * certificate signed by the CA it read at start) and the executables the worker charm runs
+ * through Pebble exec: `tempo -version` (Juju's workload version), `update-ca-certificates` (to
+ * trust a cluster CA) and `curl` (the HTTPS ready check).
  */
 export function tempoImage(_container: string, pebble: MemoryPebble): void {
+  pebble.setWorkload("tempo", { readyAfterMs: SIM_TEMPO_READY_AFTER_MS, readsAtStart: [CA_CERT_PATH] });
+  // curl --cacert <file> https://…/ready: verifies Tempo's certificate with the file as it is
+  // now (curl reads it on every run), against the CA Tempo loaded when it started.
+  pebble.setExecHandler("curl", (argv) => {
+    const cacert = argv[argv.indexOf("--cacert") + 1];
+    if (!pebble.isServiceReady("tempo")) return { exitCode: 22, stderr: "curl: (22) The requested URL returned error: 503\n" };
+    const trusted = cacert === undefined ? undefined : pebble.readText(cacert);
+    const served = pebble.loadedFile("tempo", CA_CERT_PATH);
+    if (trusted === undefined || served === undefined || trusted !== served) {
+      return { exitCode: 60, stderr: "curl: (60) SSL certificate problem: unable to get local issuer certificate\n" };
+    }
+    return { exitCode: 0 };
+  });
   pebble.setExecHandler("/bin/tempo", (argv) =>
     argv.includes("-version")
       ? { exitCode: 0, stdout: `tempo, version ${SIM_TEMPO_RELEASE} (branch: HEAD, revision: simulated)\n` }

@@ -8,7 +8,7 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_PATH, CONTAINER_NAME, TEMPO_VERSION, kubernetesUnitFqdn } from "../../src/charms/worker/index.js";
+import { CONFIG_PATH, CONTAINER_NAME, TEMPO_VERSION, kubernetesUnitFqdn, readyCheckUrl } from "../../src/charms/worker/index.js";
 import { modelStatus } from "../../src/sim/model-status.js";
 import type { RunOutcome, Simulator } from "../../src/sim/simulator.js";
 import {
@@ -140,7 +140,7 @@ describe("a full Tempo cluster with TLS, tracing, remote-write and logging in th
     for (const unit of workerUnits(sim)) {
       const fqdn = kubernetesUnitFqdn(unit, sim.world.modelName);
       const plan = await containerOf(sim, unit).getPlan();
-      expect(plan.checks.ready?.http?.url, unit).toBe(`https://${fqdn}:3200/ready`);
+      expect(readyCheckUrl(plan.checks.ready), unit).toBe(`https://${fqdn}:3200/ready`);
       // checkHost answers with the name that matched (here the application's pod wildcard), or undefined.
       expect(certificate.checkHost(fqdn), unit).toBe(`*.${fqdn.slice(fqdn.indexOf(".") + 1)}`);
     }
@@ -261,7 +261,7 @@ describe("operating the full cluster with TLS on", () => {
     expect(unitsNotActive(sim)).toEqual([]);
     for (const unit of ["tempo-ingester/3", "tempo-ingester/4"]) {
       expect(containerOf(sim, unit).readText("/etc/worker/server.cert"), unit).toBe(before!.certificate);
-      expect((await containerOf(sim, unit).getPlan()).checks.ready?.http?.url, unit).toMatch(/^https:/);
+      expect(readyCheckUrl((await containerOf(sim, unit).getPlan()).checks.ready), unit).toMatch(/^https:/);
     }
   });
 
@@ -295,7 +295,7 @@ describe("operating the full cluster with TLS on", () => {
     expect(await step(sim, () => sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:certificates`))).toMatchObject({ kind: "quiet" });
     // The key outlives the relation, so the coordinator's request is byte-for-byte the old one.
     expect(issuedCertificates(sim)).toEqual([before]);
-    for (const unit of workerUnits(sim)) expect((await containerOf(sim, unit).getPlan()).checks.ready?.http?.url, unit).toMatch(/^https:/);
+    for (const unit of workerUnits(sim)) expect(readyCheckUrl((await containerOf(sim, unit).getPlan()).checks.ready), unit).toMatch(/^https:/);
     expect(unitsNotActive(sim)).toEqual([]);
   });
 });

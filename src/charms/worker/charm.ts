@@ -9,7 +9,7 @@
  * workload version is asked whenever the container does not hold the answer yet.
  */
 import type { Charm } from "../../juju/charm.js";
-import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
+import { PebbleConnectionError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";
 import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
 import { readProviderDatabag } from "../../interface/requirer.js";
 import { validateTempoConfigText } from "../../tempo/validate.js";
@@ -21,12 +21,22 @@ import {
   type ConfigCheck,
   type ContainerInput,
   type PrivateKeyInput,
+  type WorkloadHealth,
 } from "./desired-state.js";
 import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } from "./layer.js";
 import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
 import { planWorkload } from "./restart-plan.js";
 import { selectRole } from "./role-config.js";
-import { applyWorkloadActions, learnWorkloadVersion, observeWorkload, type CaTrustOutcome } from "./workload-sync.js";
+import { judgeReadiness, parseBaseline, type ReadyBaseline } from "./readiness.js";
+import { READY_BASELINE_PATH } from "./workload-files.js";
+import {
+  applyWorkloadActions,
+  lastLogLines,
+  learnWorkloadVersion,
+  observeWorkload,
+  recordReadyBaseline,
+  type CaTrustOutcome,
+} from "./workload-sync.js";
 
 /** The content key of the coordinator's private-key secret (spec §2.3). */
 const PRIVATE_KEY_CONTENT_KEY = "private-key";
@@ -76,7 +86,7 @@ async function reconcile(model: Model): Promise<void> {
   }
   if (desired.ports !== undefined) model.setPorts(desired.ports.map((port) => ({ protocol: "tcp" as const, port })));
 
-  let readyCheck: "up" | "down" | "unknown" = "unknown";
+  let health: WorkloadHealth = { readiness: { kind: "unknown" } };
   let caTrust: CaTrustOutcome = { kind: "not-needed" };
   let isContainerLost = container.input.kind === "unreachable";
   if (pebble !== undefined && container.input.kind === "reachable") {
@@ -90,10 +100,25 @@ async function reconcile(model: Model): Promise<void> {
         const report = await applyWorkloadActions(pebble, SERVICE_NAME, LAYER_LABEL, actions);
         caTrust = report.caTrust;
         if (caTrust.kind === "failed") {
-          const held = report.isLayerHeld ? "; the tempo layer is left as it was until it succeeds" : "";
-          model.log("WARNING", `cannot trust the coordinator's CA: ${caTrust.reason}${held}`);
+          model.log("WARNING", `cannot trust the coordinator's CA: ${caTrust.reason}`);
         }
-        readyCheck = await readReadyCheck(pebble);
+        const check = await readReadyCheck(pebble);
+        let baseline: ReadyBaseline | undefined = parseBaseline(container.input.observed.files.get(READY_BASELINE_PATH)?.content);
+        if (report.didStart) {
+          await recordReadyBaseline(pebble, check);
+          baseline = { changeId: check?.changeId, successes: check?.successes ?? 0 };
+        }
+        // What Pebble says now: a start this hook asked for may already have ended in backoff.
+        const serviceState = report.didStart
+          ? ((await pebble.getServices([SERVICE_NAME]))[0]?.current ?? "inactive")
+          : container.input.observed.serviceState;
+        health = { readiness: judgeReadiness(check, baseline) };
+        if (report.startError !== undefined || serviceState === "backoff" || serviceState === "error") {
+          const lines = await lastLogLines(pebble, SERVICE_NAME);
+          const reason = report.startError ?? `the tempo service is in ${serviceState}`;
+          model.log("WARNING", `Tempo does not stay up: ${reason}${lines.length > 0 ? `; its last output:\n${lines.join("\n")}` : ""}`);
+          health = { ...health, crash: { reason, lastLogLine: lines.at(-1), isRetrying: serviceState === "backoff" } };
+        }
       }
       await setWorkloadVersion(model, pebble);
     } catch (error) {
@@ -106,7 +131,7 @@ async function reconcile(model: Model): Promise<void> {
   const status =
     isContainerLost && desired.status.kind === "when-ready"
       ? { status: "waiting" as const, message: "waiting for the tempo container: Pebble is not reachable yet" }
-      : finalStatus(desired.status, readyCheck, caTrust.kind === "failed" ? caTrust.reason : undefined);
+      : finalStatus(desired.status, health, caTrust.kind === "failed" ? caTrust.reason : undefined);
   model.setUnitStatus(status);
 }
 
@@ -179,7 +204,7 @@ function checkConfig(text: string): ConfigCheck {
   };
 }
 
-async function readReadyCheck(pebble: PebbleClient): Promise<"up" | "down" | "unknown"> {
+async function readReadyCheck(pebble: PebbleClient): Promise<CheckInfo | undefined> {
   const [check] = await pebble.getChecks({ names: [READY_CHECK_NAME] });
-  return check === undefined ? "unknown" : check.status;
+  return check;
 }

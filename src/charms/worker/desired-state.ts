@@ -20,6 +20,7 @@ import type { DesiredWorkload, ObservedWorkload } from "./restart-plan.js";
 import type { RoleSelection } from "./role-config.js";
 import { workerConfigText } from "./worker-config.js";
 import { workloadFiles } from "./workload-files.js";
+import type { Readiness } from "./readiness.js";
 
 export type ClusterInput =
   | { readonly kind: "none" }
@@ -247,22 +248,64 @@ function summarise(reasons: readonly string[]): string {
   return reasons.length > 1 ? `${first}; and ${reasons.length - 1} more, see juju debug-log` : first;
 }
 
+/** What the hook learnt about the running Tempo. */
+export interface WorkloadHealth {
+  readonly readiness: Readiness;
+  /** Tempo does not stay up: Pebble's start error, or the service found in backoff/error. */
+  readonly crash?: { readonly reason: string; readonly lastLogLine?: string | undefined; readonly isRetrying: boolean };
+}
+
+/** Longest log line quoted in a status (Juju shows statuses on one line; the log has the rest). */
+const STATUS_LOG_LINE_MAX = 160;
+
 /**
- * The status once the workload was handled, given the `ready` check as Pebble reports it now and,
- * if `update-ca-certificates` failed, why: Tempo then serves HTTPS that its own ready check (and
- * anything else in the container) cannot verify, which no amount of waiting fixes.
+ * The status once the workload was handled, given what Pebble says about Tempo now and, if
+ * `update-ca-certificates` failed, why: the container's system trust store then lacks the
+ * cluster's CA, which no amount of waiting fixes.
+ *
+ * A Tempo that does not stay up is Blocked, not a failed hook and not Waiting (field-notes §1
+ * A8): the hook still commits its relation data, Pebble's backoff keeps restarting Tempo on its
+ * own (nothing here retries or sleeps), and a process that exits at once (a port taken, a config
+ * Tempo refuses) needs someone to look, which is what Blocked asks for. The status clears by
+ * itself: once Tempo stays up its ready check recovers, Juju runs pebble-check-recovered, and
+ * this hook finds it ready.
  */
 export function finalStatus(
   decision: StatusDecision,
-  readyCheck: "up" | "down" | "unknown",
+  health: WorkloadHealth,
   caTrustFailure?: string,
 ): { status: SettableStatus; message: string } {
   if (decision.kind === "fixed") return { status: decision.status, message: decision.message };
   if (caTrustFailure !== undefined) {
-    return { status: "blocked", message: `cannot trust the coordinator's CA: ${caTrustFailure}; Tempo's HTTPS ready check cannot pass until it does (retried every hook)` };
+    return { status: "blocked", message: `cannot trust the coordinator's CA: ${caTrustFailure}; the container's system trust store lacks it until it does (retried every hook)` };
   }
-  if (readyCheck === "up") return { status: "active", message: decision.activeMessage };
-  return { status: "waiting", message: `${decision.role} started, waiting for Tempo's ready check (GET :3200/ready)` };
+  if (health.crash !== undefined) {
+    const { reason, lastLogLine, isRetrying } = health.crash;
+    const retrying = isRetrying ? "Pebble keeps restarting it with backoff" : "Pebble stopped restarting it; the next hook starts it again";
+    const said = lastLogLine === undefined ? "" : `; Tempo's last log line: ${truncate(lastLogLine, STATUS_LOG_LINE_MAX)}`;
+    return { status: "blocked", message: `Tempo does not stay up (${startErrorCause(reason)}); ${retrying}${said} (more in juju debug-log)` };
+  }
+  const readiness = health.readiness;
+  switch (readiness.kind) {
+    case "ready":
+      return { status: "active", message: decision.activeMessage };
+    case "starting":
+      return { status: "waiting", message: `${decision.role} starting: Tempo not ready yet (ring settling); waiting for GET :3200/ready to pass` };
+    case "not-ready":
+      return { status: "waiting", message: `${decision.role} not ready: GET :3200/ready failed ${readiness.failures} times in a row` };
+    case "unknown":
+      return { status: "waiting", message: `${decision.role} started, waiting for Tempo's ready check (GET :3200/ready)` };
+  }
+}
+
+/** The cause inside Pebble's change error: `… - Start service "tempo" (<cause>)` → `<cause>`. */
+function startErrorCause(reason: string): string {
+  const inner = /\(([^()]*)\)\s*$/.exec(reason);
+  return inner ? inner[1]! : reason;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** A unit's stable FQDN on Kubernetes: the pod's name in the application's headless service. */

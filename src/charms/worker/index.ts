@@ -4,4 +4,5 @@ export { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, DEFAULT_IMAGE, TEMPO_VERS
 export { LEGACY_WORKER_PORTS } from "./ports.js";
 export { ROLE_OPTION_NAMES, selectRole, type RoleSelection } from "./role-config.js";
 export { kubernetesUnitFqdn } from "./desired-state.js";
-export { CONFIG_PATH, MANAGED_PATHS } from "./workload-files.js";
+export { readyCheckUrl } from "./layer.js";
+export { CA_CERT_PATH, CONFIG_PATH, MANAGED_PATHS } from "./workload-files.js";

@@ -3,13 +3,24 @@
  *
  * One service, `tempo`, running the role's target against the config file the charm writes, and
  * one `ready` check on Tempo's `/ready` endpoint. The check is an observation only: it feeds the
- * status and never restarts Tempo (field-notes §1 A6: restarting on check failures looped while
- * Tempo replayed its WAL), so the service has no `on-check-failure`.
+ * status (readiness.ts) and wakes the charm through pebble-check-failed/-recovered, and it never
+ * restarts Tempo (field-notes §1 A6: restarting on check failures looped while Tempo replayed its
+ * WAL), so the service has no `on-check-failure`.
+ *
+ * The check has no `level`, on purpose. Juju points the workload container's Kubernetes readiness
+ * probe at Pebble's `/v1/health?level=ready` (juju/juju caas/kubernetes/provider/application
+ * `readyPath`), and Pebble counts a check there only if its level is `ready` or `alive`
+ * (canonical/pebble internals/daemon/api_health.go v1Health; a level-less check matches only
+ * `/v1/health` without a level). A `ready`-level check would take the pod out of its Services
+ * whenever Tempo is not /ready: for the ~70 s of every start, while the ring forms (and the
+ * gossip names of not-ready pods may not resolve, so a fresh cluster could deadlock), and for
+ * good after a CA rotation (see readyCheck). Tempo's readiness is the charm's status, not
+ * Kubernetes' routing decision (real-juju-review rows 4 and 5).
  */
 import type { CheckSpec, Layer, LogTargetSpec, ServiceSpec } from "../../juju/pebble.js";
 import { tempoTarget } from "../../interface/role-rules.js";
 import type { Role } from "../../interface/roles.js";
-import { CONFIG_PATH } from "./workload-files.js";
+import { CA_CERT_PATH, CONFIG_PATH } from "./workload-files.js";
 
 export const LAYER_LABEL = "tempo";
 export const SERVICE_NAME = "tempo";
@@ -51,12 +62,7 @@ export function workerLayer(inputs: LayerInputs): Layer {
     startup: "enabled",
     environment: workloadTracingEnvironment(inputs),
   };
-  const ready: CheckSpec = {
-    override: "replace",
-    level: "ready",
-    threshold: 3,
-    http: { url: readyUrl(inputs) },
-  };
+  const ready = readyCheck(inputs);
   const logTargets = logForwarding(inputs);
   return {
     summary: "tempo worker",
@@ -96,13 +102,53 @@ function logForwarding(inputs: LayerInputs): Record<string, LogTargetSpec> {
   return Object.fromEntries(Object.entries(targets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function readyUrl(inputs: LayerInputs): string {
-  // Plain HTTP is probed on localhost: it needs no DNS, and the pod's headless-service name may
-  // not resolve before the pod is ready. HTTPS must be probed by a name the certificate covers,
-  // which is the unit's FQDN (the kubelet writes it into the pod's /etc/hosts, so it resolves locally).
-  return inputs.isTlsEnabled
-    ? `https://${inputs.unitAddress}:${TEMPO_HTTP_PORT}/ready`
-    : `http://localhost:${TEMPO_HTTP_PORT}/ready`;
+/** The URL a `ready` check probes, whether Pebble fetches it (`http`) or curl does (`exec`). */
+export function readyCheckUrl(check: CheckSpec | undefined): string | undefined {
+  if (check?.http !== undefined) return check.http.url;
+  return check?.exec?.command.split(" ").find((word) => /^https?:\/\//.test(word));
+}
+
+/** How often Pebble probes /ready, and how many failures in a row turn the check down. */
+export const READY_CHECK_PERIOD = "5s";
+export const READY_CHECK_THRESHOLD = 3;
+
+/**
+ * The `ready` check. Period 5 s and threshold 3 (Pebble's default threshold): a single slow
+ * answer never turns it down (no flapping status), and a Tempo that is not ready 15 s after a
+ * start turns it down, so Juju sends pebble-check-failed and, once Tempo answers 200,
+ * pebble-check-recovered, which moves the status to Active without waiting for update-status.
+ * (A Tempo ready within 15 s causes no event; update-status then confirms it.)
+ *
+ * Plain HTTP is an `http` check on localhost: it needs no DNS. HTTPS cannot be an `http` check:
+ * Pebble's Go client verifies with the system roots it loaded once, at its first HTTPS request
+ * (crypto/x509 systemRootsPool behind a sync.Once), so after the coordinator's CA changes it
+ * would fail until the pod restarts, whatever `update-ca-certificates` does. It is an `exec`
+ * check instead: curl reads the CA file the charm pushed on every probe, so a rotated CA is
+ * trusted at the next probe, without a pod restart. `--resolve` sends the unit's FQDN (the name
+ * the certificate covers) to the loopback address, so no DNS is involved either.
+ */
+function readyCheck(inputs: LayerInputs): CheckSpec {
+  const common = { override: "replace" as const, period: READY_CHECK_PERIOD, threshold: READY_CHECK_THRESHOLD };
+  if (!inputs.isTlsEnabled) return { ...common, http: { url: `http://localhost:${TEMPO_HTTP_PORT}/ready` } };
+  const host = `${inputs.unitAddress}:${TEMPO_HTTP_PORT}`;
+  return {
+    ...common,
+    exec: {
+      command: [
+        "curl",
+        "--fail",
+        "--silent",
+        "--show-error",
+        "--max-time",
+        "3",
+        "--cacert",
+        CA_CERT_PATH,
+        "--resolve",
+        `${host}:127.0.0.1`,
+        `https://${host}/ready`,
+      ].join(" "),
+    },
+  };
 }
 
 /**

@@ -60,14 +60,6 @@ export interface WorkloadActions {
    * in the system trust directory changed, or an earlier hook's update did not succeed.
    */
   readonly updatesCaTrust: boolean;
-  /**
-   * If the CA update fails, leave the plan as it is rather than add `layer`. Pebble (Go) loads the
-   * system roots once, when its first HTTPS check runs: a check added before the CA is trusted
-   * would keep failing even after a later hook trusts it. Only for a layer with an HTTPS check,
-   * and only when Tempo is already in the plan: a first start needs the layer whatever its check
-   * can do.
-   */
-  readonly layerWaitsForCaTrust: boolean;
 }
 
 const NOTHING: WorkloadActions = {
@@ -77,7 +69,6 @@ const NOTHING: WorkloadActions = {
   service: "none",
   restartReasons: [],
   updatesCaTrust: false,
-  layerWaitsForCaTrust: false,
 };
 
 export function planWorkload(observed: ObservedWorkload, desired: DesiredWorkload): WorkloadActions {
@@ -106,7 +97,6 @@ function planTeardown(observed: ObservedWorkload): WorkloadActions {
     restartReasons: [],
     // The CA leaves with everything else; nothing will verify against it any more.
     updatesCaTrust: false,
-    layerWaitsForCaTrust: false,
   };
 }
 
@@ -170,12 +160,7 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
     service,
     restartReasons: service === "none" ? [] : restartReasons.sort(),
     updatesCaTrust,
-    layerWaitsForCaTrust: updatesCaTrust && layer !== undefined && hasHttpsCheck(layer) && observed.serviceState !== "absent",
   };
-}
-
-function hasHttpsCheck(layer: Layer): boolean {
-  return Object.values(layer.checks ?? {}).some((check) => check.http?.url.startsWith("https://") ?? false);
 }
 
 function byPath(a: WorkloadFile, b: WorkloadFile): number {

@@ -52,8 +52,16 @@ export const CA_TRUST_PENDING_PATH = "/etc/worker/ca-trust-pending";
  */
 export const WORKLOAD_VERSION_PATH = "/etc/worker/tempo-version";
 
+/**
+ * The `ready` check as Pebble reported it right after this charm last (re)started Tempo (JSON
+ * `{"change-id", "successes"}`). Pebble's checks run on their own schedule and keep counting
+ * across a service restart, so "passed since Tempo started" is a success beyond this snapshot
+ * (see readiness.ts). Kept in the container: a new pod starts without it, and with a new check.
+ */
+export const READY_BASELINE_PATH = "/etc/worker/ready-baseline";
+
 /** Files the charm keeps for its own bookkeeping, never part of what Tempo runs with. */
-export const MARKER_PATHS: readonly string[] = [CA_TRUST_PENDING_PATH, RESTART_PENDING_PATH];
+export const MARKER_PATHS: readonly string[] = [CA_TRUST_PENDING_PATH, READY_BASELINE_PATH, RESTART_PENDING_PATH];
 
 /** Every file this charm may write; teardown removes exactly these. Sorted. */
 export const MANAGED_PATHS: readonly string[] = [
@@ -61,6 +69,7 @@ export const MANAGED_PATHS: readonly string[] = [
   CA_TRUST_PENDING_PATH,
   CONFIG_PATH,
   PRIVATE_KEY_PATH,
+  READY_BASELINE_PATH,
   RESTART_PENDING_PATH,
   S3_CA_PATH,
   SERVER_CERT_PATH,

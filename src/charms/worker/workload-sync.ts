@@ -3,11 +3,13 @@
  * restart-plan.ts. Nothing here decides anything; every call is idempotent, so a hook that fails
  * half-way is finished by the next one.
  */
-import { PebbleApiError, type PebbleClient } from "../../juju/pebble.js";
+import { PebbleApiError, PebbleChangeError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";
+import { baselineText } from "./readiness.js";
 import type { ObservedFile, ObservedWorkload, WorkloadActions } from "./restart-plan.js";
 import {
   CA_TRUST_PENDING_PATH,
   MANAGED_PATHS,
+  READY_BASELINE_PATH,
   RESTART_PENDING_PATH,
   SECRET_FILE_MODE,
   WORKLOAD_VERSION_PATH,
@@ -61,8 +63,10 @@ export type CaTrustOutcome = { readonly kind: "not-needed" } | { readonly kind: 
 
 export interface WorkloadApplyReport {
   readonly caTrust: CaTrustOutcome;
-  /** The layer was left out because the CA could not be trusted (see WorkloadActions.layerWaitsForCaTrust). */
-  readonly isLayerHeld: boolean;
+  /** Tempo was (re)started by this hook (whether or not it stayed up). */
+  readonly didStart: boolean;
+  /** Pebble's start/restart change failed: its error, on one line ("… exited quickly with code 1, will restart"). */
+  readonly startError?: string;
 }
 
 /**
@@ -166,10 +170,44 @@ export async function applyWorkloadActions(
     caTrust = outcome.kind === "succeeded" ? { kind: "trusted" } : outcome;
     if (caTrust.kind === "trusted") await pebble.removePath(CA_TRUST_PENDING_PATH);
   }
-  const isLayerHeld = caTrust.kind === "failed" && actions.layerWaitsForCaTrust;
-  if (actions.layer !== undefined && !isLayerHeld) await pebble.addLayer(layerLabel, actions.layer, { combine: true });
-  if (actions.service === "start") await pebble.startServices([serviceName]);
-  if (actions.service === "restart") await pebble.restartServices([serviceName]);
+  // The ready check does not depend on the system trust store (layer.ts readyCheck: curl reads
+  // the CA file itself), so the layer goes in whether or not the update succeeded.
+  if (actions.layer !== undefined) await pebble.addLayer(layerLabel, actions.layer, { combine: true });
+  let startError: string | undefined;
+  try {
+    if (actions.service === "start") await pebble.startServices([serviceName]);
+    if (actions.service === "restart") await pebble.restartServices([serviceName]);
+  } catch (error) {
+    // A start that Pebble carried out but whose process died (servstate: "exited quickly with
+    // code N, will restart") is a status, not a failed hook (field-notes §1 A8): a failed hook
+    // would throw away this hook's relation data, and Juju's retry would only restart Tempo again
+    // on top of Pebble's own backoff, which keeps restarting it with the new files anyway. So the
+    // restart marker is cleared too: if Pebble gives up instead (on-failure other than restart),
+    // the service is not running and the next hook starts it as for any stopped service.
+    if (!(error instanceof PebbleChangeError)) throw error;
+    startError = oneLine(error.message);
+  }
   if (startsTempo) await pebble.removePath(RESTART_PENDING_PATH);
-  return { caTrust, isLayerHeld };
+  return { caTrust, didStart: startsTempo, ...(startError !== undefined ? { startError } : {}) };
+}
+
+/** Record the `ready` check as it is right after a (re)start: readiness.ts counts successes beyond it. */
+export async function recordReadyBaseline(pebble: PebbleClient, check: CheckInfo | undefined): Promise<void> {
+  await pebble.push(READY_BASELINE_PATH, baselineText(check), { makeDirs: true, permissions: SECRET_FILE_MODE });
+}
+
+/** How many of Tempo's last log lines a failure status is judged from (the log gets them all). */
+export const FAILURE_LOG_LINES = 5;
+
+/**
+ * Tempo's last output lines (Pebble's logs API), for a status that says why it exits. Best
+ * effort: an older Pebble without the API, or no output, gives none.
+ */
+export async function lastLogLines(pebble: PebbleClient, serviceName: string, lines = FAILURE_LOG_LINES): Promise<string[]> {
+  try {
+    return (await pebble.getLogs([serviceName], lines)).map((entry) => entry.message.trim()).filter((message) => message !== "");
+  } catch (error) {
+    if (error instanceof PebbleApiError) return [];
+    throw error;
+  }
 }

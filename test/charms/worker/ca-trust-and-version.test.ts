@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { workerCharm } from "../../../src/charms/worker/charm.js";
+import { readyCheckUrl } from "../../../src/charms/worker/layer.js";
 import { CA_TRUST_PENDING_PATH, TRUSTED_CA_PATH } from "../../../src/charms/worker/workload-files.js";
 import { on, run, secret, type State, type StateInput } from "../../../src/testing/index.js";
 import {
@@ -15,6 +16,7 @@ import {
   tempoState,
   withExecs,
   withProviderData,
+  afterSeconds,
 } from "./worker-scenario.js";
 
 const FQDN = "tempo-worker-0.tempo-worker-endpoints.test-model.svc.cluster.local";
@@ -42,7 +44,7 @@ async function changed(state: StateInput | State): Promise<State> {
 }
 
 function readyUrl(state: State): string | undefined {
-  return tempoState(state).layers.find((entry) => entry.label === "tempo")?.layer.checks?.["ready"]?.http?.url;
+  return readyCheckUrl(tempoState(state).layers.find((entry) => entry.label === "tempo")?.layer.checks?.["ready"]);
 }
 
 describe("tempo-worker and the coordinator's CA", () => {
@@ -53,7 +55,8 @@ describe("tempo-worker and the coordinator's CA", () => {
     expect(execsRun(after).filter((command) => command === UPDATE_CA)).toHaveLength(1);
     expect(readyUrl(after)).toBe(`https://${FQDN}:3200/ready`);
     expect(fileOf(after, CA_TRUST_PENDING_PATH)).toBeUndefined();
-    expect(after.unitStatus.status).toBe("active");
+    const { state: later } = await run(workerCharm, on.updateStatus(), afterSeconds(after, 5).state);
+    expect(later.unitStatus.status).toBe("active");
   });
 
   it("does not run update-ca-certificates again on the next hook with the same CA", async () => {
@@ -68,7 +71,7 @@ describe("tempo-worker and the coordinator's CA", () => {
     expect(execsRun(rotated).filter((command) => command === UPDATE_CA)).toHaveLength(2);
   });
 
-  it("blocks naming the failed update, keeps Tempo running and the ready check where it was", async () => {
+  it("blocks naming the failed update and keeps Tempo running, its ready check reading the CA file itself", async () => {
     const failing = [{ command: ["update-ca-certificates"], exitCode: 1, stderr: "cannot open /etc/ssl/certs: read-only file system\n" }, ...TEMPO_IMAGE_EXECS.slice(1)];
     const before = withExecs(await runningWithoutTls(), failing);
     const after = await changed(withProviderData(before, tlsData("CA-1")));
@@ -76,10 +79,10 @@ describe("tempo-worker and the coordinator's CA", () => {
       status: "blocked",
       message:
         "cannot trust the coordinator's CA: update-ca-certificates failed (exit 1): cannot open /etc/ssl/certs: read-only file system; " +
-        "Tempo's HTTPS ready check cannot pass until it does (retried every hook)",
+        "the container's system trust store lacks it until it does (retried every hook)",
     });
     expect(serviceActions(after)).toEqual(["start", "restart"]);
-    expect(readyUrl(after)).toBe("http://localhost:3200/ready");
+    expect(readyUrl(after)).toBe(`https://${FQDN}:3200/ready`);
     expect(fileOf(after, CA_TRUST_PENDING_PATH)).toBeDefined();
   });
 
@@ -93,7 +96,7 @@ describe("tempo-worker and the coordinator's CA", () => {
   it("retries on the next hook after a failed update and goes active once it succeeds", async () => {
     const failing = [{ command: ["update-ca-certificates"], exitCode: 1 }, ...TEMPO_IMAGE_EXECS.slice(1)];
     const blocked = await changed(withProviderData(withExecs(await runningWithoutTls(), failing), tlsData("CA-1")));
-    const { state: fixed } = await run(workerCharm, on.updateStatus(), withExecs(blocked, TEMPO_IMAGE_EXECS));
+    const { state: fixed } = await run(workerCharm, on.updateStatus(), afterSeconds(withExecs(blocked, TEMPO_IMAGE_EXECS), 5).state);
     expect(execsRun(fixed).filter((command) => command === UPDATE_CA)).toHaveLength(2);
     expect(fileOf(fixed, CA_TRUST_PENDING_PATH)).toBeUndefined();
     expect(readyUrl(fixed)).toBe(`https://${FQDN}:3200/ready`);

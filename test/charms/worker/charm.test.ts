@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { workerCharm } from "../../../src/charms/worker/charm.js";
+import { readyCheckUrl } from "../../../src/charms/worker/layer.js";
 import { LEGACY_WORKER_PORTS } from "../../../src/charms/worker/ports.js";
 import {
   CA_CERT_PATH,
@@ -20,6 +21,7 @@ import {
   tempoContainer,
   tempoState,
   withProviderData,
+  afterSeconds,
 } from "./worker-scenario.js";
 
 const FQDN = "tempo-worker-0.tempo-worker-endpoints.test-model.svc.cluster.local";
@@ -32,6 +34,12 @@ function related(providerData: Record<string, unknown>, extra: Partial<StateInpu
 /** Run relation-changed on the cluster relation (the coordinator's bag changed). */
 async function changed(state: StateInput | State): Promise<State> {
   const { state: out } = await run(workerCharm, on.relationChanged({ id: 7 }), state);
+  return out;
+}
+
+/** Let Tempo's ready check probe for `seconds`, then run update-status (Juju's periodic look). */
+async function updateStatusAfter(state: State, seconds: number): Promise<State> {
+  const { state: out } = await run(workerCharm, on.updateStatus(), afterSeconds(state, seconds).state);
   return out;
 }
 
@@ -84,6 +92,15 @@ describe("tempo-worker", () => {
     expect(serviceActions(state)).toEqual(["start"]);
     expect(fileOf(state, CONFIG_PATH)).toEqual({ content: tempoConfig(), permissions: 0o600 });
     expect(state.unitStatus).toEqual({
+      status: "waiting",
+      message: "all starting: Tempo not ready yet (ring settling); waiting for GET :3200/ready to pass",
+    });
+  });
+
+  it("goes active once Tempo's ready check has passed", async () => {
+    const started = await changed(related({ worker_config: tempoConfig() }));
+    const later = await updateStatusAfter(started, 5);
+    expect(later.unitStatus).toEqual({
       status: "active",
       message: "all ready (metrics-generator idle: the coordinator has no remote-write endpoint)",
     });
@@ -124,7 +141,7 @@ describe("tempo-worker", () => {
     expect(fileOf(second, PRIVATE_KEY_PATH)).toEqual({ content: "KEY-1", permissions: 0o600 });
     expect(fileOf(second, SERVER_CERT_PATH)).toEqual({ content: "CERT-PEM", permissions: 0o644 });
     expect(fileOf(second, CA_CERT_PATH)).toEqual({ content: "CA-PEM", permissions: 0o644 });
-    expect(tempoState(second).layers[0]!.layer.checks?.ready?.http?.url).toBe(`https://${FQDN}:3200/ready`);
+    expect(readyCheckUrl(tempoState(second).layers[0]!.layer.checks?.ready)).toBe(`https://${FQDN}:3200/ready`);
     expect(serviceActions(second)).toEqual(["start", "restart"]);
   });
 
@@ -229,13 +246,14 @@ describe("tempo-worker", () => {
   it("runs the role's own target for a component role", async () => {
     const state = await changed(related({ worker_config: tempoConfig() }, { config: { "role-all": false, "role-querier": true } }));
     expect(tempoState(state).layers[0]!.layer.services?.tempo?.command).toMatch(/-target=querier$/);
-    expect(state.unitStatus).toEqual({ status: "active", message: "querier ready" });
+    expect((await updateStatusAfter(state, 5)).unitStatus).toEqual({ status: "active", message: "querier ready" });
   });
 
   it("waits for the ready check before reporting active", async () => {
     const state = await changed(related({ worker_config: tempoConfig() }, { containers: [tempoContainer({ checkStatusOverrides: { ready: "down" } })] }));
-    expect(state.unitStatus.status).toBe("waiting");
-    expect(state.unitStatus.message).toContain("waiting for Tempo's ready check");
+    const later = await updateStatusAfter(state, 60);
+    expect(later.unitStatus.status).toBe("waiting");
+    expect(later.unitStatus.message).toContain("Tempo not ready yet");
   });
 
   it("opens exactly the ports the coordinator asked for", async () => {
@@ -260,7 +278,7 @@ describe("tempo-worker", () => {
     );
     const state = await changed(related({ worker_config: config, remote_write_endpoints: [{ url: "http://prom:9090/api/v1/write" }] }));
     expect(fileOf(state, CONFIG_PATH)?.content).toContain("juju_unit: tempo-worker/0");
-    expect(state.unitStatus).toEqual({ status: "active", message: "all ready" });
+    expect((await updateStatusAfter(state, 5)).unitStatus).toEqual({ status: "active", message: "all ready" });
   });
 
   it("forwards Tempo's logs to the coordinator's Loki endpoints without restarting Tempo", async () => {
@@ -296,6 +314,6 @@ describe("tempo-worker", () => {
     const { state: second } = await run(workerCharm, on.pebbleReady("tempo"), { ...first, containers: [tempoContainer()] });
     expect(serviceActions(second)).toEqual(["start"]);
     expect(fileOf(second, CONFIG_PATH)?.content).toBe(tempoConfig());
-    expect(second.unitStatus.status).toBe("active");
+    expect((await updateStatusAfter(second, 5)).unitStatus.status).toBe("active");
   });
 });

@@ -10,7 +10,7 @@ import { on, run, secret } from "../../../src/testing/index.js";
 import { buildTempoConfig } from "../../../src/tempo/builder.js";
 import { renderTempoConfig } from "../../../src/tempo/render.js";
 import { TempoSettings, type TempoSettingsInput } from "../../../src/tempo/settings.js";
-import { KEY_SECRET_ID, clusterRelation, fileOf, providerBag, serviceActions, tempoContainer } from "./worker-scenario.js";
+import { KEY_SECRET_ID, afterSeconds, clusterRelation, fileOf, providerBag, serviceActions, tempoContainer } from "./worker-scenario.js";
 
 const ADDRESS = "tempo-worker-0.tempo-worker-endpoints.test-model.svc.cluster.local";
 const oneAllWorker: ClusterView = {
@@ -42,7 +42,8 @@ describe("the worker on configs the coordinator's builder renders", () => {
     });
     expect(fileOf(state, CONFIG_PATH)?.content).toBe(config);
     expect(serviceActions(state)).toEqual(["start"]);
-    expect(state.unitStatus.status).toBe("active");
+    const { state: later } = await run(workerCharm, on.updateStatus(), afterSeconds(state, 5).state);
+    expect(later.unitStatus.status).toBe("active");
   });
 
   it("starts Tempo with TLS files where the TLS config looks for them", async () => {
@@ -70,6 +71,7 @@ describe("the worker on configs the coordinator's builder renders", () => {
       containers: [tempoContainer()],
     });
     expect(fileOf(state, CONFIG_PATH)?.content).toContain("juju_model_uuid: 00000000-0000-4000-8000-000000000000");
-    expect(state.unitStatus).toEqual({ status: "active", message: "all ready" });
+    const { state: later } = await run(workerCharm, on.updateStatus(), afterSeconds(state, 5).state);
+    expect(later.unitStatus).toEqual({ status: "active", message: "all ready" });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readyCheckUrl } from "../../../src/charms/worker/layer.js";
 import fc from "fast-check";
 import {
   decideWorkerState,
@@ -79,7 +80,7 @@ describe("decideWorkerState", () => {
   it("serves HTTPS only when the CA, the certificate and the key are all there", () => {
     const provider = readProviderDatabag(providerBag({ worker_config: tempoConfig(), ca_cert: "CA", server_cert: "CERT", privkey_secret_id: "secret:x" }));
     const withKey = decideWorkerState(inputs({ cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider }, privateKey: { kind: "found", privateKey: "KEY" } }));
-    expect(withKey.workload?.kind === "run" && withKey.workload.layer.checks?.ready?.http?.url).toMatch(/^https:/);
+    expect(withKey.workload?.kind === "run" && readyCheckUrl(withKey.workload.layer.checks?.ready)).toMatch(/^https:/);
     const keyMissing = decideWorkerState(
       inputs({ cluster: { kind: "related", relationId: 1, coordinator: "tempo", provider }, privateKey: { kind: "unavailable", secretId: "secret:x", reason: "not granted" } }),
     );
@@ -88,10 +89,30 @@ describe("decideWorkerState", () => {
 });
 
 describe("finalStatus", () => {
-  it("is active once the ready check is up and waiting before", () => {
-    const decision = { kind: "when-ready", role: "querier", activeMessage: "querier ready" } as const;
-    expect(finalStatus(decision, "up")).toEqual({ status: "active", message: "querier ready" });
-    expect(finalStatus(decision, "down").status).toBe("waiting");
+  const decision = { kind: "when-ready", role: "querier", activeMessage: "querier ready" } as const;
+
+  it("is active only once Tempo is judged ready", () => {
+    expect(finalStatus(decision, { readiness: { kind: "ready" } })).toEqual({ status: "active", message: "querier ready" });
+  });
+
+  it("says Tempo is still starting while its ready check has not passed since the start", () => {
+    expect(finalStatus(decision, { readiness: { kind: "starting", failures: 3 } })).toEqual({
+      status: "waiting",
+      message: "querier starting: Tempo not ready yet (ring settling); waiting for GET :3200/ready to pass",
+    });
+  });
+
+  it("is blocked with Pebble's cause and Tempo's last log line when Tempo does not stay up", () => {
+    const crash = {
+      reason: 'cannot perform the following tasks: - Start service "tempo" (service start attempt: exited quickly with code 1, will restart)',
+      lastLogLine: "listen tcp :3200: bind: address already in use",
+      isRetrying: true,
+    };
+    expect(finalStatus(decision, { readiness: { kind: "ready" }, crash })).toEqual({
+      status: "blocked",
+      message:
+        "Tempo does not stay up (service start attempt: exited quickly with code 1, will restart); Pebble keeps restarting it with backoff; Tempo's last log line: listen tcp :3200: bind: address already in use (more in juju debug-log)",
+    });
   });
 });
 
@@ -164,7 +185,7 @@ describe("decideWorkerState laws", () => {
   it("always says something in its status", () => {
     fc.assert(
       fc.property(arbitraryInputs, ({ isConfigValid: _ignored, ...rest }) => {
-        const { status, message } = finalStatus(decideWorkerState(inputs(rest)).status, "unknown");
+        const { status, message } = finalStatus(decideWorkerState(inputs(rest)).status, { readiness: { kind: "unknown" } });
         expect(status).not.toBe("active");
         expect(message.length).toBeGreaterThan(0);
       }),

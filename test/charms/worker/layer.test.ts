@@ -28,12 +28,22 @@ describe("workerLayer", () => {
   });
 
   it("probes readiness over plain HTTP on localhost without TLS", () => {
-    expect(workerLayer(base).checks?.ready).toMatchObject({ level: "ready", http: { url: "http://localhost:3200/ready" } });
+    expect(workerLayer(base).checks?.ready).toMatchObject({ period: "5s", threshold: 3, http: { url: "http://localhost:3200/ready" } });
   });
 
-  it("probes readiness over HTTPS on the unit's FQDN with TLS", () => {
-    expect(workerLayer({ ...base, isTlsEnabled: true }).checks?.ready?.http?.url).toBe(
-      "https://tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local:3200/ready",
+  it("gives the ready check no level, so Kubernetes' readiness probe never counts it", () => {
+    // Juju's readiness probe is /v1/health?level=ready, which counts only ready and alive checks.
+    expect(workerLayer(base).checks?.ready?.level).toBeUndefined();
+    expect(workerLayer({ ...base, isTlsEnabled: true }).checks?.ready?.level).toBeUndefined();
+  });
+
+  it("probes readiness over HTTPS with curl and the pushed CA file, not with Pebble's cached roots", () => {
+    const ready = workerLayer({ ...base, isTlsEnabled: true }).checks?.ready;
+    expect(ready?.http).toBeUndefined();
+    expect(ready?.exec?.command).toBe(
+      "curl --fail --silent --show-error --max-time 3 --cacert /etc/worker/ca.cert" +
+        " --resolve tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local:3200:127.0.0.1" +
+        " https://tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local:3200/ready",
     );
   });
 

@@ -126,19 +126,10 @@ describe("planWorkload and the system CA trust", () => {
     expect(actions.service).toBe("none");
   });
 
-  it("holds a new layer back on a failed CA update only when Tempo is already in the plan", () => {
+  it("updates the trust store and adds the TLS layer in the same plan", () => {
     const files = [configFile(config([])), caFile("CA1")];
-    const whenRunning = planWorkload(running([configFile(config([]))]), runWith(files, httpsLayer));
-    expect(whenRunning).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: true });
-    const onFirstStart = planWorkload({ files: new Map(), plan: emptyPlan, serviceState: "absent" }, runWith(files, httpsLayer));
-    expect(onFirstStart).toMatchObject({ updatesCaTrust: true, layer: httpsLayer, layerWaitsForCaTrust: false });
-  });
-
-  it("never holds back a layer whose checks do not use HTTPS", () => {
-    const observed = running([configFile(config([])), caFile("CA1")]);
-    const querierLayer: Layer = { ...layer, services: { tempo: { ...layer.services!["tempo"]!, command: "/bin/tempo -target=querier" } } };
-    const actions = planWorkload(observed, runWith([configFile(config([]))], querierLayer));
-    expect(actions).toMatchObject({ updatesCaTrust: true, layer: querierLayer, layerWaitsForCaTrust: false });
+    const actions = planWorkload(running([configFile(config([]))]), runWith(files, httpsLayer));
+    expect(actions).toMatchObject({ updatesCaTrust: true, layer: httpsLayer });
   });
 
   it("removes the pending-trust marker on teardown without updating the trust store", () => {
@@ -167,7 +158,6 @@ describe("planWorkload", () => {
       service: "none",
       restartReasons: [],
       updatesCaTrust: false,
-      layerWaitsForCaTrust: false,
     });
   });
 
@@ -254,8 +244,7 @@ describe("planWorkload", () => {
           service: "none",
           restartReasons: [],
           updatesCaTrust: false,
-          layerWaitsForCaTrust: false,
-        });
+            });
       }),
     );
   });

@@ -4,7 +4,7 @@
  */
 import YAML from "yaml";
 import { container, relation, type ContainerState, type RegularRelationState, type State } from "../../../src/testing/index.js";
-import { MemoryPebbleState, type MemoryPebbleStateInput } from "../../../src/testing/pebble-memory.js";
+import { MemoryPebble, MemoryPebbleState, type CheckEvent, type MemoryPebbleStateInput, type WorkloadBehaviour } from "../../../src/testing/pebble-memory.js";
 
 export const COORDINATOR = "tempo";
 export const KEY_SECRET_ID = "secret:d0coordinatorkey0001";
@@ -54,10 +54,15 @@ export const TEMPO_VERSION_OUTPUT = [
   "",
 ].join("\n");
 
-/** The commands of the Tempo workload image the charm runs: the trust store update and `-version`. */
+/**
+ * The commands of the Tempo workload image the charm runs: the trust store update, `-version`,
+ * and curl for the HTTPS ready check (canned: it passes whenever Pebble probes; the simulator's
+ * image models certificate verification, see src/sim/tempo-cluster.ts tempoImage).
+ */
 export const TEMPO_IMAGE_EXECS = [
   { command: ["update-ca-certificates"], stdout: "Updating certificates in /etc/ssl/certs...\n1 added, 0 removed; done.\n" },
   { command: ["/bin/tempo", "-version"], stdout: TEMPO_VERSION_OUTPUT },
+  { command: ["curl"], stdout: "ready\n" },
 ];
 
 /** The tempo container of the Tempo image (its commands included unless `execs` says otherwise). */
@@ -95,4 +100,25 @@ export function fileOf(state: State, path: string): { content: string; permissio
 /** How many times Tempo was (re)started: explicit starts and restarts in the journal. */
 export function serviceActions(state: State): string[] {
   return tempoState(state).journal.map((record) => record.action);
+}
+
+/**
+ * `seconds` of simulated time in the tempo container (Pebble's timers: check probes, exits,
+ * backoff), and the check events Juju would dispatch because of them. No real time passes.
+ */
+export function afterSeconds(state: State, seconds: number): { state: State; events: CheckEvent[] } {
+  const { name, ...snapshot } = tempoState(state);
+  const pebble = MemoryPebble.fromState(snapshot);
+  pebble.advanceTime(seconds * 1000);
+  const events = pebble.takeCheckEvents();
+  const containers = state.containers.map((candidate) => (candidate.name === name ? { ...pebble.toState(), name } : candidate));
+  return { state: { ...state, containers }, events };
+}
+
+/** The same state with the Tempo process behaving as `behaviour` from its next start. */
+export function withTempoBehaviour(state: State, behaviour: WorkloadBehaviour): State {
+  const { name, ...snapshot } = tempoState(state);
+  const pebble = MemoryPebble.fromState(snapshot);
+  pebble.setWorkload("tempo", behaviour);
+  return { ...state, containers: state.containers.map((candidate) => (candidate.name === name ? { ...pebble.toState(), name } : candidate)) };
 }

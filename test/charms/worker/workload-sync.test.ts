@@ -69,24 +69,25 @@ function desiredWithCa(configText: string, ca: string): RunWorkload {
   };
 }
 
-/** The ready check's URL in the plan right now (read without Pebble calls, from the snapshot). */
-function readyUrlNow(pebble: MemoryPebble): string | undefined {
-  return pebble.toState().layers.find((entry) => entry.label === "tempo")?.layer.checks?.["ready"]?.http?.url;
+/** The ready check's probe in the plan right now (read without Pebble calls, from the snapshot). */
+function readyProbeNow(pebble: MemoryPebble): string | undefined {
+  const check = pebble.toState().layers.find((entry) => entry.label === "tempo")?.layer.checks?.["ready"];
+  return check?.http?.url ?? check?.exec?.command;
 }
 
 describe("applyWorkloadActions and the CA trust store", () => {
-  it("runs update-ca-certificates after writing the CA and before the HTTPS check is in the plan", async () => {
+  it("runs update-ca-certificates after writing the CA, and adds the TLS layer", async () => {
     const pebble = new MemoryPebble();
     await sync(pebble, desired("a: 1\n"));
-    const seenAtExec: Array<{ ca: string | undefined; readyUrl: string | undefined }> = [];
+    const seenAtExec: Array<string | undefined> = [];
     pebble.setExecHandler("update-ca-certificates", () => {
-      seenAtExec.push({ ca: pebble.readText(TRUSTED_CA_PATH), readyUrl: readyUrlNow(pebble) });
+      seenAtExec.push(pebble.readText(TRUSTED_CA_PATH));
       return { exitCode: 0 };
     });
     const report = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
-    expect(report).toEqual({ caTrust: { kind: "trusted" }, isLayerHeld: false });
-    expect(seenAtExec).toEqual([{ ca: "CA-1", readyUrl: "http://localhost:3200/ready" }]);
-    expect(readyUrlNow(pebble)).toBe("https://w-0.w-endpoints.m.svc.cluster.local:3200/ready");
+    expect(report).toEqual({ caTrust: { kind: "trusted" }, didStart: true });
+    expect(seenAtExec).toEqual(["CA-1"]);
+    expect(readyProbeNow(pebble)).toContain("--cacert /etc/worker/ca.cert");
     expect(pebble.execJournal.map((record) => record.command)).toEqual([["update-ca-certificates", "--fresh"]]);
     expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeUndefined();
   });
@@ -101,28 +102,40 @@ describe("applyWorkloadActions and the CA trust store", () => {
     expect(pebble.execJournal).toHaveLength(2);
   });
 
-  it("keeps the marker and the old layer when the update fails, and finishes both once it succeeds", async () => {
+  it("keeps the marker when the update fails, and clears it once it succeeds", async () => {
     const pebble = new MemoryPebble();
     await sync(pebble, desired("a: 1\n"));
     pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 1, stderr: "run-parts: /etc/ca-certificates/update.d exited with 1\n" }));
     const failed = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
-    expect(failed).toEqual({
-      caTrust: { kind: "failed", reason: "update-ca-certificates failed (exit 1): run-parts: /etc/ca-certificates/update.d exited with 1" },
-      isLayerHeld: true,
-    });
+    expect(failed.caTrust).toEqual({ kind: "failed", reason: "update-ca-certificates failed (exit 1): run-parts: /etc/ca-certificates/update.d exited with 1" });
     expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeDefined();
-    expect(readyUrlNow(pebble)).toBe("http://localhost:3200/ready");
     pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0 }));
     const retried = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
     expect(retried.caTrust).toEqual({ kind: "trusted" });
     expect(pebble.readText(CA_TRUST_PENDING_PATH)).toBeUndefined();
-    expect(readyUrlNow(pebble)).toBe("https://w-0.w-endpoints.m.svc.cluster.local:3200/ready");
+  });
+});
+
+describe("applyWorkloadActions when Tempo does not stay up", () => {
+  it("reports Pebble's failed start instead of throwing, and leaves the retrying to Pebble", async () => {
+    const pebble = new MemoryPebble();
+    pebble.setWorkload("tempo", { exitAfterMs: 20, exitCode: 1 });
+    const report = await sync(pebble, desired("a: 1\n"));
+    expect(report).toEqual({
+      caTrust: { kind: "not-needed" },
+      didStart: true,
+      startError: 'cannot perform the following tasks: - Start service "tempo" (service start attempt: exited quickly with code 1, will restart)',
+    });
+    expect(pebble.readText(RESTART_PENDING_PATH)).toBeUndefined();
+    expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("backoff");
   });
 
-  it("still adds the layer on a first start, when Tempo could not run without it", async () => {
+  it("does not start or restart a Tempo that Pebble is backing off on the next hook", async () => {
     const pebble = new MemoryPebble();
-    const report = await sync(pebble, desiredWithCa("a: 1\n", "CA-1"));
-    expect(report).toEqual({ caTrust: { kind: "failed", reason: 'update-ca-certificates failed: cannot find executable "update-ca-certificates"' }, isLayerHeld: false });
+    pebble.setWorkload("tempo", { exitAfterMs: 20, exitCode: 1 });
+    await sync(pebble, desired("a: 1\n"));
+    const next = await sync(pebble, desired("a: 1\n"));
+    expect(next.didStart).toBe(false);
     expect(pebble.journal.map((record) => record.action)).toEqual(["start"]);
   });
 });
