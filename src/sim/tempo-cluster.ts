@@ -10,8 +10,8 @@
 import { coordinatorCharm } from "../charms/coordinator/index.js";
 import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
-import { CA_CERT_PATH, DEFAULT_IMAGE, ROLE_OPTION_NAMES } from "../charms/worker/index.js";
-import type { MemoryPebble } from "../testing/pebble-memory.js";
+import { CA_CERT_PATH, DEFAULT_IMAGE, ROLE_OPTION_NAMES, TRUSTED_CA_PATH } from "../charms/worker/index.js";
+import { SYSTEM_CA_BUNDLE_PATH, type MemoryPebble } from "../testing/pebble-memory.js";
 import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
 import { CERTIFICATES_ENDPOINT, certificatesAuthorityCharm } from "./charms/certificates-authority.js";
@@ -137,7 +137,11 @@ export function tempoImage(_container: string, pebble: MemoryPebble): void {
       ? { exitCode: 0, stdout: `tempo, version ${SIM_TEMPO_RELEASE} (branch: HEAD, revision: simulated)\n` }
       : { exitCode: 2, stderr: "the simulated image runs tempo only through Pebble services\n" },
   );
-  pebble.setExecHandler("update-ca-certificates", () => ({ exitCode: 0, stdout: "Updating certificates in /etc/ssl/certs...\n" }));
+  // Folds the trusted CA into the system bundle, which is what Go (Pebble) loads its roots from.
+  pebble.setExecHandler("update-ca-certificates", () => {
+    pebble.putText(SYSTEM_CA_BUNDLE_PATH, pebble.readText(TRUSTED_CA_PATH) ?? "");
+    return { exitCode: 0, stdout: "Updating certificates in /etc/ssl/certs...\n" };
+  });
 }
 
 export type ShapeParse = { kind: "valid"; shape: WorkerGroup[] } | { kind: "invalid"; reasons: string[] };

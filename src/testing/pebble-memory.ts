@@ -791,6 +791,13 @@ export class MemoryPebble implements PebbleClient {
     return this.services.get(service)?.loaded?.[absolutePath(path)];
   }
 
+  /** Write a file at once, parents made (for fake commands that write files, like update-ca-certificates). */
+  putText(path: string, content: string): void {
+    const normalized = absolutePath(path);
+    this.ensureParents(normalized, {});
+    this.files.set(normalized, { type: "file", content: textEncoder.encode(content), permissions: DEFAULT_FILE_PERMISSIONS });
+  }
+
   /** The file's content as text, or undefined when there is no such file (for assertions). */
   readText(path: string): string | undefined {
     const node = this.files.get(absolutePath(path));

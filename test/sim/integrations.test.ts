@@ -14,6 +14,7 @@ import type { RunOutcome, Simulator } from "../../src/sim/simulator.js";
 import {
   CA_APP,
   COORDINATOR_APP,
+  INTEGRATION_CHARMS,
   LOKI_APP,
   RECOMMENDED_SHAPE,
   REMOTE_WRITE_APP,
@@ -285,6 +286,26 @@ describe("operating the full cluster with TLS on", () => {
     expect(after!.certificate).not.toBe(before!.certificate);
     expect(new X509Certificate(after!.certificate).subjectAltName).not.toContain("tempo-metrics-generator");
     for (const unit of workerUnits(sim)) expect(containerOf(sim, unit).readText("/etc/worker/server.cert"), unit).toBe(after!.certificate);
+    expect(unitsNotActive(sim)).toEqual([]);
+  });
+
+  it("moves every worker to a new CA without a pod restart: each one trusts it and its ready check passes", async () => {
+    const { sim } = await convergedFullModel();
+    const [before] = issuedCertificates(sim);
+    const containersBefore = workerUnits(sim).map((unit) => containerOf(sim, unit));
+    expect(await step(sim, () => sim.removeApplication(CA_APP))).toMatchObject({ kind: "quiet" });
+    expect(await step(sim, () => sim.deploy("second-ca", INTEGRATION_CHARMS.certificates))).toMatchObject({ kind: "quiet" });
+    expect(await step(sim, () => sim.relate(`${COORDINATOR_APP}:certificates`, "second-ca:certificates"))).toMatchObject({ kind: "quiet" });
+    const raw = sim.relationBetween(COORDINATOR_APP, "second-ca")?.appData.get("second-ca")?.certificates;
+    const [after] = JSON.parse(raw ?? "[]") as { ca: string }[];
+    expect(after!.ca).not.toBe(before!.ca);
+    for (const [index, unit] of workerUnits(sim).entries()) {
+      const container = containerOf(sim, unit);
+      expect(container, unit).toBe(containersBefore[index]); // the same container: no pod restart
+      expect(container.readText("/etc/worker/ca.cert"), unit).toBe(after!.ca);
+      expect(readyCheckUrl((await container.getPlan()).checks.ready), unit).toMatch(/^https:/);
+      expect((await container.getChecks({ names: ["ready"] }))[0], unit).toMatchObject({ status: "up", failures: 0 });
+    }
     expect(unitsNotActive(sim)).toEqual([]);
   });
 

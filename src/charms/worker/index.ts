@@ -5,4 +5,4 @@ export { LEGACY_WORKER_PORTS } from "./ports.js";
 export { ROLE_OPTION_NAMES, selectRole, type RoleSelection } from "./role-config.js";
 export { kubernetesUnitFqdn } from "./desired-state.js";
 export { readyCheckUrl } from "./layer.js";
-export { CA_CERT_PATH, CONFIG_PATH, MANAGED_PATHS } from "./workload-files.js";
+export { CA_CERT_PATH, CONFIG_PATH, MANAGED_PATHS, TRUSTED_CA_PATH } from "./workload-files.js";
