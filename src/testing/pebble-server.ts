@@ -209,12 +209,13 @@ class PebbleRouter {
     if (route === "POST /v1/services") return this.postServices(body);
     if (route === "GET /v1/checks") return this.getChecks(query);
     if (route === "GET /v1/logs") return this.getLogs(query);
+    if (route === "GET /v1/health") return this.getHealth(query);
     if (route === "GET /v1/files") return this.getFiles(query, headers);
     if (route === "POST /v1/files") return this.postFiles(headers, body);
     if (route === "POST /v1/exec") return this.postExec(body);
     const change = /^\/v1\/changes\/([^/]+)(\/wait)?$/.exec(path);
     if (change && method === "GET") return this.getChange(decodeURIComponent(change[1]!), change[2] !== undefined, query.get("timeout") ?? "");
-    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/logs", "/v1/files", "/v1/exec"];
+    const known = ["/v1/system-info", "/v1/plan", "/v1/layers", "/v1/services", "/v1/checks", "/v1/logs", "/v1/health", "/v1/files", "/v1/exec"];
     if (known.includes(path)) return errorReply(405, "method not allowed");
     return errorReply(404, "not found");
   }
@@ -472,6 +473,23 @@ class PebbleRouter {
         ...(check.changeId ? { "change-id": check.changeId } : {}),
       })),
     );
+  }
+
+  /**
+   * api_health.go v1Health, which Juju's Kubernetes probes call (`level=alive` for liveness,
+   * `level=ready` for readiness): unhealthy (502) when a matching check is down, where a check
+   * matches `level=ready` if its level is ready or alive ("ready implies alive") and `level=alive`
+   * only if it is alive; a check without a level matches only a request without one.
+   */
+  private async getHealth(query: URLSearchParams): Promise<Reply> {
+    const level = query.get("level") ?? "";
+    if (level !== "" && level !== "alive" && level !== "ready") return errorReply(400, `level must be "alive" or "ready"`);
+    const names = commaSeparated(query.getAll("names"));
+    const checks = await this.pebble.getChecks({ names });
+    const isHealthy = !checks.some(
+      (check) => check.status === "down" && (level === "" || check.level === level || (level === "ready" && check.level === "alive")),
+    );
+    return jsonReply(isHealthy ? 200 : 502, { type: "sync", "status-code": isHealthy ? 200 : 502, status: isHealthy ? "OK" : "Bad Gateway", result: { healthy: isHealthy } });
   }
 
   /**
