@@ -181,13 +181,17 @@ export async function applyWorkloadActions(
     // A start that Pebble carried out but whose process died (servstate: "exited quickly with
     // code N, will restart") is a status, not a failed hook (field-notes §1 A8): a failed hook
     // would throw away this hook's relation data, and Juju's retry would only restart Tempo again
-    // on top of Pebble's own backoff, which keeps restarting it with the new files anyway. So the
-    // restart marker is cleared too: if Pebble gives up instead (on-failure other than restart),
-    // the service is not running and the next hook starts it as for any stopped service.
+    // on top of Pebble's own backoff, which keeps restarting it with the new files anyway.
     if (!(error instanceof PebbleChangeError)) throw error;
     startError = oneLine(error.message);
   }
-  if (startsTempo) await pebble.removePath(RESTART_PENDING_PATH);
+  // The restart marker goes once the new process was started: the change succeeded, or Pebble is
+  // backing it off (it restarts it with the new files by itself). After any other failed change
+  // (a stop that timed out, say) it stays, so the next hook restarts Tempo again; a service that
+  // is not running at all is started by the next hook anyway.
+  const isStartedWithNewFiles =
+    startError === undefined || (await pebble.getServices([serviceName]))[0]?.current === "backoff";
+  if (startsTempo && isStartedWithNewFiles) await pebble.removePath(RESTART_PENDING_PATH);
   return { caTrust, didStart: startsTempo, ...(startError !== undefined ? { startError } : {}) };
 }
 

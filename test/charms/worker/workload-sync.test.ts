@@ -16,6 +16,7 @@ import {
   TRUSTED_CA_PATH,
   WORKLOAD_VERSION_PATH,
 } from "../../../src/charms/worker/workload-files.js";
+import { PebbleChangeError } from "../../../src/juju/pebble.js";
 import { MemoryPebble } from "../../../src/testing/pebble-memory.js";
 import { TEMPO_VERSION_OUTPUT } from "./worker-scenario.js";
 
@@ -128,6 +129,19 @@ describe("applyWorkloadActions when Tempo does not stay up", () => {
     });
     expect(pebble.readText(RESTART_PENDING_PATH)).toBeUndefined();
     expect((await pebble.getServices(["tempo"]))[0]?.current).toBe("backoff");
+  });
+
+  it("keeps the restart marker when the restart change failed with the old process still running", async () => {
+    class PebbleStopTimingOut extends MemoryPebble {
+      override async restartServices(): Promise<void> {
+        throw new PebbleChangeError("9", 'cannot perform the following tasks:\n- Restart service "tempo" (cannot stop service: timed out)');
+      }
+    }
+    const pebble = new PebbleStopTimingOut();
+    await sync(pebble, desired("a: 1\n"));
+    const report = await sync(pebble, desired("a: 2\n"));
+    expect(report.startError).toContain("cannot stop service: timed out");
+    expect(pebble.readText(RESTART_PENDING_PATH)).toBeDefined();
   });
 
   it("does not start or restart a Tempo that Pebble is backing off on the next hook", async () => {
