@@ -30,7 +30,8 @@
  *   within the 1 s okay delay fails its start change ("exited quickly with code N, will
  *   restart") and goes to `backoff`; one that exits later goes to `backoff` too; a backoff
  *   restarts it after backoff-delay (500 ms), doubled per attempt up to backoff-limit (30 s),
- *   without jitter (Pebble adds up to 10 %); each start writes the workload's output to the
+ *   without jitter (getJitter adds 0-10 %), and a process that ran for backoff-limit starts
+ *   over from backoff-delay (backoffResetElapsed); each start writes the workload's output to the
  *   service log, which `getLogs` returns as `GET /v1/logs` does;
  * - starting a running service or stopping a stopped one is a no-op, not an error;
  * - exec runs fake commands: a handler a test registers (`setExecHandler`) or a canned answer in
@@ -1107,6 +1108,7 @@ export class MemoryPebble implements PebbleClient {
   private processExited(name: string, exitCode: number, atMs: number): void {
     const runtime = this.services.get(name)!;
     const action = serviceFailureAction(this.plan().services[name], exitCode);
+    const ranMs = runtime.startedAtMs === undefined ? 0 : atMs - runtime.startedAtMs;
     delete runtime.startedAtMs;
     if (action !== "restart") {
       // ActionIgnore: exited (reported as "error") on failure, stopped on success.
@@ -1118,6 +1120,11 @@ export class MemoryPebble implements PebbleClient {
     const delay = parseGoDurationOr(spec?.["backoff-delay"], DEFAULT_BACKOFF_DELAY_MS);
     const factor = spec?.["backoff-factor"] ?? DEFAULT_BACKOFF_FACTOR;
     const limit = parseGoDurationOr(spec?.["backoff-limit"], DEFAULT_BACKOFF_LIMIT_MS);
+    // backoffResetElapsed: a process that ran for backoff-limit starts its backoff over.
+    if (ranMs >= limit) {
+      delete runtime.backoffMs;
+      delete runtime.backoffNum;
+    }
     const previous = runtime.backoffMs ?? 0;
     runtime.backoffMs = previous === 0 ? delay : Math.min(previous * factor, limit);
     runtime.backoffNum = (runtime.backoffNum ?? 0) + 1;

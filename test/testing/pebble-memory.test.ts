@@ -331,6 +331,18 @@ describe("MemoryPebble services over time (servstate)", () => {
     expect((await pebble.getLogs(["tempo"], 10)).length).toBe(3);
   });
 
+  it("starts the backoff over after a process ran for the backoff limit", async () => {
+    const pebble = await pebbleWithBase();
+    pebble.setWorkload("tempo", { exitAfterMs: 40_000, output: ["up"] });
+    await pebble.replan();
+    pebble.advanceTime(40_000 + 500); // exits after 40 s: the first backoff, 500 ms
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(2);
+    pebble.advanceTime(40_000 + 499); // ran 40 s again: 500 ms once more, not 1 s
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(2);
+    pebble.advanceTime(1);
+    expect((await pebble.getLogs(["tempo"], 10)).length).toBe(3);
+  });
+
   it("serves the last n lines of a service's output as the logs API does", async () => {
     const pebble = await pebbleWithBase();
     pebble.setWorkload("tempo", { output: ["one", "two", "three"] });
