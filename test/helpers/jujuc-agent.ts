@@ -76,6 +76,8 @@ export async function startJujucAgent(options: {
   address: string;
   contextId: string;
   answers: Record<string, AgentAnswer>;
+  /** Register under another name than `Jujuc`: every call then fails with `rpc: can't find service`. */
+  service?: string;
 }): Promise<RunningAgent> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "jujuc-agent-run-"));
   const answersFile = path.join(dir, "answers.json");
@@ -95,6 +97,7 @@ export async function startJujucAgent(options: {
   writeFileSync(callsFile, "");
   const child = spawn(options.binary, [options.address, options.contextId, answersFile, callsFile], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, JUJUC_AGENT_SERVICE: options.service ?? "" },
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
