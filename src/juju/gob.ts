@@ -120,8 +120,10 @@ export class GobEncoder {
   }
 
   private static commonType(writer: GobWriter, name: string, id: number): void {
-    // CommonType{Name(0) string, Id(1) int}
-    writer.uint(1).string(name).uint(1).int(id).uint(0);
+    // CommonType{Name(0) string, Id(1) int}; an empty name is a zero field, omitted like Go does
+    // for the anonymous `struct{}` of an error reply (§4.6).
+    if (name === "") writer.uint(2).int(id).uint(0);
+    else writer.uint(1).string(name).uint(1).int(id).uint(0);
   }
 
   /**
