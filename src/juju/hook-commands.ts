@@ -29,7 +29,7 @@ import type {
   StatusValue,
 } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
-import { connectDirectHookCommands, type DirectHookCommands } from "./jujuc-client.js";
+import { connectDirectHookCommands, type DirectHookCommandRunner } from "./jujuc-client.js";
 
 /** ops splits longer log messages (MAX_LOG_LINE_LEN, §2.10): one argv element must stay under ARG_MAX. */
 export const MAX_LOG_MESSAGE_LENGTH = 131071;
@@ -128,12 +128,12 @@ export interface HookCommandsBackendOptions {
   /** The environment the hook commands run in; defaults to this process's (the hook's) environment. */
   readonly env?: NodeJS.ProcessEnv;
   /** The agent's socket, when reachable: each command is one RPC instead of a process (jujuc-client.ts). */
-  readonly direct?: DirectHookCommands;
+  readonly direct?: DirectHookCommandRunner;
 }
 
 export class HookCommandsBackend implements Backend {
   private readonly env: NodeJS.ProcessEnv;
-  private readonly direct: DirectHookCommands | undefined;
+  private readonly direct: DirectHookCommandRunner | undefined;
 
   constructor(options: HookCommandsBackendOptions = {}) {
     this.env = options.env ?? process.env;

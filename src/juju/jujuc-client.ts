@@ -262,6 +262,12 @@ export interface HookCommandOutput {
   readonly stderr: string;
 }
 
+/** What HookCommandsBackend needs of a direct transport: a result, or undefined to spawn the tool. */
+export interface DirectHookCommandRunner {
+  run(command: string, args: readonly string[], stdin?: string): HookCommandOutput | undefined;
+  close(): void;
+}
+
 export type DirectConnectResult =
   | { readonly kind: "direct"; readonly commands: DirectHookCommands }
   | { readonly kind: "tools"; readonly reason: string };
@@ -273,7 +279,7 @@ export type DirectConnectResult =
  * harmless for every command this runtime sends except `secret-add`, which would add a second secret,
  * and a reply the agent sent but we cannot decode is a bug to fix, not a case to tune for.
  */
-export class DirectHookCommands {
+export class DirectHookCommands implements DirectHookCommandRunner {
   private connection: JujucConnection | undefined;
   private fallback: string | undefined;
 

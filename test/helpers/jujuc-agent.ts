@@ -63,6 +63,7 @@ export interface ReceivedRequest {
   readonly StdinSet: boolean;
   readonly Stdin: string;
   readonly Token: string;
+  readonly ReceivedUnixNano: number;
 }
 
 export interface RunningAgent {

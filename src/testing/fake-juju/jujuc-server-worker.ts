@@ -48,13 +48,13 @@ export function registryEntry(registryDir: string, contextId: string): string {
 
 // ---------------------------------------------------------------- the hook tool, in-process
 
-interface ToolResult {
+export interface ToolResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-type ToolProgram = (process: unknown, modules: Record<string, unknown>) => void;
+export type ToolProgram = (process: unknown, modules: Record<string, unknown>) => void;
 
 /**
  * fake-hook-tool.mjs as a function of (process, modules): its `import { … } from "node:…"` lines
@@ -70,7 +70,7 @@ export function compileHookTool(script: string): ToolProgram {
   return vm.compileFunction(source, ["process", "__modules"], { filename: script }) as ToolProgram;
 }
 
-function runTool(program: ToolProgram, command: string, args: readonly string[], env: Record<string, string>, stdin: Buffer): ToolResult {
+export function runToolInProcess(program: ToolProgram, command: string, args: readonly string[], env: Record<string, string>, stdin: Buffer): ToolResult {
   let stdout = "";
   let stderr = "";
   const fakeProcess = {
@@ -141,7 +141,7 @@ function serveConnection(socket: net.Socket, data: JujucServerWorkerData, progra
     const readsStdin = args.some((arg, index) => arg === "-" && (args[index - 1] === "--file" || args[index - 1] === "-f"));
     if (readsStdin && !stdinSet) return reply(seq, "hook tool requires stdin, none supplied");
     const env = { FAKE_JUJU_STATE: statePath, JUJU_CONTEXT_ID: contextId };
-    const result = runTool(program, command, args, env, stdin);
+    const result = runToolInProcess(program, command, args, env, stdin);
     Atomics.add(new Int32Array(data.ready), 1, 1);
     return reply(seq, "", result);
   };
