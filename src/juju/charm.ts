@@ -83,12 +83,17 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
   const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let backend = options.backend;
+  let closeBackend = () => undefined as void;
   try {
     // Imported lazily so the test harness and simulator never load process-spawning code.
-    const hookBackend = backend ?? new (await import("./hook-commands.js")).HookCommandsBackend({ env: { ...env } });
-    backend = hookBackend;
+    if (backend === undefined) {
+      const connected = await (await import("./hook-commands.js")).HookCommandsBackend.connect({ env: { ...env } });
+      closeBackend = () => connected.close();
+      backend = connected;
+    }
     const pebble = options.pebble ?? realPebbleFactory();
-    await runHook(charm, { env, backend: hookBackend, pebble });
+    await runHook(charm, { env, backend, pebble });
+    closeBackend();
     exit(0);
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -98,6 +103,7 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
       // juju-log itself failed; stderr still reaches the unit log at WARNING (§1.1).
     }
     process.stderr.write(`${text}\n`);
+    closeBackend();
     exit(1);
   }
 }

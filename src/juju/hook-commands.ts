@@ -29,6 +29,7 @@ import type {
   StatusValue,
 } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
+import { connectDirectHookCommands, type DirectHookCommandRunner } from "./jujuc-client.js";
 
 /** ops splits longer log messages (MAX_LOG_LINE_LEN, §2.10): one argv element must stay under ARG_MAX. */
 export const MAX_LOG_MESSAGE_LENGTH = 131071;
@@ -126,17 +127,44 @@ function metadataArgs(metadata: SecretMetadata | undefined): string[] {
 export interface HookCommandsBackendOptions {
   /** The environment the hook commands run in; defaults to this process's (the hook's) environment. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The agent's socket, when reachable: each command is one RPC instead of a process (jujuc-client.ts). */
+  readonly direct?: DirectHookCommandRunner;
 }
 
 export class HookCommandsBackend implements Backend {
   private readonly env: NodeJS.ProcessEnv;
+  private readonly direct: DirectHookCommandRunner | undefined;
 
   constructor(options: HookCommandsBackendOptions = {}) {
     this.env = options.env ?? process.env;
+    this.direct = options.direct;
+  }
+
+  /**
+   * The backend for a real hook: hook commands go straight to the agent's socket when it is reachable,
+   * and through Juju's spawned tools otherwise or after any transport failure (jujuc-client.ts).
+   * `close()` it before the process exits.
+   */
+  static async connect(options: { readonly env: NodeJS.ProcessEnv }): Promise<HookCommandsBackend> {
+    const connected = await connectDirectHookCommands(options.env, {
+      // stderr reaches the unit log at WARNING (juju-hook-tools.md §1.1).
+      onFallback: (reason) => process.stderr.write(`hook commands: the agent socket failed (${reason}); spawning hook tools for the rest of this hook\n`),
+    });
+    return new HookCommandsBackend({ env: options.env, ...(connected.kind === "direct" ? { direct: connected.commands } : {}) });
+  }
+
+  /** Close the agent connection, if any: Juju waits for it before finishing the hook (jujuc-rpc.md §2.1). */
+  close(): void {
+    this.direct?.close();
   }
 
   /** Run one hook command; its stdout, or a classified HookCommandError. */
   private run(command: string, args: readonly string[], stdin?: string): string {
+    const direct = this.direct?.run(command, args, stdin);
+    if (direct !== undefined) {
+      if (direct.code !== 0) throw hookCommandError(command, direct.code, direct.stderr);
+      return direct.stdout;
+    }
     const child = spawnSync(command, args, {
       env: this.env,
       encoding: "utf8",

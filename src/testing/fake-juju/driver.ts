@@ -31,6 +31,7 @@ import {
   fakeJujuState,
   hookContextFor,
 } from "./state.js";
+import { fakeJujucServer } from "./jujuc-server.js";
 
 /** Every hook command the fake agent answers. */
 export const FAKE_HOOK_COMMANDS = [
@@ -170,8 +171,14 @@ export interface FakeHook {
   finish(exitCode: number): FakeHookOutcome;
 }
 
+/**
+ * How the charm reaches the fake agent: Juju's hook tools as processes on PATH (always there), or
+ * also the jujuc RPC socket (jujuc-server.ts), which a runtime that speaks the protocol uses first.
+ */
+export type FakeTransport = "hook-tools" | "jujuc-rpc";
+
 /** Open a hook context without running a charm, e.g. to drive a backend from inside a test process. */
-export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent; charmDir?: string }): FakeHook {
+export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent; charmDir?: string; transport?: FakeTransport }): FakeHook {
   const state = fakeJujuState(options.state);
   const event = FakeEvent.parse(options.event);
   const hook = hookContextFor(state, event);
@@ -189,6 +196,11 @@ export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent
     toolsDir: fakeHookToolsDir(),
     statePath,
   });
+  const rpc = options.transport === "jujuc-rpc" ? fakeJujucServer() : undefined;
+  if (rpc !== undefined) {
+    rpc.register(contextId, statePath);
+    env.JUJU_AGENT_SOCKET_ADDRESS = rpc.socketPath;
+  }
   let isFinished = false;
   return {
     env,
@@ -196,6 +208,7 @@ export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent
     finish(exitCode: number): FakeHookOutcome {
       if (isFinished) throw new Error("this hook has already finished");
       isFinished = true;
+      rpc?.unregister(contextId);
       try {
         const after = FakeAgentFile.parse(JSON.parse(readFileSync(statePath, "utf8"))).state;
         const pendingPath = `${statePath}.pending`;
@@ -248,9 +261,14 @@ export interface DispatchResult extends FakeHookOutcome {
  * Run `<charmDir>/dispatch` for one event, as Juju does: no arguments, cwd = the charm dir, the
  * environment replaced (§1.1, §1.3), stdin empty.
  */
-export function runDispatch(options: { charmDir: string; state: FakeJujuStateInput; event: FakeEvent }): DispatchResult {
+export function runDispatch(options: {
+  charmDir: string;
+  state: FakeJujuStateInput;
+  event: FakeEvent;
+  transport?: FakeTransport;
+}): DispatchResult {
   const charmDir = path.resolve(options.charmDir);
-  const hook = startHook({ state: options.state, event: options.event, charmDir });
+  const hook = startHook({ state: options.state, event: options.event, charmDir, ...(options.transport ? { transport: options.transport } : {}) });
   const child = spawnSync(path.join(charmDir, "dispatch"), [], {
     cwd: charmDir,
     env: hook.env,

@@ -9,6 +9,7 @@ export {
   type DispatchResult,
   type FakeHook,
   type FakeHookOutcome,
+  type FakeTransport,
   fakeHookToolsDir,
   type HookCommandCall,
   runDispatch,
