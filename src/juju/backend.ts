@@ -20,7 +20,15 @@ export interface RelationRef {
 export type Databag = Record<string, string>;
 
 export type SettableStatus = "active" | "blocked" | "waiting" | "maintenance";
-export type StatusName = SettableStatus | "unknown" | "error";
+/**
+ * What `status-get` can report. Beyond the four a charm sets: `unknown` and `error`; `unset`, which
+ * an application's status is from creation until its leader first sets one (juju/juju#11740; the
+ * hook tool prints the stored value as it is, jujuc/status-get.go `toDetails`); and `terminated`,
+ * which a unit's workload status becomes while it is torn down (core/status `Terminated`). Any other
+ * name a future Juju prints reads as `unknown` (hook-commands.ts), never as a failed hook.
+ */
+export type StatusName = SettableStatus | "unknown" | "error" | "unset" | "terminated";
+export const STATUS_NAMES: readonly StatusName[] = ["active", "blocked", "waiting", "maintenance", "unknown", "error", "unset", "terminated"];
 export interface StatusValue {
   readonly status: StatusName;
   readonly message: string;

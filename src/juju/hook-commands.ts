@@ -25,9 +25,11 @@ import type {
   SecretReadMode,
   SecretRef,
   SettableStatus,
+  StatusName,
   StatusTarget,
   StatusValue,
 } from "./backend.js";
+import { STATUS_NAMES } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
 
 /** ops splits longer log messages (MAX_LOG_LINE_LEN, §2.10): one argv element must stay under ARG_MAX. */
@@ -39,7 +41,15 @@ const StringMap = z.record(z.string(), z.string());
 const RelationIdsOutput = z.array(z.string().regex(/^.+:\d+$/));
 const StringList = z.array(z.string());
 const ConfigOutput = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const StatusName = z.enum(["active", "blocked", "waiting", "maintenance", "unknown", "error"]);
+/**
+ * A status name as Juju prints it. Juju passes its stored value through unchanged (jujuc/status-get.go
+ * `toDetails`), so names outside our list (a future Juju's) read as `unknown` instead of failing the
+ * hook: the model only compares with them, and `unknown` never equals a status the charm sets.
+ */
+export function statusNameFrom(printed: string): StatusName {
+  return (STATUS_NAMES as readonly string[]).includes(printed) ? (printed as StatusName) : "unknown";
+}
+const StatusName = z.string().transform(statusNameFrom);
 const StatusOutput = z.object({ status: StatusName, message: z.string().default("") });
 const ApplicationStatusOutput = z.object({ "application-status": StatusOutput });
 const NetworkGetOutput = z.object({

@@ -345,6 +345,14 @@ export class Model {
     return status;
   }
 
+  /**
+   * Read first, set only on a difference. Juju's status-set is not free even when nothing changed:
+   * it rewrites the status's "since" time (what `juju status` shows as how long a unit has been
+   * blocked) and appends a status-history entry, and the coordinator sets both statuses every hook.
+   * The read is safe on any Juju: a name we do not know (`unset` on a new application, `terminated`
+   * during teardown, anything newer) reads as never equal to what we set, so we set (statusGet in
+   * hook-commands.ts). Within a hook the cache holds what this hook set, so a second set is free.
+   */
   private setStatus(target: "unit" | "application", wanted: DesiredStatus): void {
     const message = wanted.message ?? "";
     const current = this.status(target);

@@ -78,6 +78,12 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
   });
 
+  it("runs its first leader hook on a new application, whose status Juju prints as unset, and sets it", () => {
+    const result = runDispatch({ charmDir, state: coordinatorState({ appStatus: { status: "unset", message: "" } }), event: JOINED });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.appStatus.status).toBe("active");
+  });
+
   it("asks the s3 provider for its bucket and leaves its own unit bags alone", () => {
     const s3 = leaderJoined.state.relations.find((relation) => relation.id === 4);
     expect(s3?.localAppData).toEqual({ bucket: "tempo-coordinator" });

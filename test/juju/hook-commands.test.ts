@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { HookCommandError } from "../../src/juju/backend.js";
-import { HookCommandsBackend, parseOpenedPort, splitLogMessage } from "../../src/juju/hook-commands.js";
+import { HookCommandsBackend, parseOpenedPort, splitLogMessage, statusNameFrom } from "../../src/juju/hook-commands.js";
 import { type FakeHook, type FakeHookOutcome, startHook } from "../../src/testing/fake-juju/driver.js";
 import {
   type FakeEvent,
@@ -183,6 +183,18 @@ describe("HookCommandsBackend: leadership, config, status, logs", () => {
       ["--include-data", "--format=json", "--application=false"],
       ["--include-data", "--format=json", "--application=true"],
     ]);
+  });
+
+  it("reads the `unset` status Juju prints for an application whose leader never set one, and a unit's `terminated`", () => {
+    const { backend } = hookWith(coordinatorState({ appStatus: { status: "unset", message: "" }, unitStatus: { status: "terminated", message: "" } }));
+    expect(backend.statusGet("application")).toEqual({ status: "unset", message: "" });
+    expect(backend.statusGet("unit")).toEqual({ status: "terminated", message: "" });
+  });
+
+  it("reads a status name it does not know as unknown instead of failing the hook", () => {
+    expect(statusNameFrom("suspended")).toBe("unknown");
+    expect(statusNameFrom("unset")).toBe("unset");
+    expect(statusNameFrom("active")).toBe("active");
   });
 
   it("sets status with status-set --application=<bool> <status> -- <message>, immediately", () => {

@@ -533,6 +533,8 @@ const COMMANDS = {
     run(ctx) {
       checkEmpty(ctx.positionals);
       const { state } = ctx.agent;
+      // The stored name is printed as it is (jujuc/status-get.go `toDetails`): `unset` for an
+      // application whose leader never set one (juju/juju#11740), `terminated` during teardown.
       const describe = (value) =>
         ctx.flags["include-data"]
           ? { message: value.message, status: value.status, "status-data": {} }

@@ -7,6 +7,7 @@
  * are buffered until the hook exits 0.
  */
 import { z } from "zod";
+import { STATUS_NAMES } from "../../juju/backend.js";
 import { LIFECYCLE_HOOKS, RELATION_HOOK_KINDS } from "../../juju/events.js";
 
 const Bag = z.record(z.string(), z.string());
@@ -27,8 +28,9 @@ export const FakeRelation = z.object({
 });
 export type FakeRelation = z.infer<typeof FakeRelation>;
 
+/** Stored as Juju stores it, and printed as stored (jujuc/status-get.go `toDetails`). */
 export const FakeStatus = z.object({
-  status: z.enum(["active", "blocked", "waiting", "maintenance", "unknown", "error"]),
+  status: z.enum(STATUS_NAMES),
   message: z.string(),
 });
 export type FakeStatus = z.infer<typeof FakeStatus>;
@@ -77,7 +79,8 @@ export const FakeJujuState = z.object({
   relations: z.array(FakeRelation).default([]),
   networks: z.record(z.string(), FakeNetwork).default({}),
   unitStatus: FakeStatus.default({ status: "unknown", message: "" }),
-  appStatus: FakeStatus.default({ status: "unknown", message: "" }),
+  /** Juju creates applications `unset` (juju/juju#11740), and status-get prints it as stored. */
+  appStatus: FakeStatus.default({ status: "unset", message: "" }),
   /** Immediate effects, recorded apart from the committed ones (§6 item 8). */
   statusHistory: z
     .array(z.object({ target: z.enum(["unit", "application"]), status: z.string(), message: z.string() }))
