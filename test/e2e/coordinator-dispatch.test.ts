@@ -84,6 +84,12 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(result.state.appStatus.status).toBe("active");
   });
 
+  it("runs relation-departed when Juju leaves JUJU_DEPARTING_UNIT out of the environment", () => {
+    const departed = { kind: "relation", phase: "departed", relationId: 3, remoteUnit: "tempo-worker/0", departingUnit: "" } as const;
+    const result = runDispatch({ charmDir, state: coordinatorState(), event: departed });
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
+
   it("asks the s3 provider for its bucket and leaves its own unit bags alone", () => {
     const s3 = leaderJoined.state.relations.find((relation) => relation.id === 4);
     expect(s3?.localAppData).toEqual({ bucket: "tempo-coordinator" });

@@ -140,7 +140,9 @@ export function buildHookEnvironment(options: {
     env.JUJU_REMOTE_APP = hook.remoteApp ?? "";
     // Present but empty for created, broken and app-data relation-changed (§1.3).
     env.JUJU_REMOTE_UNIT = hook.remoteUnit ?? "";
-    if (hook.departingUnit !== undefined) env.JUJU_DEPARTING_UNIT = hook.departingUnit;
+    // Exported only when non-empty (Juju src worker/uniter/runner/context/context.go HookVars:
+    // `if c.departingUnitName != ""`); an event with `departingUnit: ""` plays that case.
+    if (hook.departingUnit) env.JUJU_DEPARTING_UNIT = hook.departingUnit;
   }
   if (event.kind === "workload") {
     env.JUJU_WORKLOAD_NAME = event.container;

@@ -110,7 +110,7 @@ export const FakeEvent = z.discriminatedUnion("kind", [
     relationId: z.number().int().nonnegative(),
     /** Omit for created, broken and app-data `relation-changed`: Juju then sets it empty. */
     remoteUnit: z.string().optional(),
-    /** departed only; defaults to remoteUnit. */
+    /** departed only; defaults to remoteUnit. `""` leaves JUJU_DEPARTING_UNIT out, as Juju does when it has none. */
     departingUnit: z.string().optional(),
   }),
   z.object({
