@@ -209,7 +209,7 @@ export class Model {
     this.name = context.modelName;
     this.uuid = context.modelUuid;
     this.event = context.event;
-    this.secrets = new Secrets(this.backend);
+    this.secrets = new Secrets(this.backend, context.modelUuid);
   }
 
   /** `is-leader`, asked once per hook: a true answer holds for the 30 s lease (§2.5). */
@@ -314,7 +314,10 @@ export class Model {
     this.backend.stateSet({ ...changes });
   }
 
-  /** Send everything buffered: one `relation-set` per changed bag, then the port difference. */
+  /**
+   * Send everything buffered: one `relation-set` per changed bag, the port difference, then secret
+   * grants before revokes (Juju's order; secrets.ts `flush`).
+   */
   commit(): void {
     for (const relation of [...this.relationsById.values()].sort((a, b) => a.id - b.id)) relation.commit();
     if (this.wantedPorts) {
@@ -322,6 +325,7 @@ export class Model {
       for (const port of close) this.backend.closePort(port);
       for (const port of open) this.backend.openPort(port);
     }
+    this.secrets.flush();
   }
 
   private relationFor(ref: RelationRef): Relation {

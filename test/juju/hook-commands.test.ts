@@ -68,6 +68,9 @@ function finish(hook: FakeHook, exitCode = 0): FakeHookOutcome {
   return hook.finish(exitCode);
 }
 
+/** `secret:<xid>`, how secret-ids and secret-info-get spell what secret-add printed in full. */
+const short = (uri: string) => `secret:${uri.slice(uri.lastIndexOf("/") + 1)}`;
+
 function caught(action: () => unknown): HookCommandError {
   try {
     action();
@@ -290,7 +293,8 @@ describe("HookCommandsBackend: secrets", () => {
   it("adds a secret through key#file= temp files and returns its URI", () => {
     const { backend, hook } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ "access-key": "AK", "secret-key": "SK" }, "application", { label: "s3" });
-    expect(uri).toMatch(/^secret:[0-9a-v]{20}$/);
+    // As Juju prints it: the full URI with the model as source (the backend passes it on as printed).
+    expect(uri).toMatch(/^secret:\/\/00000000-0000-4000-8000-000000000000\/[0-9a-v]{20}$/);
     const outcome = finish(hook);
     const args = outcome.calls[0]?.args ?? [];
     expect(args.slice(0, 4)).toEqual(["--label", "s3", "--owner", "application"]);
@@ -298,7 +302,7 @@ describe("HookCommandsBackend: secrets", () => {
     expect(args.join(" ")).not.toMatch(/AK|SK/);
     expect(args.slice(4).every((arg) => /^[a-z-]+#file=/.test(arg))).toBe(true);
     expect(outcome.state.secrets[0]).toMatchObject({
-      id: uri,
+      id: short(uri),
       owner: "application",
       label: "s3",
       revisions: [{ revision: 1, content: { "access-key": "AK", "secret-key": "SK" } }],
@@ -310,7 +314,7 @@ describe("HookCommandsBackend: secrets", () => {
     const uri = backend.secretAdd({ password: "hunter2" }, "unit", { label: "mine" });
     expect(backend.secretGet({ id: uri })).toEqual({ password: "hunter2" });
     expect(backend.secretGet({ label: "mine" }, "peek")).toEqual({ password: "hunter2" });
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
   });
 
   it("returns an empty list when secret-ids prints null", () => {
@@ -322,15 +326,15 @@ describe("HookCommandsBackend: secrets", () => {
   it("gives secret ids and secret-info-get ids the secret: prefix although Juju prints bare ids", () => {
     const { backend } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ password: "x1" }, "application", { label: "db", description: "the db" });
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
     expect(backend.secretInfoGet({ id: uri })).toEqual({
-      id: uri,
+      id: short(uri),
       revision: 1,
       owner: "application",
       label: "db",
       description: "the db",
     });
-    expect(backend.secretInfoGet({ label: "db" }).id).toBe(uri);
+    expect(backend.secretInfoGet({ label: "db" }).id).toBe(short(uri));
   });
 
   it("makes a new revision on secret-set with changed content and reads it back", () => {
@@ -350,7 +354,7 @@ describe("HookCommandsBackend: secrets", () => {
     backend.secretGrant(uri, CLUSTER);
     backend.secretGrant(uri, CLUSTER, "tempo-worker/1");
     backend.secretRevoke(uri, CLUSTER, "tempo-worker/1");
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
     backend.secretRemove(uri);
     expect(backend.secretIds()).toEqual([]);
     const calls = finish(hook).calls.filter((call) => /secret-(grant|revoke|remove)/.test(call.command));

@@ -147,11 +147,18 @@ export const FakeAgentFile = z.object({
 });
 export type FakeAgentFile = z.infer<typeof FakeAgentFile>;
 
+/** One secret-grant or secret-revoke: the secret, the relation id (or application) and the grantee. */
+export const FakeSecretAccessChange = z.object({ id: z.string(), key: z.string(), grantee: z.string() });
+export type FakeSecretAccessChange = z.infer<typeof FakeSecretAccessChange>;
+
 /** The buffered parts as this hook sees them (`<state>.pending`), committed only on exit 0. */
 export const FakePendingFile = z.object({
   relations: z.record(z.string(), z.object({ localUnitData: Bag, localAppData: Bag })),
   openedPorts: z.array(z.string()),
   secrets: z.array(FakeSecret),
+  /** This hook's secret-grant and secret-revoke calls, committed grants first (driver.ts). */
+  secretGrants: z.array(FakeSecretAccessChange).default([]),
+  secretRevokes: z.array(FakeSecretAccessChange).default([]),
   unitState: Bag,
 });
 export type FakePendingFile = z.infer<typeof FakePendingFile>;
