@@ -223,14 +223,21 @@ export class Model {
     return this.configCache;
   }
 
-  /** Active relations on an endpoint, by id. The relation whose broken hook is running is not one. */
+  /**
+   * Active relations on an endpoint, by id. The relation whose broken hook is running is not one:
+   * Juju leaves it out of `relation-ids` only from 3.4 (juju/juju#17464), so it is dropped here too,
+   * as ops does (ops/model.py `Model.relations`), whatever the controller answers.
+   */
   relations(endpoint: string): Relation[] {
     if (!endpointRole(this.meta, endpoint)) {
       throw new ModelAccessError(`endpoint "${endpoint}" is not in the charm's metadata`);
     }
     let refs = this.relationIdsByEndpoint.get(endpoint);
     if (!refs) {
-      refs = Object.freeze([...this.backend.relationIds(endpoint)].sort((a, b) => a.id - b.id));
+      const event = this.event;
+      const broken = event.kind === "relation-broken" ? event.relation.id : undefined;
+      const active = this.backend.relationIds(endpoint).filter((ref) => ref.id !== broken);
+      refs = Object.freeze(active.sort((a, b) => a.id - b.id));
       this.relationIdsByEndpoint.set(endpoint, refs);
     }
     return refs.map((ref) => this.relationFor(ref));

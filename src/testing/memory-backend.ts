@@ -125,7 +125,8 @@ export class MemoryBackend implements Backend {
       const end = endOf(relation, this.app.name);
       if (!end || end.endpoint !== endpoint) continue;
       if (!relation.unitsInScope.has(this.unitName)) continue;
-      if (this.scope.relation?.id === relation.id && this.scope.relation.kind === "broken") continue;
+      const isBroken = this.scope.relation?.id === relation.id && this.scope.relation.kind === "broken";
+      if (isBroken && !this.world.listsBrokenRelation) continue;
       refs.push({ endpoint, id: relation.id });
     }
     // Juju sorts the `<endpoint>:<id>` strings, so 10 comes before 9 (§2.1).
