@@ -290,12 +290,12 @@ export class HookCommandsBackend implements Backend {
 
   /**
    * Secret values go through `key#file=<path>` so they never appear in argv (visible in /proc). The
-   * files live in a private temp dir (os.tmpdir(); the hook has no HOME) removed right after the call.
+   * files live in a private temp dir (the hook has no HOME) removed right after the call.
    */
   private withContentFiles<T>(content: Record<string, string>, call: (contentArgs: string[]) => T): T {
     const keys = Object.keys(content).sort();
     if (keys.length === 0) return call([]);
-    const dir = mkdtempSync(path.join(tmpdir(), "juju-secret-"));
+    const dir = this.privateTempDir();
     try {
       const contentArgs = keys.map((key, index) => {
         const file = path.join(dir, String(index));
@@ -306,6 +306,24 @@ export class HookCommandsBackend implements Backend {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A fresh 0700 directory: under the temp dir, or, where that is not writable (a charm container
+   * run as a non-root `charm-user`, or with a read-only root filesystem), under the charm directory,
+   * which Juju unpacks into a writable volume (review finding 9).
+   */
+  private privateTempDir(): string {
+    const candidates = [tmpdir(), this.env.JUJU_CHARM_DIR].filter((dir): dir is string => !!dir);
+    let lastError: unknown;
+    for (const parent of candidates) {
+      try {
+        return mkdtempSync(path.join(parent, "juju-secret-"));
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new Error(`cannot make a private directory for secret content in ${candidates.join(" or ")}: ${String(lastError)}`);
   }
 
   secretGrant(id: string, relation: RelationRef, unit?: string): void {

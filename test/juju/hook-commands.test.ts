@@ -309,6 +309,24 @@ describe("HookCommandsBackend: secrets", () => {
     });
   });
 
+  it("writes secret content under the charm directory when the temp dir is not writable", () => {
+    const { backend, hook } = hookWith(coordinatorState());
+    // os.tmpdir() follows TMPDIR: point it where nothing can be written, as on a read-only root.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = "/nonexistent/read-only-tmp";
+    let uri: string;
+    try {
+      uri = backend.secretAdd({ password: "hunter2" }, "application");
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    }
+    expect(backend.secretGet({ id: uri })).toEqual({ password: "hunter2" });
+    const args = finish(hook).calls.find((call) => call.command === "secret-add")?.args ?? [];
+    expect(args.find((arg) => arg.startsWith("password#file="))).toMatch(/^password#file=\/.+\/juju-secret-[^/]+\/0$/);
+    expect(args.join(" ")).not.toContain("/nonexistent/");
+  });
+
   it("reads a secret it just added, by id and by label, and lists it in secret-ids", () => {
     const { backend } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ password: "hunter2" }, "unit", { label: "mine" });
