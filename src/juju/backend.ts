@@ -24,7 +24,8 @@ export type SettableStatus = "active" | "blocked" | "waiting" | "maintenance";
  * What `status-get` can report. Beyond the four a charm sets: `unknown` and `error`; `unset`, which
  * an application's status is from creation until its leader first sets one (juju/juju#11740; the
  * hook tool prints the stored value as it is, jujuc/status-get.go `toDetails`); and `terminated`,
- * which a unit's workload status becomes while it is torn down (core/status `Terminated`). Any other
+ * which Juju sets on a Kubernetes unit whose pod stopped ("unit stopped by the cloud", the CAAS
+ * application provisioner's UpdateUnits), so a restarted pod's first hooks read it back. Any other
  * name a future Juju prints reads as `unknown` (hook-commands.ts), never as a failed hook.
  */
 export type StatusName = SettableStatus | "unknown" | "error" | "unset" | "terminated";

@@ -361,7 +361,7 @@ export class Model {
    * it rewrites the status's "since" time (what `juju status` shows as how long a unit has been
    * blocked) and appends a status-history entry, and the coordinator sets both statuses every hook.
    * The read is safe on any Juju: a name we do not know (`unset` on a new application, `terminated`
-   * during teardown, anything newer) reads as never equal to what we set, so we set (statusGet in
+   * after the unit's pod stopped, anything newer) reads as never equal to what we set, so we set (statusGet in
    * hook-commands.ts). Within a hook the cache holds what this hook set, so a second set is free.
    */
   private setStatus(target: "unit" | "application", wanted: DesiredStatus): void {

@@ -84,6 +84,15 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(result.state.appStatus.status).toBe("active");
   });
 
+  it("runs its first hook after its pod restarted, while Juju shows the unit as terminated, and sets its status", () => {
+    // Juju marks a Kubernetes unit whose pod stopped `terminated` ("unit stopped by the cloud"), and the
+    // restarted pod's first hooks read that status back.
+    const restarted = coordinatorState({ unitStatus: { status: "terminated", message: "unit stopped by the cloud" } });
+    const result = runDispatch({ charmDir, state: restarted, event: { kind: "lifecycle", name: "upgrade-charm" } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+  });
+
   it("runs relation-departed when Juju leaves JUJU_DEPARTING_UNIT out of the environment", () => {
     const departed = { kind: "relation", phase: "departed", relationId: 3, remoteUnit: "tempo-worker/0", departingUnit: "" } as const;
     const result = runDispatch({ charmDir, state: coordinatorState(), event: departed });

@@ -536,7 +536,8 @@ const COMMANDS = {
       checkEmpty(ctx.positionals);
       const { state } = ctx.agent;
       // The stored name is printed as it is (jujuc/status-get.go `toDetails`): `unset` for an
-      // application whose leader never set one (juju/juju#11740), `terminated` during teardown.
+      // application whose leader never set one (juju/juju#11740), `terminated` for a unit whose pod
+      // stopped (the CAAS application provisioner's UpdateUnits: "unit stopped by the cloud").
       const describe = (value) =>
         ctx.flags["include-data"]
           ? { message: value.message, status: value.status, "status-data": {} }
