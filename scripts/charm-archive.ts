@@ -11,6 +11,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
+import { renderManifestYaml } from "./charm-metadata.js";
 
 /**
  * Built from local-time fields so the DOS time fields come out the same in every time zone (the
@@ -65,6 +66,11 @@ export interface PackRequest {
   readonly charmDir: string;
   /** The Node binary to pack as `node/bin/node`; without one the charm needs node on the unit's PATH. */
   readonly nodeBinary?: string;
+  /**
+   * The one architecture `nodeBinary` runs on: the archive's `manifest.yaml` then names only it, so
+   * Juju never places the charm on a node whose CPU cannot run its runtime.
+   */
+  readonly architecture?: string;
   readonly outFile: string;
 }
 
@@ -76,18 +82,21 @@ export async function packCharmDir(request: PackRequest): Promise<ArchiveEntry[]
   }
   const runtime = request.nodeBinary === undefined ? [] : nodeRuntimeEntries(request.nodeBinary);
   const entries = sortEntries([...fromDir, ...runtime]);
-  await writeZip(entries, request.outFile);
+  const replaced: Record<string, string> =
+    request.architecture === undefined ? {} : { "manifest.yaml": renderManifestYaml([request.architecture]) };
+  await writeZip(entries, request.outFile, replaced);
   return entries;
 }
 
-async function writeZip(entries: readonly ArchiveEntry[], outFile: string): Promise<void> {
+async function writeZip(entries: readonly ArchiveEntry[], outFile: string, replaced: Readonly<Record<string, string>> = {}): Promise<void> {
   const zip = new ZipFile();
   const written = pipeline(zip.outputStream, createWriteStream(outFile));
   for (const entry of entries) {
     if (entry.isDirectory) {
       zip.addEmptyDirectory(entry.archivePath, { mtime: FIXED_MTIME, mode: 0o40755, forceDosTimestamp: true });
     } else {
-      zip.addBuffer(await readFile(entry.sourcePath), entry.archivePath, {
+      const content = replaced[entry.archivePath];
+      zip.addBuffer(content === undefined ? await readFile(entry.sourcePath) : Buffer.from(content), entry.archivePath, {
         mtime: FIXED_MTIME,
         mode: entry.isExecutable ? 0o100755 : 0o100644,
         compress: true,

@@ -42,10 +42,12 @@ export function configDocument(meta: CharmMeta): Record<string, unknown> {
 }
 
 /**
- * `manifest.yaml` as charmcraft writes it for a charm that runs on Ubuntu 22.04 amd64 (Juju checks
- * `bases` on deploy). The start time is fixed, not the clock, so the packed charm is reproducible.
+ * `manifest.yaml` as charmcraft writes it for a charm that runs on Ubuntu 22.04 (Juju checks
+ * `bases` on deploy), naming the architectures the charm's Node runtime runs on: a packed charm
+ * carries one runtime, so it names one. The start time is fixed, not the clock, so the packed
+ * charm is reproducible.
  */
-export function manifestDocument(): Record<string, unknown> {
+export function manifestDocument(architectures: readonly string[] = ["amd64"]): Record<string, unknown> {
   return {
     analysis: {
       attributes: [
@@ -53,7 +55,7 @@ export function manifestDocument(): Record<string, unknown> {
         { name: "framework", result: "unknown" },
       ],
     },
-    bases: [{ architectures: ["amd64"], channel: "22.04", name: "ubuntu" }],
+    bases: [{ architectures: [...architectures], channel: "22.04", name: "ubuntu" }],
     "charmcraft-started-at": "1980-01-01T00:00:00Z",
     "charmcraft-version": "tempo-cluster-build",
   };
@@ -65,6 +67,6 @@ export function renderMetadataYaml(meta: CharmMeta): string {
 export function renderConfigYaml(meta: CharmMeta): string {
   return emitCharmYaml(configDocument(meta));
 }
-export function renderManifestYaml(): string {
-  return emitCharmYaml(manifestDocument());
+export function renderManifestYaml(architectures?: readonly string[]): string {
+  return emitCharmYaml(manifestDocument(architectures));
 }

@@ -24,7 +24,12 @@ export const CHARM_TARGETS: readonly CharmTarget[] = [
 
 export const DIST_DIR = path.join(REPO_ROOT, "dist");
 export const charmBuildDir = (name: string): string => path.join(DIST_DIR, "charms", name);
-export const charmArchivePath = (name: string): string => path.join(DIST_DIR, `${name}.charm`);
+/**
+ * One `.charm` per architecture, named like charmcraft's (`<name>_<base>-<arch>.charm`): each carries
+ * the one Node binary its architecture runs (scripts/pack.ts says why not one multi-arch charm).
+ */
+export const charmArchivePath = (name: string, architecture: string = "amd64"): string =>
+  path.join(DIST_DIR, `${name}_ubuntu-22.04-${architecture}.charm`);
 
 export type LoadedTarget =
   | { kind: "ready"; target: CharmTarget; meta: CharmMeta }

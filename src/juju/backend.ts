@@ -20,7 +20,16 @@ export interface RelationRef {
 export type Databag = Record<string, string>;
 
 export type SettableStatus = "active" | "blocked" | "waiting" | "maintenance";
-export type StatusName = SettableStatus | "unknown" | "error";
+/**
+ * What `status-get` can report. Beyond the four a charm sets: `unknown` and `error`; `unset`, which
+ * an application's status is from creation until its leader first sets one (juju/juju#11740; the
+ * hook tool prints the stored value as it is, jujuc/status-get.go `toDetails`); and `terminated`,
+ * which Juju sets on a Kubernetes unit whose pod stopped ("unit stopped by the cloud", the CAAS
+ * application provisioner's UpdateUnits), so a restarted pod's first hooks read it back. Any other
+ * name a future Juju prints reads as `unknown` (hook-commands.ts), never as a failed hook.
+ */
+export type StatusName = SettableStatus | "unknown" | "error" | "unset" | "terminated";
+export const STATUS_NAMES: readonly StatusName[] = ["active", "blocked", "waiting", "maintenance", "unknown", "error", "unset", "terminated"];
 export interface StatusValue {
   readonly status: StatusName;
   readonly message: string;

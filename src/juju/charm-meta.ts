@@ -51,6 +51,16 @@ export type ConfigOptionMeta = z.infer<typeof ConfigOptionMeta>;
 
 const EndpointMap = z.record(z.string(), RelationEndpointMeta);
 
+/**
+ * The Juju version both charms declare in `assumes`, so an older controller refuses the deploy instead
+ * of running hooks it answers differently. 3.6 is the LTS everything here is checked against (the
+ * fakes follow 3.6's sources), and the charms use what came late in 3.x: `open-port` on Kubernetes
+ * and `secret-info-get` (3.1), `relation-ids` without the relation being broken (3.4, juju/juju#17464;
+ * Model.relations() also drops it itself, as ops does), Pebble check events (3.6). Juju reads the
+ * expression as written (`assumes` accepts `juju <op> <version>`).
+ */
+export const JUJU_VERSION_ASSUMPTION = "juju >= 3.6";
+
 export const CharmMeta = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
   summary: z.string(),

@@ -96,9 +96,9 @@ function parseEvent(env: HookEnv, meta: CharmMeta): ParsedEvent {
 function parseRelationEvent(name: string, kind: RelationHookKind, env: HookEnv, meta: CharmMeta): ParsedEvent {
   const endpoint = name.slice(0, -`-relation-${kind}`.length);
   const required = ["JUJU_RELATION", "JUJU_RELATION_ID", "JUJU_REMOTE_APP"];
-  // Present but possibly empty (app-data changes); departed also names the leaving unit.
+  // Present but possibly empty (app-data changes). JUJU_DEPARTING_UNIT is not required: Juju exports
+  // it only when it is non-empty (context.go HookVars: `if c.departingUnitName != ""`).
   if (kind === "joined" || kind === "changed" || kind === "departed") required.push("JUJU_REMOTE_UNIT");
-  if (kind === "departed") required.push("JUJU_DEPARTING_UNIT");
   const missing = required.filter((variable) => env[variable] === undefined);
   if (missing.length > 0) return invalid(`${name}: missing ${missing.join(", ")}`);
   if (env.JUJU_RELATION !== endpoint) {
@@ -117,7 +117,8 @@ function parseRelationEvent(name: string, kind: RelationHookKind, env: HookEnv, 
     relation: { endpoint, id: Number(idText) },
     remoteApp: env.JUJU_REMOTE_APP!,
     ...(remoteUnit ? { remoteUnit } : {}),
-    ...(kind === "departed" ? { departingUnit: env.JUJU_DEPARTING_UNIT! } : {}),
+    // Without JUJU_DEPARTING_UNIT the remote unit is the one leaving (a local unit leaving is named).
+    ...(kind === "departed" ? { departingUnit: env.JUJU_DEPARTING_UNIT || remoteUnit! } : {}),
   });
 }
 
@@ -198,7 +199,11 @@ export function renderHookEnv(context: HookContext): Record<string, string> {
       env.JUJU_RELATION_ID = `${event.relation.endpoint}:${event.relation.id}`;
       env.JUJU_REMOTE_APP = event.remoteApp;
       env.JUJU_REMOTE_UNIT = event.remoteUnit ?? "";
-      if (event.kind === "relation-departed") env.JUJU_DEPARTING_UNIT = event.departingUnit ?? event.remoteUnit ?? "";
+      if (event.kind === "relation-departed") {
+        // Exported only when non-empty, as Juju does (context.go HookVars).
+        const departing = event.departingUnit ?? event.remoteUnit ?? "";
+        if (departing !== "") env.JUJU_DEPARTING_UNIT = departing;
+      }
       break;
     case "pebble-ready":
       env.JUJU_WORKLOAD_NAME = event.container;

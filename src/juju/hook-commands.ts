@@ -25,9 +25,11 @@ import type {
   SecretReadMode,
   SecretRef,
   SettableStatus,
+  StatusName,
   StatusTarget,
   StatusValue,
 } from "./backend.js";
+import { STATUS_NAMES } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
 import { connectDirectHookCommands, type DirectHookCommandRunner } from "./jujuc-client.js";
 
@@ -40,7 +42,15 @@ const StringMap = z.record(z.string(), z.string());
 const RelationIdsOutput = z.array(z.string().regex(/^.+:\d+$/));
 const StringList = z.array(z.string());
 const ConfigOutput = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const StatusName = z.enum(["active", "blocked", "waiting", "maintenance", "unknown", "error"]);
+/**
+ * A status name as Juju prints it. Juju passes its stored value through unchanged (jujuc/status-get.go
+ * `toDetails`), so names outside our list (a future Juju's) read as `unknown` instead of failing the
+ * hook: the model only compares with them, and `unknown` never equals a status the charm sets.
+ */
+export function statusNameFrom(printed: string): StatusName {
+  return (STATUS_NAMES as readonly string[]).includes(printed) ? (printed as StatusName) : "unknown";
+}
+const StatusName = z.string().transform(statusNameFrom);
 const StatusOutput = z.object({ status: StatusName, message: z.string().default("") });
 const ApplicationStatusOutput = z.object({ "application-status": StatusOutput });
 const NetworkGetOutput = z.object({
@@ -308,12 +318,12 @@ export class HookCommandsBackend implements Backend {
 
   /**
    * Secret values go through `key#file=<path>` so they never appear in argv (visible in /proc). The
-   * files live in a private temp dir (os.tmpdir(); the hook has no HOME) removed right after the call.
+   * files live in a private temp dir (the hook has no HOME) removed right after the call.
    */
   private withContentFiles<T>(content: Record<string, string>, call: (contentArgs: string[]) => T): T {
     const keys = Object.keys(content).sort();
     if (keys.length === 0) return call([]);
-    const dir = mkdtempSync(path.join(tmpdir(), "juju-secret-"));
+    const dir = this.privateTempDir();
     try {
       const contentArgs = keys.map((key, index) => {
         const file = path.join(dir, String(index));
@@ -324,6 +334,24 @@ export class HookCommandsBackend implements Backend {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A fresh 0700 directory: under the temp dir, or, where that is not writable (a charm container
+   * run as a non-root `charm-user`, or with a read-only root filesystem), under the charm directory,
+   * which Juju unpacks into a writable volume (review finding 9).
+   */
+  private privateTempDir(): string {
+    const candidates = [tmpdir(), this.env.JUJU_CHARM_DIR].filter((dir): dir is string => !!dir);
+    let lastError: unknown;
+    for (const parent of candidates) {
+      try {
+        return mkdtempSync(path.join(parent, "juju-secret-"));
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new Error(`cannot make a private directory for secret content in ${candidates.join(" or ")}: ${String(lastError)}`);
   }
 
   secretGrant(id: string, relation: RelationRef, unit?: string): void {

@@ -209,7 +209,7 @@ export class Model {
     this.name = context.modelName;
     this.uuid = context.modelUuid;
     this.event = context.event;
-    this.secrets = new Secrets(this.backend);
+    this.secrets = new Secrets(this.backend, context.modelUuid);
   }
 
   /** `is-leader`, asked once per hook: a true answer holds for the 30 s lease (§2.5). */
@@ -223,14 +223,21 @@ export class Model {
     return this.configCache;
   }
 
-  /** Active relations on an endpoint, by id. The relation whose broken hook is running is not one. */
+  /**
+   * Active relations on an endpoint, by id. The relation whose broken hook is running is not one:
+   * Juju leaves it out of `relation-ids` only from 3.4 (juju/juju#17464), so it is dropped here too,
+   * as ops does (ops/model.py `Model.relations`), whatever the controller answers.
+   */
   relations(endpoint: string): Relation[] {
     if (!endpointRole(this.meta, endpoint)) {
       throw new ModelAccessError(`endpoint "${endpoint}" is not in the charm's metadata`);
     }
     let refs = this.relationIdsByEndpoint.get(endpoint);
     if (!refs) {
-      refs = Object.freeze([...this.backend.relationIds(endpoint)].sort((a, b) => a.id - b.id));
+      const event = this.event;
+      const broken = event.kind === "relation-broken" ? event.relation.id : undefined;
+      const active = this.backend.relationIds(endpoint).filter((ref) => ref.id !== broken);
+      refs = Object.freeze(active.sort((a, b) => a.id - b.id));
       this.relationIdsByEndpoint.set(endpoint, refs);
     }
     return refs.map((ref) => this.relationFor(ref));
@@ -314,7 +321,10 @@ export class Model {
     this.backend.stateSet({ ...changes });
   }
 
-  /** Send everything buffered: one `relation-set` per changed bag, then the port difference. */
+  /**
+   * Send everything buffered: one `relation-set` per changed bag, the port difference, then secret
+   * grants before revokes (Juju's order; secrets.ts `flush`).
+   */
   commit(): void {
     for (const relation of [...this.relationsById.values()].sort((a, b) => a.id - b.id)) relation.commit();
     if (this.wantedPorts) {
@@ -322,6 +332,7 @@ export class Model {
       for (const port of close) this.backend.closePort(port);
       for (const port of open) this.backend.openPort(port);
     }
+    this.secrets.flush();
   }
 
   private relationFor(ref: RelationRef): Relation {
@@ -345,6 +356,14 @@ export class Model {
     return status;
   }
 
+  /**
+   * Read first, set only on a difference. Juju's status-set is not free even when nothing changed:
+   * it rewrites the status's "since" time (what `juju status` shows as how long a unit has been
+   * blocked) and appends a status-history entry, and the coordinator sets both statuses every hook.
+   * The read is safe on any Juju: a name we do not know (`unset` on a new application, `terminated`
+   * after the unit's pod stopped, anything newer) reads as never equal to what we set, so we set (statusGet in
+   * hook-commands.ts). Within a hook the cache holds what this hook set, so a second set is free.
+   */
   private setStatus(target: "unit" | "application", wanted: DesiredStatus): void {
     const message = wanted.message ?? "";
     const current = this.status(target);

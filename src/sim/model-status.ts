@@ -57,7 +57,8 @@ export function modelStatus(sim: Simulator): ModelStatus {
   const apps = sim.applications().map((app): AppStatusRow => {
     const own = units.filter((row) => row.app === app);
     const declared = sim.world.apps.get(app)!.status;
-    const shown = declared.status !== "unknown" ? declared : derivedStatus(own.map((row) => ({ status: row.workload, message: row.message })));
+    // Like `juju status`: an application whose leader never set a status (`unset`) shows its units' worst.
+    const shown = declared.status !== "unknown" && declared.status !== "unset" ? declared : derivedStatus(own.map((row) => ({ status: row.workload, message: row.message })));
     const leader = sim.world.apps.get(app)!.leader;
     const version = (leader === undefined ? undefined : sim.world.units.get(leader)?.workloadVersion) ?? "";
     return { app, charm: sim.charmOf(app)!.meta.name, version, units: own.length, status: shown.status, message: shown.message };

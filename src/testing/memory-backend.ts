@@ -93,6 +93,14 @@ export class MemoryBackend implements Backend {
   /** Copy-on-write secrets: a changed secret lives here until commit; null means removed. */
   private readonly secretWrites = new Map<string, WorldSecret | null>();
   private readonly stateWrites = new Map<string, string | undefined>();
+  /**
+   * This hook's grants and revokes, in call order, applied at commit grants first: Juju's recorder
+   * keeps them in two lists (worker/uniter/runner/context/secrets.go `grant`, `revoke`) and doFlush
+   * sends `AddSecretGrants` before `AddSecretRevokes` (context.go), so a revoke always wins over a
+   * grant of the same secret to the same grantee in one hook, whichever came first.
+   */
+  private readonly pendingGrants: Array<{ id: string; relationId: number; grantee: string }> = [];
+  private readonly pendingRevokes: Array<{ id: string; relationId: number; grantee: string }> = [];
   private committed = false;
 
   constructor(
@@ -117,7 +125,8 @@ export class MemoryBackend implements Backend {
       const end = endOf(relation, this.app.name);
       if (!end || end.endpoint !== endpoint) continue;
       if (!relation.unitsInScope.has(this.unitName)) continue;
-      if (this.scope.relation?.id === relation.id && this.scope.relation.kind === "broken") continue;
+      const isBroken = this.scope.relation?.id === relation.id && this.scope.relation.kind === "broken";
+      if (isBroken && !this.world.listsBrokenRelation) continue;
       refs.push({ endpoint, id: relation.id });
     }
     // Juju sorts the `<endpoint>:<id>` strings, so 10 comes before 9 (§2.1).
@@ -295,7 +304,10 @@ export class MemoryBackend implements Backend {
       consumerLabels: new Map(),
     };
     this.secretWrites.set(id, secret);
-    return id;
+    // secret-add prints the full URI with the model as its source (jujuc/secret-add.go prints
+    // `uri.String()`; the uniter's CreateSecretURIs sets the source to the model UUID), while every
+    // other path spells the same secret `secret:<xid>` or as the bare xid.
+    return `secret://${this.world.modelUuid}/${id.slice("secret:".length)}`;
   }
 
   secretSet(id: string, content: Record<string, string>, metadata: SecretMetadata = {}): void {
@@ -319,31 +331,29 @@ export class MemoryBackend implements Backend {
     if (unit && appOfUnit(unit) !== remote) {
       throw hookCommandError("secret-grant", 2, `ERROR unit "${unit}" is not in application "${remote}"\n`);
     }
-    const grantees = secret.grants.get(relation.id) ?? new Set<string>();
-    grantees.add(unit ?? remote);
-    secret.grants.set(relation.id, grantees);
+    this.pendingGrants.push({ id: secret.id, relationId: relation.id, grantee: unit ?? remote });
   }
 
   secretRevoke(id: string, ref: RelationRef, unit?: string): void {
     this.call(`secret-revoke --relation ${ref.id}${unit ? ` --unit ${unit}` : ""} ${id}`);
     const relation = this.relation(ref, "secret-revoke");
     const secret = this.ownedSecret(id, "secret-revoke");
-    const grantees = secret.grants.get(relation.id);
-    grantees?.delete(unit ?? otherApp(relation, this.app.name));
-    if (grantees && grantees.size === 0) secret.grants.delete(relation.id);
+    this.pendingRevokes.push({ id: secret.id, relationId: relation.id, grantee: unit ?? otherApp(relation, this.app.name) });
   }
 
   secretRemove(id: string, revision?: number): void {
     this.call(`secret-remove ${id}${revision !== undefined ? ` --revision ${revision}` : ""}`);
-    const existing = this.currentSecret(id);
+    const existing = this.currentSecret(normaliseSecretId(id));
     if (!existing) return; // Juju: removing a missing secret is not an error.
     const secret = this.ownedSecret(id, "secret-remove");
-    if (revision === undefined) {
-      this.secretWrites.set(id, null);
-      return;
+    if (revision !== undefined) secret.revisions.delete(revision);
+    if (revision === undefined || secret.revisions.size === 0) {
+      this.secretWrites.set(secret.id, null);
+      // Juju forgets a removed secret's pending grants and revokes (runner/context/secrets.go `remove`).
+      for (const pending of [this.pendingGrants, this.pendingRevokes]) {
+        pending.splice(0, pending.length, ...pending.filter((change) => change.id !== secret.id));
+      }
     }
-    secret.revisions.delete(revision);
-    if (secret.revisions.size === 0) this.secretWrites.set(id, null);
   }
 
   secretInfoGet(ref: SecretRef): SecretInfo {
@@ -417,6 +427,7 @@ export class MemoryBackend implements Backend {
     }
     this.updateMembership();
     this.unit.openedPorts = this.portsAfterHook();
+    this.applySecretAccess();
     const newSecretRevisions: string[] = [];
     for (const [id, secret] of [...this.secretWrites].sort(([a], [b]) => a.localeCompare(b))) {
       const previous = this.world.secrets.get(id);
@@ -429,6 +440,22 @@ export class MemoryBackend implements Backend {
     }
     this.unit.state = this.unitStateAfterHook();
     return { changedBags, newSecretRevisions };
+  }
+
+  /** Grants, then revokes, onto this hook's copies of the secrets (see pendingGrants). */
+  private applySecretAccess(): void {
+    for (const { id, relationId, grantee } of this.pendingGrants) {
+      const secret = this.secretWrites.get(id);
+      if (!secret) continue;
+      const grantees = secret.grants.get(relationId) ?? new Set<string>();
+      grantees.add(grantee);
+      secret.grants.set(relationId, grantees);
+    }
+    for (const { id, relationId, grantee } of this.pendingRevokes) {
+      const grantees = this.secretWrites.get(id)?.grants.get(relationId);
+      grantees?.delete(grantee);
+      if (grantees && grantees.size === 0) this.secretWrites.get(id)!.grants.delete(relationId);
+    }
   }
 
   /** A member's bag as this unit last read it; non-members are always read fresh (Prune). */

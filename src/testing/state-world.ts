@@ -71,7 +71,7 @@ function relationFromState(relation: RelationState, appName: string, unitName: s
       world.apps.set(remoteApp, {
         name: remoteApp,
         leader: undefined,
-        status: { status: "unknown", message: "" },
+        status: { status: "unset", message: "" },
         config: {},
       });
     }

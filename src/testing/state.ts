@@ -7,6 +7,7 @@
  * `egress-subnets` is a real CIDR here.
  */
 import { z } from "zod";
+import { STATUS_NAMES } from "../juju/backend.js";
 import { MemoryPebbleState } from "./pebble-memory.js";
 
 export const DEFAULT_ADDRESS = "192.0.2.0";
@@ -54,8 +55,9 @@ export const RelationState = z.discriminatedUnion("kind", [RegularRelationState,
 export type RelationState = z.infer<typeof RelationState>;
 export type RelationStateInput = z.input<typeof RelationState>;
 
+/** Every name `status-get` can print, `unset` and `terminated` included (backend.ts `StatusName`). */
 export const StatusState = z.object({
-  status: z.enum(["active", "blocked", "waiting", "maintenance", "unknown", "error"]),
+  status: z.enum(STATUS_NAMES),
   message: z.string().default(""),
 });
 export type StatusState = z.infer<typeof StatusState>;
@@ -116,7 +118,8 @@ export const State = z.object({
   networks: z.record(z.string(), NetworkState).default({}),
   openedPorts: z.array(PortState).default([]),
   unitStatus: StatusState.default({ status: "unknown", message: "" }),
-  appStatus: StatusState.default({ status: "unknown", message: "" }),
+  /** Juju creates applications `unset` (juju/juju#11740) and prints that until the leader sets one. */
+  appStatus: StatusState.default({ status: "unset", message: "" }),
   workloadVersion: z.string().default(""),
   /** Server-side unit state (`state-get`/`state-set`). */
   unitState: z.record(z.string(), z.string()).default({}),

@@ -34,7 +34,8 @@ export function addApplication(
     meta: options.meta,
     leader: undefined,
     unitSerial: -1,
-    status: { status: "unknown", message: "" },
+    // Juju creates applications `unset` (juju/juju#11740); status-get prints it until the leader sets one.
+    status: { status: "unset", message: "" },
     config: { ...configDefaults(options.meta), ...options.config },
   });
 }

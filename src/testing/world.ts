@@ -111,6 +111,11 @@ export interface World {
    * §3.3, inferred). Off by default: a single-hook harness run sees the State as given.
    */
   cacheRemoteUnitBags?: boolean;
+  /**
+   * Answer `relation-ids` as Juju before 3.4 did, still listing the relation whose broken hook is
+   * running (juju/juju#17464 left it out from 3.4). Off by default: the charms assume 3.6.
+   */
+  listsBrokenRelation?: boolean;
 }
 
 /**

@@ -81,6 +81,22 @@ describe("a packed charm", () => {
     expect((await readFile(second)).equals(await readFile(first))).toBe(true);
   });
 
+  it("names only its runtime's architecture in manifest.yaml when packed for arm64, byte-identically twice", async () => {
+    const standIn = path.join(workDir, "stand-in-node-arm64");
+    await writeFile(standIn, "#!/bin/sh\n", { mode: 0o755 });
+    const first = path.join(workDir, "arm64-first.charm");
+    const second = path.join(workDir, "arm64-second.charm");
+    await packCharmDir({ charmDir, nodeBinary: standIn, architecture: "arm64", outFile: first });
+    await packCharmDir({ charmDir, nodeBinary: standIn, architecture: "arm64", outFile: second });
+    expect((await readFile(second)).equals(await readFile(first))).toBe(true);
+    const unpacked = path.join(workDir, "arm64-unpacked");
+    await extractZip(first, unpacked);
+    const manifest = YAML.parse(await readFile(path.join(unpacked, "manifest.yaml"), "utf8"));
+    expect(manifest.bases).toEqual([{ architectures: ["arm64"], channel: "22.04", name: "ubuntu" }]);
+    // The built directory keeps its own manifest; only the archive names arm64.
+    expect(YAML.parse(await readFile(path.join(charmDir, "manifest.yaml"), "utf8")).bases[0].architectures).toEqual(["amd64"]);
+  });
+
   it("agrees with the system unzip on the listing", () => {
     const unzip = spawnSync("unzip", ["-Z1", archive], { encoding: "utf8" });
     if (unzip.error) return; // no unzip on this machine: the in-repo reader above already checked the listing
@@ -145,6 +161,11 @@ describe("the real charms, packed", () => {
       const dir = unpacked.get(name) as string;
       expect(YAML.parse(await readFile(path.join(dir, "metadata.yaml"), "utf8")).name).toBe(name);
       expect(YAML.parse(await readFile(path.join(dir, "manifest.yaml"), "utf8")).bases[0]).toMatchObject({ name: "ubuntu", channel: "22.04" });
+    });
+
+    it("assumes a Kubernetes model and Juju 3.6 or later, so an older controller refuses the deploy", async () => {
+      const dir = unpacked.get(name) as string;
+      expect(YAML.parse(await readFile(path.join(dir, "metadata.yaml"), "utf8")).assumes).toEqual(["k8s-api", "juju >= 3.6"]);
     });
   });
 

@@ -22,7 +22,7 @@ describe("tempo-cluster demo --with", () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^Model tempo-sim: 12 applications, 14 units — converged after \d+ hooks/);
     for (const row of STAND_IN_ROWS) expect(run.stdout).toMatch(row);
-    expect(run.stdout).toMatch(/^tempo\/0\*\s+active\s+idle\s+\S+\s+8 workers in 6 applications$/m);
+    expect(run.stdout).toMatch(/^tempo\/0\*\s+active\s+idle\s+\S+\s+8 workers in 6 applications; traces received by tempo-distributor \(1 unit\)$/m);
     expect(run.stdout).not.toMatch(/^\S+\s+(blocked|waiting|maintenance|error)\s/m);
     expect(run.stdout).toContain('TLS          on: certificate for tempo.tempo-sim.svc.cluster.local from self-signed-certificates (issuer "Simulated Juju model CA")');
     expect(run.stdout).toContain("8 of 8 workers serve HTTPS with it");

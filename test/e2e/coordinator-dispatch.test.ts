@@ -78,6 +78,27 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
   });
 
+  it("runs its first leader hook on a new application, whose status Juju prints as unset, and sets it", () => {
+    const result = runDispatch({ charmDir, state: coordinatorState({ appStatus: { status: "unset", message: "" } }), event: JOINED });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.appStatus.status).toBe("active");
+  });
+
+  it("runs its first hook after its pod restarted, while Juju shows the unit as terminated, and sets its status", () => {
+    // Juju marks a Kubernetes unit whose pod stopped `terminated` ("unit stopped by the cloud"), and the
+    // restarted pod's first hooks read that status back.
+    const restarted = coordinatorState({ unitStatus: { status: "terminated", message: "unit stopped by the cloud" } });
+    const result = runDispatch({ charmDir, state: restarted, event: { kind: "lifecycle", name: "upgrade-charm" } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+  });
+
+  it("runs relation-departed when Juju leaves JUJU_DEPARTING_UNIT out of the environment", () => {
+    const departed = { kind: "relation", phase: "departed", relationId: 3, remoteUnit: "tempo-worker/0", departingUnit: "" } as const;
+    const result = runDispatch({ charmDir, state: coordinatorState(), event: departed });
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
+
   it("asks the s3 provider for its bucket and leaves its own unit bags alone", () => {
     const s3 = leaderJoined.state.relations.find((relation) => relation.id === 4);
     expect(s3?.localAppData).toEqual({ bucket: "tempo-coordinator" });

@@ -9,7 +9,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type FakeHook, runDispatch, startHook } from "../../src/testing/fake-juju/driver.js";
-import { type FakeEvent, type FakeJujuStateInput, jujuUnitBag } from "../../src/testing/fake-juju/state.js";
+import { type FakeEvent, type FakeJujuStateInput, fakeJujuState, jujuUnitBag } from "../../src/testing/fake-juju/state.js";
 
 function workerState(overrides: Partial<FakeJujuStateInput> = {}): FakeJujuStateInput {
   return {
@@ -322,11 +322,26 @@ describe("fake agent: other commands", () => {
     expect(tool(hook, "opened-ports", []).stdout).toBe("");
   });
 
-  it("keys secret-info-get by the bare id", () => {
-    const hook = begin(workerState({ leader: true }));
+  it("prints the full secret://<model-uuid>/<xid> from secret-add, and keys secret-info-get by the bare xid", () => {
+    const state = workerState({ leader: true });
+    const hook = begin(state);
     const uri = tool(hook, "secret-add", ["--owner", "application", "--label", "l1", "password=pw"]).stdout.trim();
-    const info = tool(hook, "secret-info-get", ["--format=json", uri]).stdout;
-    expect(info).toBe(`{"${uri.slice("secret:".length)}":{"revision":1,"label":"l1","owner":"application"}}\n`);
+    const modelUuid = fakeJujuState(state).model.uuid;
+    expect(uri).toMatch(new RegExp(`^secret://${modelUuid}/[0-9a-v]{20}$`));
+    const xid = uri.slice(uri.lastIndexOf("/") + 1);
+    const info = tool(hook, "secret-info-get", ["--format=json", `secret:${xid}`]).stdout;
+    expect(info).toBe(`{"${xid}":{"revision":1,"label":"l1","owner":"application"}}\n`);
+  });
+
+  it("commits a hook's secret grants before its revokes, as Juju does, so a revoke of what the hook granted wins", () => {
+    const state = workerState({ leader: true });
+    const hook = begin(state);
+    const uri = tool(hook, "secret-add", ["--owner", "application", "password=pw"]).stdout.trim();
+    const relationId = String(fakeJujuState(state).relations[0]!.id);
+    expect(tool(hook, "secret-revoke", ["--relation", relationId, uri]).code).toBe(0);
+    expect(tool(hook, "secret-grant", ["--relation", relationId, uri]).code).toBe(0);
+    const outcome = hook.finish(0);
+    expect(outcome.state.secrets[0]!.grants).toEqual({});
   });
 
   it("rejects calls made after the hook has finished", () => {

@@ -150,8 +150,8 @@ describe("hook environment parsing", () => {
     expect(parsed).toEqual({ kind: "invalid", reasons: [expect.stringContaining("JUJU_REMOTE_UNIT")] });
   });
 
-  it("refuses a departed hook that does not say which unit is leaving", () => {
-    const parsed = parse({
+  it("reads a departed hook without JUJU_DEPARTING_UNIT, which Juju exports only when non-empty, as the remote unit leaving", () => {
+    const event = eventOf({
       ...base,
       JUJU_DISPATCH_PATH: "hooks/s3-relation-departed",
       JUJU_HOOK_NAME: "s3-relation-departed",
@@ -160,7 +160,7 @@ describe("hook environment parsing", () => {
       JUJU_REMOTE_APP: "s3-integrator",
       JUJU_REMOTE_UNIT: "s3-integrator/0",
     });
-    expect(parsed).toEqual({ kind: "invalid", reasons: [expect.stringContaining("JUJU_DEPARTING_UNIT")] });
+    expect(event).toMatchObject({ kind: "relation-departed", remoteUnit: "s3-integrator/0", departingUnit: "s3-integrator/0" });
   });
 
   it("reports the local unit as departing when this unit is the one leaving", () => {

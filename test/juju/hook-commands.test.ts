@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { HookCommandError } from "../../src/juju/backend.js";
-import { HookCommandsBackend, parseOpenedPort, splitLogMessage } from "../../src/juju/hook-commands.js";
+import { HookCommandsBackend, parseOpenedPort, splitLogMessage, statusNameFrom } from "../../src/juju/hook-commands.js";
 import { type FakeHook, type FakeHookOutcome, startHook } from "../../src/testing/fake-juju/driver.js";
 import {
   type FakeEvent,
@@ -67,6 +67,9 @@ function finish(hook: FakeHook, exitCode = 0): FakeHookOutcome {
   open = undefined;
   return hook.finish(exitCode);
 }
+
+/** `secret:<xid>`, how secret-ids and secret-info-get spell what secret-add printed in full. */
+const short = (uri: string) => `secret:${uri.slice(uri.lastIndexOf("/") + 1)}`;
 
 function caught(action: () => unknown): HookCommandError {
   try {
@@ -185,6 +188,18 @@ describe("HookCommandsBackend: leadership, config, status, logs", () => {
     ]);
   });
 
+  it("reads the `unset` status Juju prints for an application whose leader never set one, and a unit's `terminated`", () => {
+    const { backend } = hookWith(coordinatorState({ appStatus: { status: "unset", message: "" }, unitStatus: { status: "terminated", message: "" } }));
+    expect(backend.statusGet("application")).toEqual({ status: "unset", message: "" });
+    expect(backend.statusGet("unit")).toEqual({ status: "terminated", message: "" });
+  });
+
+  it("reads a status name it does not know as unknown instead of failing the hook", () => {
+    expect(statusNameFrom("suspended")).toBe("unknown");
+    expect(statusNameFrom("unset")).toBe("unset");
+    expect(statusNameFrom("active")).toBe("active");
+  });
+
   it("sets status with status-set --application=<bool> <status> -- <message>, immediately", () => {
     const { backend, hook } = hookWith(coordinatorState());
     backend.statusSet("unit", "blocked", "-leading dash survives");
@@ -278,7 +293,8 @@ describe("HookCommandsBackend: secrets", () => {
   it("adds a secret through key#file= temp files and returns its URI", () => {
     const { backend, hook } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ "access-key": "AK", "secret-key": "SK" }, "application", { label: "s3" });
-    expect(uri).toMatch(/^secret:[0-9a-v]{20}$/);
+    // As Juju prints it: the full URI with the model as source (the backend passes it on as printed).
+    expect(uri).toMatch(/^secret:\/\/00000000-0000-4000-8000-000000000000\/[0-9a-v]{20}$/);
     const outcome = finish(hook);
     const args = outcome.calls[0]?.args ?? [];
     expect(args.slice(0, 4)).toEqual(["--label", "s3", "--owner", "application"]);
@@ -286,11 +302,29 @@ describe("HookCommandsBackend: secrets", () => {
     expect(args.join(" ")).not.toMatch(/AK|SK/);
     expect(args.slice(4).every((arg) => /^[a-z-]+#file=/.test(arg))).toBe(true);
     expect(outcome.state.secrets[0]).toMatchObject({
-      id: uri,
+      id: short(uri),
       owner: "application",
       label: "s3",
       revisions: [{ revision: 1, content: { "access-key": "AK", "secret-key": "SK" } }],
     });
+  });
+
+  it("writes secret content under the charm directory when the temp dir is not writable", () => {
+    const { backend, hook } = hookWith(coordinatorState());
+    // os.tmpdir() follows TMPDIR: point it where nothing can be written, as on a read-only root.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = "/nonexistent/read-only-tmp";
+    let uri: string;
+    try {
+      uri = backend.secretAdd({ password: "hunter2" }, "application");
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    }
+    expect(backend.secretGet({ id: uri })).toEqual({ password: "hunter2" });
+    const args = finish(hook).calls.find((call) => call.command === "secret-add")?.args ?? [];
+    expect(args.find((arg) => arg.startsWith("password#file="))).toMatch(/^password#file=\/.+\/juju-secret-[^/]+\/0$/);
+    expect(args.join(" ")).not.toContain("/nonexistent/");
   });
 
   it("reads a secret it just added, by id and by label, and lists it in secret-ids", () => {
@@ -298,7 +332,7 @@ describe("HookCommandsBackend: secrets", () => {
     const uri = backend.secretAdd({ password: "hunter2" }, "unit", { label: "mine" });
     expect(backend.secretGet({ id: uri })).toEqual({ password: "hunter2" });
     expect(backend.secretGet({ label: "mine" }, "peek")).toEqual({ password: "hunter2" });
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
   });
 
   it("returns an empty list when secret-ids prints null", () => {
@@ -310,15 +344,15 @@ describe("HookCommandsBackend: secrets", () => {
   it("gives secret ids and secret-info-get ids the secret: prefix although Juju prints bare ids", () => {
     const { backend } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ password: "x1" }, "application", { label: "db", description: "the db" });
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
     expect(backend.secretInfoGet({ id: uri })).toEqual({
-      id: uri,
+      id: short(uri),
       revision: 1,
       owner: "application",
       label: "db",
       description: "the db",
     });
-    expect(backend.secretInfoGet({ label: "db" }).id).toBe(uri);
+    expect(backend.secretInfoGet({ label: "db" }).id).toBe(short(uri));
   });
 
   it("makes a new revision on secret-set with changed content and reads it back", () => {
@@ -338,7 +372,7 @@ describe("HookCommandsBackend: secrets", () => {
     backend.secretGrant(uri, CLUSTER);
     backend.secretGrant(uri, CLUSTER, "tempo-worker/1");
     backend.secretRevoke(uri, CLUSTER, "tempo-worker/1");
-    expect(backend.secretIds()).toEqual([uri]);
+    expect(backend.secretIds()).toEqual([short(uri)]);
     backend.secretRemove(uri);
     expect(backend.secretIds()).toEqual([]);
     const calls = finish(hook).calls.filter((call) => /secret-(grant|revoke|remove)/.test(call.command));

@@ -36,6 +36,20 @@ function modelFor(input: StateInput, event: JujuEvent = { kind: "update-status" 
   return { model, backend, calls, world: unitWorld.world };
 }
 
+describe("Model: relations", () => {
+  it("leaves the relation being broken out of relations() even when Juju (before 3.4) still lists it", () => {
+    const broken = relation({ endpoint: "example-api", id: 7, remoteApp: "client" });
+    const other = relation({ endpoint: "example-api", id: 8, remoteApp: "other" });
+    const { model, world } = modelFor(
+      { relations: [broken, other] },
+      { kind: "relation-broken", relation: { endpoint: "example-api", id: 7 }, remoteApp: "client" },
+    );
+    world.listsBrokenRelation = true;
+    expect(model.relations("example-api").map((candidate) => candidate.id)).toEqual([8]);
+    expect(model.eventRelation()?.isActive).toBe(false);
+  });
+});
+
 const api = relation({
   endpoint: "example-api",
   id: 5,

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { Secrets } from "../../src/juju/secrets.js";
+import { Secrets, canonicalSecretId, isSameSecret, secretXid } from "../../src/juju/secrets.js";
 import type { StateInput } from "../../src/testing/index.js";
-import { MemoryBackend, addApplication, addUnit, createWorld, state, worldFromState } from "../../src/testing/index.js";
+import { MemoryBackend, addApplication, addUnit, createWorld, relation, state, worldFromState } from "../../src/testing/index.js";
 import { exampleCharm } from "../fixtures/example-charm.js";
 
 const consumed = "secret:cq9a0000000000000001";
+const MODEL_UUID = "00000000-0000-4000-8000-000000000000";
+const exampleRelation = relation({ endpoint: "example-api", id: 9, remoteApp: "client", remoteUnitsData: { "0": {}, "1": {} } });
 
 function secretsFor(input: StateInput) {
   const unitWorld = worldFromState(exampleCharm.meta, state(input));
   const backend = new MemoryBackend(unitWorld.world, { unit: unitWorld.unitName });
-  return { secrets: new Secrets(backend), calls: () => backend.record.calls, backend };
+  return { secrets: new Secrets(backend, unitWorld.world.modelUuid), calls: () => backend.record.calls, backend };
 }
 
 describe("Secrets", () => {
@@ -42,9 +44,9 @@ describe("Secrets", () => {
     const ownerUnit = addUnit(world, "owner");
     const readerUnit = addUnit(world, "reader");
     const ownerBackend = new MemoryBackend(world, { unit: ownerUnit });
-    const id = new Secrets(ownerBackend).add({ token: "t" }, { owner: "unit" });
+    const id = new Secrets(ownerBackend, world.modelUuid).add({ token: "t" }, { owner: "unit" });
     ownerBackend.commit();
-    const reader = new Secrets(new MemoryBackend(world, { unit: readerUnit }));
+    const reader = new Secrets(new MemoryBackend(world, { unit: readerUnit }), world.modelUuid);
     expect(reader.get({ id })).toEqual({ kind: "denied" });
   });
 
@@ -64,5 +66,36 @@ describe("Secrets", () => {
       kind: "found",
       info: { id: second, revision: 1, owner: "application", label: "two", description: "second" },
     });
+  });
+
+  it("hands out one spelling for a secret of this model, whichever Juju printed", () => {
+    const { secrets } = secretsFor({ leader: true });
+    const id = secrets.add({ token: "a" }, { label: "one" });
+    expect(id).toMatch(/^secret:[0-9a-v]{20}$/);
+    expect(secrets.info({ label: "one" })).toMatchObject({ kind: "found", info: { id } });
+    expect(canonicalSecretId(`secret://${MODEL_UUID}/${secretXid(id)}`, MODEL_UUID)).toBe(id);
+    expect(canonicalSecretId(secretXid(id), MODEL_UUID)).toBe(id);
+  });
+
+  it("keeps the source of another model's secret, and compares every spelling by xid", () => {
+    const other = "11111111-2222-4333-8444-555555555555";
+    expect(canonicalSecretId(`secret://${other}/cq9a0000000000000001`, MODEL_UUID)).toBe(`secret://${other}/cq9a0000000000000001`);
+    expect(isSameSecret(`secret://${other}/cq9a0000000000000001`, "secret:cq9a0000000000000001")).toBe(true);
+    expect(isSameSecret("cq9a0000000000000001", "secret:cq9a0000000000000002")).toBe(false);
+  });
+
+  it("sends a hook's grants at commit, before its revokes, and never revokes what the same hook grants", () => {
+    const { secrets, calls } = secretsFor({ leader: true, relations: [exampleRelation] });
+    const id = secrets.add({ token: "a" });
+    const ref = { endpoint: "example-api", id: 9 };
+    secrets.revoke(`secret://${MODEL_UUID}/${secretXid(id)}`, ref);
+    secrets.grant(id, ref);
+    secrets.revoke(id, ref, "client/1");
+    expect(calls().filter((call) => /^secret-(grant|revoke)/.test(call))).toEqual([]);
+    secrets.flush();
+    expect(calls().filter((call) => /^secret-(grant|revoke)/.test(call))).toEqual([
+      `secret-grant --relation 9 ${id}`,
+      `secret-revoke --relation 9 --unit client/1 ${id}`,
+    ]);
   });
 });

@@ -200,16 +200,27 @@ describe("MemoryBackend: secrets", () => {
 
   it("lets a leader add, update, grant and list an application secret, visible only after commit", () => {
     const { backend, world } = backendFor({ leader: true, relations: [api] });
-    const id = backend.secretAdd({ password: "p1" }, "application", { label: "db" });
-    expect(id).toMatch(/^secret:[0-9a-v]{20}$/);
-    backend.secretSet(id, { password: "p2" });
-    backend.secretGrant(id, ref);
+    const added = backend.secretAdd({ password: "p1" }, "application", { label: "db" });
+    // secret-add prints the full URI; every other path spells the same secret `secret:<xid>`.
+    expect(added).toMatch(new RegExp(`^secret://${world.modelUuid}/[0-9a-v]{20}$`));
+    const id = `secret:${added.split("/").pop()}`;
+    backend.secretSet(added, { password: "p2" });
+    backend.secretGrant(added, ref);
     expect(backend.secretGet({ label: "db" })).toEqual({ password: "p2" });
     expect(backend.secretIds()).toEqual([id]);
-    expect(backend.secretInfoGet({ id })).toMatchObject({ id, revision: 2, owner: "application", label: "db" });
+    expect(backend.secretInfoGet({ id: added })).toMatchObject({ id, revision: 2, owner: "application", label: "db" });
     expect(world.secrets.has(id)).toBe(false);
     backend.commit();
     expect([...world.secrets.get(id)!.grants.get(9)!]).toEqual(["client"]);
+  });
+
+  it("applies a hook's grants before its revokes, as Juju does, so revoking what it also granted leaves it revoked", () => {
+    const { backend, world } = backendFor({ leader: true, relations: [api] });
+    const id = backend.secretAdd({ password: "p1" }, "application");
+    backend.secretRevoke(id, ref);
+    backend.secretGrant(id.replace(/^secret:\/\/[^/]+\//, "secret:"), ref);
+    backend.commit();
+    expect(world.secrets.get(`secret:${id.split("/").pop()}`)!.grants.size).toBe(0);
   });
 
   it("refuses an application secret from a non-leader", () => {

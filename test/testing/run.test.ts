@@ -43,7 +43,7 @@ describe("run: the example charm", () => {
     const { state } = await run(exampleCharm, on.relationChanged(api, { remoteUnit: 1 }), before);
     expect(state.relations[0]!.localAppData).toEqual({});
     expect(state.relations[0]!.localUnitData["unit-port"]).toBe("8080");
-    expect(state.appStatus).toEqual({ status: "unknown", message: "" });
+    expect(state.appStatus).toEqual({ status: "unset", message: "" });
   });
 
   it("reads each remote unit bag once and writes each bag with one relation-set", async () => {

@@ -22,7 +22,9 @@ import { type CoordinatorSettings, parseCoordinatorConfig } from "./config-optio
 import { holdUntilFirstCertificate } from "./first-certificate-wait.js";
 import type { IntegrationInputs } from "./integrations.js";
 import { s3BucketRequest } from "./s3.js";
+import { ingestApplication } from "./integrations/tracing-receivers.js";
 import {
+  type ClusterSummary,
   METRICS_GENERATOR_IDLE_NOTE,
   type Problem,
   decideStatus,
@@ -78,6 +80,18 @@ export interface DesiredState {
   readonly workerConfig?: string;
   /** Receivers Tempo runs (operator options ∪ tracing requests), sorted. */
   readonly enabledReceivers: readonly ReceiverProtocol[];
+}
+
+/**
+ * The application tracing clients send to (tracing-receivers.ts `ingestApplication`, over the
+ * units that published an address), for the active status; only when a tracing client asked.
+ */
+function ingestSummary(cluster: ClusterView, hasTracingClients: boolean): Pick<ClusterSummary, "ingest"> {
+  if (!hasTracingClients) return {};
+  const workers = cluster.applications.map((application) => ({ app: application.application, role: application.role, unitCount: application.units.length }));
+  const app = ingestApplication(workers);
+  const units = workers.filter((worker) => worker.app === app).reduce((count, worker) => count + worker.unitCount, 0);
+  return app === undefined ? {} : { ingest: { application: app, units } };
 }
 
 export function desiredState(inputs: CoordinatorInputs): DesiredState {
@@ -145,6 +159,7 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     applications: cluster.applications.length,
     storage: storage?.kind === "ready" ? storage.storage.kind : "s3",
     notes: hasIdleMetricsGenerator ? [METRICS_GENERATOR_IDLE_NOTE] : [],
+    ...ingestSummary(cluster, inputs.integrations.requestedReceivers.length > 0),
   });
 
   return {

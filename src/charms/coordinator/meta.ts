@@ -6,7 +6,7 @@
  * directly, so a pod with only the charm container is all it needs (and there is no image to pin,
  * patch or keep in step with the workers' Tempo).
  */
-import type { CharmMeta } from "../../juju/charm-meta.js";
+import { type CharmMeta, JUJU_VERSION_ASSUMPTION } from "../../juju/charm-meta.js";
 import { CONFIG_DEFAULTS } from "./config-options.js";
 
 /** Endpoint names, used by the charm code so a rename happens in one place. */
@@ -32,7 +32,7 @@ export const COORDINATOR_META: CharmMeta = {
   description:
     "Collects the role and address of every related Tempo worker over tempo_cluster/v1 and publishes " +
     "the one Tempo configuration they all run, with the gossip ring, object storage and receivers filled in.",
-  assumes: ["k8s-api"],
+  assumes: ["k8s-api", JUJU_VERSION_ASSUMPTION],
   provides: {
     [ENDPOINTS.cluster]: { interface: "tempo_cluster", description: "Tempo worker applications, one relation each." },
     [ENDPOINTS.tracing]: { interface: "tracing", description: "Charms that send traces ask here for receiver URLs." },

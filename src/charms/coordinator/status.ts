@@ -25,6 +25,11 @@ export interface ClusterSummary {
   readonly storage: "s3" | "local";
   /** Things that work but could be better, appended to the active message. */
   readonly notes?: readonly string[];
+  /**
+   * Where related tracing clients are told to send traces, when any asked: the worker application
+   * whose Kubernetes service receives them, and how many of its units published an address.
+   */
+  readonly ingest?: { readonly application: string; readonly units: number };
 }
 
 export function decideStatus(problems: readonly Problem[], summary: ClusterSummary): StatusValue & {
@@ -46,7 +51,19 @@ export function activeMessage(summary: ClusterSummary): string {
   const applications = `${summary.applications} ${summary.applications === 1 ? "application" : "applications"}`;
   const storage = summary.storage === "local" ? " (local storage: relate an s3 provider to keep traces)" : "";
   const notes = summary.notes && summary.notes.length > 0 ? `; ${summary.notes.join("; ")}` : "";
-  return `${workers} in ${applications}${storage}${notes}`;
+  return `${workers} in ${applications}${storage}${ingestNote(summary.ingest)}${notes}`;
+}
+
+/**
+ * Until the coordinator serves a front door of its own, traces go to the ingest application's
+ * Kubernetes service, which routes only to its ready pods (Juju points the readiness probe at
+ * Pebble's `level=ready` checks). The coordinator cannot see those checks: what it can see is which
+ * application that is and how many of its units are up far enough to publish an address, so that
+ * is what it says, naming where to look (`juju status <app>`) when traces do not arrive.
+ */
+function ingestNote(ingest: ClusterSummary["ingest"]): string {
+  if (ingest === undefined) return "";
+  return `; traces received by ${ingest.application} (${ingest.units} ${ingest.units === 1 ? "unit" : "units"})`;
 }
 
 /**
@@ -73,8 +90,13 @@ export function noWorkerRelations(): Problem {
   };
 }
 
+/**
+ * Without a distributor (nor an `all` node) no worker runs a trace receiver: tracing clients are
+ * given no URL, and anything already sending to the old service is lost, so the message says so.
+ */
 export function missingRoles(roles: readonly string[]): Problem {
-  return { severity: "blocked", message: `missing roles: ${roles.join(", ")} (relate workers with those roles)` };
+  const consequence = roles.includes("distributor") ? "; no trace receiver runs until a distributor joins" : "";
+  return { severity: "blocked", message: `missing roles: ${roles.join(", ")} (relate workers with those roles)${consequence}` };
 }
 
 /** An application or unit left out of the cluster; `subject` is `app` or `app/n`. */

@@ -3,7 +3,7 @@
  * container, its image and storage, and the role options. Option names and defaults are the Python
  * worker's (python-reference §4.1), so operators and bundles carry over unchanged.
  */
-import type { CharmMeta, ConfigOptionMeta } from "../../juju/charm-meta.js";
+import { type CharmMeta, type ConfigOptionMeta, JUJU_VERSION_ASSUMPTION } from "../../juju/charm-meta.js";
 import { ROLES, type Role } from "../../interface/roles.js";
 import type { KeySetVersion } from "../../tempo/key-sets.js";
 import { ROLE_OPTION_NAMES } from "./role-config.js";
@@ -38,7 +38,7 @@ export const workerMeta: CharmMeta = {
   description:
     "Runs Grafana Tempo in the tempo container with the role chosen by its role-* options and the " +
     "configuration a tempo coordinator shares over the tempo-cluster relation (interface tempo_cluster/v1).",
-  assumes: ["k8s-api"],
+  assumes: ["k8s-api", JUJU_VERSION_ASSUMPTION],
   containers: {
     [CONTAINER_NAME]: {
       resource: IMAGE_RESOURCE,

@@ -28,6 +28,7 @@ import {
   type FakeJujuState,
   type FakeJujuStateInput,
   FakePendingFile,
+  type FakeSecretAccessChange,
   fakeJujuState,
   hookContextFor,
 } from "./state.js";
@@ -141,7 +142,9 @@ export function buildHookEnvironment(options: {
     env.JUJU_REMOTE_APP = hook.remoteApp ?? "";
     // Present but empty for created, broken and app-data relation-changed (§1.3).
     env.JUJU_REMOTE_UNIT = hook.remoteUnit ?? "";
-    if (hook.departingUnit !== undefined) env.JUJU_DEPARTING_UNIT = hook.departingUnit;
+    // Exported only when non-empty (Juju src worker/uniter/runner/context/context.go HookVars:
+    // `if c.departingUnitName != ""`); an event with `departingUnit: ""` plays that case.
+    if (hook.departingUnit) env.JUJU_DEPARTING_UNIT = hook.departingUnit;
   }
   if (event.kind === "workload") {
     env.JUJU_WORKLOAD_NAME = event.container;
@@ -238,9 +241,30 @@ function commitPending(state: FakeJujuState, pending: FakePendingFile): FakeJuju
       return own === undefined ? relation : { ...relation, ...own };
     }),
     openedPorts: pending.openedPorts,
-    secrets: pending.secrets,
+    secrets: withSecretAccess(pending.secrets, pending.secretGrants, pending.secretRevokes),
     unitState: pending.unitState,
   };
+}
+
+/**
+ * Grants first, then revokes, whatever order the hook called them in: Juju's doFlush sends
+ * `AddSecretGrants` before `AddSecretRevokes` (worker/uniter/runner/context/context.go), so a revoke
+ * wins over a grant of the same secret to the same grantee in one hook.
+ */
+function withSecretAccess(
+  secrets: FakeJujuState["secrets"],
+  grants: readonly FakeSecretAccessChange[],
+  revokes: readonly FakeSecretAccessChange[],
+): FakeJujuState["secrets"] {
+  return secrets.map((secret) => {
+    const access = new Map(Object.entries(secret.grants).map(([key, grantees]) => [key, new Set(grantees)]));
+    for (const change of grants.filter((candidate) => candidate.id === secret.id)) {
+      access.set(change.key, (access.get(change.key) ?? new Set()).add(change.grantee));
+    }
+    for (const change of revokes.filter((candidate) => candidate.id === secret.id)) access.get(change.key)?.delete(change.grantee);
+    const entries = [...access].filter(([, grantees]) => grantees.size > 0).map(([key, grantees]) => [key, [...grantees].sort()]);
+    return { ...secret, grants: Object.fromEntries(entries.sort(([a], [b]) => String(a).localeCompare(String(b)))) };
+  });
 }
 
 function readCalls(callsPath: string): HookCommandCall[] {

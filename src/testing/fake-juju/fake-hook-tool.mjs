@@ -189,6 +189,8 @@ function extractBuffered(state) {
     ),
     openedPorts: state.openedPorts,
     secrets: state.secrets,
+    secretGrants: [],
+    secretRevokes: [],
     unitState: state.unitState,
   };
 }
@@ -533,6 +535,9 @@ const COMMANDS = {
     run(ctx) {
       checkEmpty(ctx.positionals);
       const { state } = ctx.agent;
+      // The stored name is printed as it is (jujuc/status-get.go `toDetails`): `unset` for an
+      // application whose leader never set one (juju/juju#11740), `terminated` for a unit whose pod
+      // stopped (the CAAS application provisioner's UpdateUnits: "unit stopped by the cloud").
       const describe = (value) =>
         ctx.flags["include-data"]
           ? { message: value.message, status: value.status, "status-data": {} }
@@ -702,7 +707,10 @@ const COMMANDS = {
       );
       working.secrets = [...working.secrets, secret];
       ctx.saveWorking();
-      process.stdout.write(`secret:${xid}\n`);
+      // The full URI, with the model as its source: jujuc/secret-add.go prints `uri.String()`, and the
+      // uniter's CreateSecretURIs sets the source (core/secrets URI.String renders secret://<uuid>/<xid>).
+      // secret-info-get and secret-ids print the bare xid, `juju secrets` the short `secret:<xid>`.
+      process.stdout.write(`secret://${agent.state.model.uuid}/${xid}\n`);
     },
   },
 
@@ -746,6 +754,12 @@ const COMMANDS = {
         remaining.length === 0
           ? ctx.working.secrets.filter((candidate) => candidate !== found)
           : ctx.working.secrets.map((candidate) => (candidate === found ? { ...found, revisions: remaining } : candidate));
+      if (remaining.length === 0) {
+        // Juju forgets a removed secret's pending grants and revokes (runner/context/secrets.go `remove`).
+        const others = (changes) => changes.filter((change) => change.id !== found.id);
+        ctx.working.secretGrants = others(ctx.working.secretGrants);
+        ctx.working.secretRevokes = others(ctx.working.secretRevokes);
+      }
       ctx.saveWorking();
     },
   },
@@ -879,13 +893,11 @@ function secretAccessCommand(change) {
       checkCanManage(ctx.agent, found);
       const grantee = unit ?? ctx.flags.app ?? relation.remoteApp;
       const key = String(relation?.id ?? ctx.flags.app);
-      const grantees = new Set(found.grants[key] ?? []);
-      if (change === "grant") grantees.add(grantee);
-      else grantees.delete(grantee);
-      const grants = { ...found.grants };
-      if (grantees.size === 0) delete grants[key];
-      else grants[key] = [...grantees].sort();
-      ctx.working.secrets = ctx.working.secrets.map((candidate) => (candidate === found ? { ...found, grants } : candidate));
+      // Recorded, not applied: Juju keeps a hook's grants and revokes in two lists
+      // (runner/context/secrets.go `grant`, `revoke`) and its flush sends the grants first, then the
+      // revokes (context.go doFlush), so the driver commits them in that order, not in call order.
+      const pending = change === "grant" ? "secretGrants" : "secretRevokes";
+      ctx.working[pending] = [...ctx.working[pending], { id: found.id, key, grantee }];
       ctx.saveWorking();
     },
   };

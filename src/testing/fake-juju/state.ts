@@ -7,6 +7,7 @@
  * are buffered until the hook exits 0.
  */
 import { z } from "zod";
+import { STATUS_NAMES } from "../../juju/backend.js";
 import { LIFECYCLE_HOOKS, RELATION_HOOK_KINDS } from "../../juju/events.js";
 
 const Bag = z.record(z.string(), z.string());
@@ -27,8 +28,9 @@ export const FakeRelation = z.object({
 });
 export type FakeRelation = z.infer<typeof FakeRelation>;
 
+/** Stored as Juju stores it, and printed as stored (jujuc/status-get.go `toDetails`). */
 export const FakeStatus = z.object({
-  status: z.enum(["active", "blocked", "waiting", "maintenance", "unknown", "error"]),
+  status: z.enum(STATUS_NAMES),
   message: z.string(),
 });
 export type FakeStatus = z.infer<typeof FakeStatus>;
@@ -77,7 +79,8 @@ export const FakeJujuState = z.object({
   relations: z.array(FakeRelation).default([]),
   networks: z.record(z.string(), FakeNetwork).default({}),
   unitStatus: FakeStatus.default({ status: "unknown", message: "" }),
-  appStatus: FakeStatus.default({ status: "unknown", message: "" }),
+  /** Juju creates applications `unset` (juju/juju#11740), and status-get prints it as stored. */
+  appStatus: FakeStatus.default({ status: "unset", message: "" }),
   /** Immediate effects, recorded apart from the committed ones (§6 item 8). */
   statusHistory: z
     .array(z.object({ target: z.enum(["unit", "application"]), status: z.string(), message: z.string() }))
@@ -107,7 +110,7 @@ export const FakeEvent = z.discriminatedUnion("kind", [
     relationId: z.number().int().nonnegative(),
     /** Omit for created, broken and app-data `relation-changed`: Juju then sets it empty. */
     remoteUnit: z.string().optional(),
-    /** departed only; defaults to remoteUnit. */
+    /** departed only; defaults to remoteUnit. `""` leaves JUJU_DEPARTING_UNIT out, as Juju does when it has none. */
     departingUnit: z.string().optional(),
   }),
   z.object({
@@ -144,11 +147,18 @@ export const FakeAgentFile = z.object({
 });
 export type FakeAgentFile = z.infer<typeof FakeAgentFile>;
 
+/** One secret-grant or secret-revoke: the secret, the relation id (or application) and the grantee. */
+export const FakeSecretAccessChange = z.object({ id: z.string(), key: z.string(), grantee: z.string() });
+export type FakeSecretAccessChange = z.infer<typeof FakeSecretAccessChange>;
+
 /** The buffered parts as this hook sees them (`<state>.pending`), committed only on exit 0. */
 export const FakePendingFile = z.object({
   relations: z.record(z.string(), z.object({ localUnitData: Bag, localAppData: Bag })),
   openedPorts: z.array(z.string()),
   secrets: z.array(FakeSecret),
+  /** This hook's secret-grant and secret-revoke calls, committed grants first (driver.ts). */
+  secretGrants: z.array(FakeSecretAccessChange).default([]),
+  secretRevokes: z.array(FakeSecretAccessChange).default([]),
   unitState: Bag,
 });
 export type FakePendingFile = z.infer<typeof FakePendingFile>;

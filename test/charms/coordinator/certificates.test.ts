@@ -543,6 +543,47 @@ describe("the coordinator's certificates integration", () => {
     expect(secretCalls(steady)).toEqual([`secret-info-get --label ${PRIVATE_KEY_SECRET_LABEL}`, "secret-get"]);
   });
 
+  it("keeps every worker's grant when the published key id changes only its spelling (secret://<model>/<xid>, as secret-add prints it)", async () => {
+    const { issued } = await clusterWithTls();
+    const secret = keySecret(issued.state);
+    const fullUri = JSON.stringify(`secret://${MODEL_UUID}/${secret.id.slice("secret:".length)}`);
+    const respelled: State = {
+      ...issued.state,
+      relations: issued.state.relations.map((candidate) =>
+        WORKER_IDS.includes(candidate.id) ? { ...candidate, localAppData: { ...candidate.localAppData, privkey_secret_id: fullUri } } : candidate,
+      ),
+    };
+    const next = await run(coordinatorCharm, on.configChanged(), respelled);
+    expect(secretCalls(next).filter((call) => call.startsWith("secret-revoke"))).toEqual([]);
+    expect(Object.keys(keySecret(next.state).grants).map(Number)).toEqual(WORKER_IDS);
+  });
+
+  it("makes a new key, grants it everywhere and publishes it when the key secret was removed by hand", async () => {
+    const { ca, issued } = await clusterWithTls();
+    // Workers were told of a key secret that no longer exists (Juju never reuses an xid).
+    const goneId = "secret:cq9a0000000000000777";
+    const removed: State = {
+      ...issued.state,
+      secrets: [],
+      relations: issued.state.relations.map((candidate) =>
+        WORKER_IDS.includes(candidate.id)
+          ? { ...candidate, localAppData: { ...candidate.localAppData, privkey_secret_id: JSON.stringify(goneId) } }
+          : candidate,
+      ),
+    };
+    const requested = await run(coordinatorCharm, on.configChanged(), removed);
+    const csr = requestedCsr(requested.state);
+    const next = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(requested.state, providerBag([{ csr, certificate: issue(ca, csr), ca: ca.pem }])),
+    );
+    const renewed = keySecret(next.state);
+    expect(renewed.id).not.toBe(goneId);
+    expect(Object.keys(renewed.grants).map(Number)).toEqual(WORKER_IDS);
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(next.state, id).privkey_secret_id ?? "null")).toBe(renewed.id);
+  });
+
   it("grants the key again to a worker relation whose units join, whose grant may be missing", async () => {
     const { issued } = await clusterWithTls();
     const joined = await run(

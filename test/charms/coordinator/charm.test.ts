@@ -148,7 +148,7 @@ describe("the coordinator charm", () => {
     expect(relationSets(result)).toEqual([]);
     expect(result.hookCalls.filter((call) => call.endsWith("--app - tempo"))).toEqual([]);
     expect(result.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
-    expect(result.state.appStatus).toEqual({ status: "unknown", message: "" });
+    expect(result.state.appStatus).toEqual({ status: "unset", message: "" });
   });
 
   it("blocks a distributed cluster without s3 and publishes nothing", async () => {

@@ -64,7 +64,7 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "missing roles: compactor, distributor, ingester, query-frontend (relate workers with those roles)",
+      message: "missing roles: compactor, distributor, ingester, query-frontend (relate workers with those roles); no trace receiver runs until a distributor joins",
     });
   });
 
@@ -109,7 +109,7 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "missing roles: compactor, distributor, ingester, querier, query-frontend (relate workers with those roles)",
+      message: "missing roles: compactor, distributor, ingester, querier, query-frontend (relate workers with those roles); no trace receiver runs until a distributor joins",
     });
     expect(state.problems).toContainEqual({ severity: "waiting", message: "waiting for tempo-worker to publish its data" });
   });

@@ -28,6 +28,19 @@ describe("the coordinator's status decision", () => {
     });
   });
 
+  it("names the application that receives traces, and how many of its units are up, when tracing clients asked", () => {
+    expect(decideStatus([], { ...SUMMARY, ingest: { application: "tempo-distributor", units: 2 } })).toEqual({
+      status: "active",
+      message: "8 workers in 6 applications; traces received by tempo-distributor (2 units)",
+    });
+  });
+
+  it("says that no trace is received while no distributor runs", () => {
+    expect(decideStatus([missingRoles(["distributor", "ingester"])], SUMMARY).message).toBe(
+      "missing roles: distributor, ingester (relate workers with those roles); no trace receiver runs until a distributor joins",
+    );
+  });
+
   it("names the missing roles and the fix", () => {
     expect(decideStatus([missingRoles(["compactor", "ingester"])], SUMMARY)).toEqual({
       status: "blocked",

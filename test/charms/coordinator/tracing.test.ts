@@ -211,6 +211,15 @@ describe("the coordinator with tracing clients", () => {
     expect(jsonKey(gone.state, 10, "receivers")).toBeUndefined();
   });
 
+  it("says in its status which application receives the clients' traces, and that none does once the distributor is gone", async () => {
+    const client = tracingClient(10, "otel-app", '["otlp_grpc"]');
+    const first = await run(charm, on.relationChanged({ id: 10 }), coordinatorState([...distributed(), s3(), client]));
+    expect(first.state.unitStatus.message).toMatch(/; traces received by tempo-distributor \(1 unit\)$/);
+    const gone = await run(charm, on.relationBroken({ id: 2 }), first.state);
+    expect(gone.state.unitStatus).toMatchObject({ status: "blocked" });
+    expect(gone.state.unitStatus.message).toMatch(/no trace receiver runs until a distributor joins/);
+  });
+
   it("lets a non-leader read requests without writing to any tracing relation", async () => {
     const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", '["otlp_grpc"]')], {
       leader: false,

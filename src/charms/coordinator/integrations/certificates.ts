@@ -24,6 +24,7 @@
  * `serverName` instead of "the first worker address".
  */
 import type { Model, Relation } from "../../../juju/model.js";
+import { isSameSecret } from "../../../juju/secrets.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
@@ -180,7 +181,12 @@ function syncGrants(model: Model, outcome: CoordinatorOutcome): void {
     if (!relation || !change) continue;
     const before = change.before === undefined ? undefined : decodedString(change.before);
     const after = change.after === undefined ? undefined : decodedString(change.after);
-    if (before !== undefined && before !== after) model.secrets.revoke(before, relation.ref);
+    // Ids are compared by xid: `secret://<model>/<xid>` (what secret-add prints, and what a Python
+    // coordinator publishes) and `secret:<xid>` are one secret, and revoking it here would take the
+    // key from the workers, since Juju applies the grant first and the revoke after it.
+    if (before !== undefined && (after === undefined || !isSameSecret(before, after)) && stillExists(model, before)) {
+      model.secrets.revoke(before, relation.ref);
+    }
     if (after !== undefined) {
       model.secrets.grant(after, relation.ref);
       granted.add(relationId);
@@ -195,6 +201,21 @@ function syncGrants(model: Model, outcome: CoordinatorOutcome): void {
 }
 
 /**
+ * Whether a key secret we published before still exists, so that revoking it means something. A
+ * key secret that is not our current key is usually gone (someone removed it, which is why there is
+ * a new key), its grants with it; Juju accepts the revoke in the hook (runner/context/context.go
+ * RevokeSecret records it without looking the secret up) but it names a secret the controller no
+ * longer has. Our current key needs no call (this hook looked it up already); without a
+ * certificates relation the key is kept (see the module comment), so it is not looked up either.
+ */
+function stillExists(model: Model, secretId: string): boolean {
+  if (model.relations(ENDPOINTS.certificates).length === 0) return true;
+  const key = readPrivateKey(model);
+  if (key.kind !== "absent" && isSameSecret(key.secretId, secretId)) return true;
+  return model.secrets.info({ id: secretId }).kind === "found";
+}
+
+/**
  * The certificate our tempo_cluster databags carry (the lowest relation id that has one), when it
  * still goes with our key secret and passes the same checks as a freshly issued one.
  */
@@ -205,7 +226,8 @@ function lastPublishedCertificate(
   serverName: string,
 ): IssuedCertificate | undefined {
   for (const relation of model.relations(ENDPOINTS.cluster)) {
-    if (publishedString(relation, PRIVKEY_SECRET_ID_KEY) !== secretId) continue;
+    const published = publishedString(relation, PRIVKEY_SECRET_ID_KEY);
+    if (published === undefined || !isSameSecret(published, secretId)) continue;
     const serverCert = publishedString(relation, SERVER_CERT_KEY);
     const caCert = publishedString(relation, CA_CERT_KEY);
     if (serverCert === undefined || caCert === undefined) continue;
