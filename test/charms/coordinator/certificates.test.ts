@@ -25,7 +25,7 @@ import {
   relation,
   run,
 } from "../../../src/testing/index.js";
-import { MODEL, MODEL_UUID, S3_FIXTURE, workerUnitData } from "./fixtures.js";
+import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer, workerUnitData } from "./fixtures.js";
 
 // A test CA: the provider side of tls-certificates.
 
@@ -143,6 +143,7 @@ function coordinatorState(relations: RegularRelationState[], overrides: Partial<
     leader: true,
     appName: "tempo",
     model: { name: MODEL, uuid: MODEL_UUID },
+    containers: [nginxContainer()],
     relations: [...relations, s3(), peerRelation({ id: 99, endpoint: "peers" })],
     ...overrides,
   };
