@@ -368,6 +368,17 @@ describe("the coordinator's certificates integration", () => {
     expect(config).toContain(`proxy_ssl_name ${SERVER_NAME};`);
   });
 
+  it("serves the front door with TLS on a non-leader too, from what the leader shared and the key secret", async () => {
+    const { certificate, issued } = await clusterWithTls();
+    const follower = await run(coordinatorCharm, on.pebbleReady("nginx"), { ...issued.state, leader: false, containers: [nginxContainer()] });
+    const nginx = follower.state.containers.find((container) => container.name === "nginx");
+    const file = (path: string) => nginx?.files.find((candidate) => candidate.path === path)?.content;
+    expect(file(NGINX_SERVER_CERT_PATH)?.trim()).toBe(certificate.trim());
+    expect(file(NGINX_SERVER_KEY_PATH)?.trim()).toBe(keySecret(issued.state).trackedContent["private-key"]?.trim());
+    expect(file(NGINX_CONFIG_PATH)).toContain("set $backend https://$upstream_otlp_http;");
+    expect(follower.state.unitStatus.status).toBe("active");
+  });
+
   it("takes the certificate and key out of the nginx container when the certificates relation is removed", async () => {
     const { issued } = await clusterWithTls();
     const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), issued.state);

@@ -11,13 +11,14 @@ import { ModelAccessError, type Model } from "../../../juju/model.js";
 import { PebbleConnectionError, type PebbleClient } from "../../../juju/pebble.js";
 import { observeFile } from "../../../juju/pebble-sync.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, TlsMaterial } from "../integrations.js";
-import { readPrivateKey } from "../integrations/tls-private-key.js";
-import { NGINX_CONTAINER } from "../meta.js";
+import { PRIVATE_KEY_CONTENT_KEY, readPrivateKey } from "../integrations/tls-private-key.js";
+import { ENDPOINTS, NGINX_CONTAINER } from "../meta.js";
 import type { Problem } from "../status.js";
 import { nginxLayer } from "./layer.js";
 import { renderNginxConfig } from "./nginx-config.js";
 import { RESOLV_CONF_PATH, resolverFromResolvConf } from "./resolv-conf.js";
 import { frontDoorRoutes } from "./routes.js";
+import { FRONT_DOOR_TLS_KEY, decodeSharedFrontDoorTls, encodeSharedFrontDoorTls } from "./shared-tls.js";
 import { nginxFiles, type FrontDoorTlsFiles } from "./workload-files.js";
 import { planNginx } from "./workload-plan.js";
 import { applyNginxActions, observeNginx } from "./workload-sync.js";
@@ -39,6 +40,7 @@ async function syncFrontDoor(model: Model, outcome: CoordinatorOutcome): Promise
   // `<app>.<model>.svc.cluster.local:<port>` reach nginx.
   model.setPorts(routes.map((route) => ({ protocol: "tcp" as const, port: route.port })));
 
+  if (outcome.isLeader) shareTlsMaterial(model, outcome.tls);
   const pebble = nginxContainer(model);
   if (pebble === undefined) return [NGINX_UNREACHABLE];
   try {
@@ -48,12 +50,13 @@ async function syncFrontDoor(model: Model, outcome: CoordinatorOutcome): Promise
       const why = resolver.kind === "invalid" ? resolver.reasons.join(", ") : `${RESOLV_CONF_PATH} names no nameserver`;
       return [{ severity: "blocked", message: `front door: nginx cannot resolve worker names: ${why}` }];
     }
-    const tls = tlsFiles(model, outcome.tls);
+    const material = frontDoorTlsMaterial(model, outcome);
+    const tls = tlsFiles(model, material);
     if (tls.kind === "unavailable") return [{ severity: "waiting", message: `front door: ${tls.reason}` }];
     const config = renderNginxConfig({
       routes,
       resolver: resolver.data,
-      ...(outcome.tls ? { tls: { serverName: outcome.tls.serverName } } : {}),
+      ...(material ? { tls: { serverName: material.serverName } } : {}),
     });
     const observed = await observeNginx(pebble);
     const actions = planNginx(observed, {
@@ -89,16 +92,47 @@ type TlsFiles =
   | { readonly kind: "on"; readonly files: FrontDoorTlsFiles }
   | { readonly kind: "unavailable"; readonly reason: string };
 
+/** The leader tells the other units what TLS this hook runs with (shared-tls.ts); only changed bytes are written. */
+function shareTlsMaterial(model: Model, tls: TlsMaterial | undefined): void {
+  const peers = model.relations(ENDPOINTS.peers)[0];
+  if (!peers) return;
+  const bag = peers.localAppData();
+  const wanted = tls ? encodeSharedFrontDoorTls(tls) : undefined;
+  const current = bag.get(FRONT_DOOR_TLS_KEY);
+  if (wanted !== undefined && wanted !== current) bag.update({ [FRONT_DOOR_TLS_KEY]: wanted });
+  if (wanted === undefined && current !== undefined) bag.update({ [FRONT_DOOR_TLS_KEY]: "" });
+}
+
+/** The TLS this unit's nginx serves with: the leader's own, or what the leader shared. */
+function frontDoorTlsMaterial(model: Model, outcome: CoordinatorOutcome): TlsMaterial | undefined {
+  if (outcome.isLeader) return outcome.tls;
+  // Without a certificates relation there is no TLS to share: the peer bag is not even read.
+  if (model.relations(ENDPOINTS.certificates).length === 0) return undefined;
+  const shared = decodeSharedFrontDoorTls(model.relations(ENDPOINTS.peers)[0]?.localAppData().get(FRONT_DOOR_TLS_KEY));
+  if (shared.kind === "invalid") model.log("WARNING", `front door: ignoring the leader's TLS state: ${shared.reasons.join(", ")}`);
+  return shared.kind === "valid" ? shared.data : undefined;
+}
+
 /**
  * The certificate, key and CA nginx serves with: the same certificate the workers present, so
  * clients verify the front door under the coordinator's service name, which the certificate
- * covers (tls-request.ts). The key is the application's secret (tls-private-key.ts).
+ * covers (tls-request.ts). The key is the application's secret (tls-private-key.ts), which the
+ * leader has looked up already and any other unit of the application reads by id.
  */
 function tlsFiles(model: Model, tls: TlsMaterial | undefined): TlsFiles {
   if (tls === undefined) return { kind: "off" };
+  const privateKey = model.isLeader() ? leaderPrivateKey(model, tls.privkeySecretId) : sharedPrivateKey(model, tls.privkeySecretId);
+  if (privateKey === undefined) return { kind: "unavailable", reason: "the certificate's private key is not readable yet" };
+  return { kind: "on", files: { serverCert: tls.serverCert, privateKey, caCert: tls.caCert } };
+}
+
+function leaderPrivateKey(model: Model, secretId: string): string | undefined {
   const key = readPrivateKey(model);
-  if (key.kind !== "found" || key.secretId !== tls.privkeySecretId) {
-    return { kind: "unavailable", reason: "the certificate's private key is not readable yet" };
-  }
-  return { kind: "on", files: { serverCert: tls.serverCert, privateKey: key.pem, caCert: tls.caCert } };
+  return key.kind === "found" && key.secretId === secretId ? key.pem : undefined;
+}
+
+function sharedPrivateKey(model: Model, secretId: string): string | undefined {
+  const lookup = model.secrets.get({ id: secretId });
+  const pem = lookup.kind === "found" ? lookup.content[PRIVATE_KEY_CONTENT_KEY] : undefined;
+  return pem === undefined || pem === "" ? undefined : pem;
 }
