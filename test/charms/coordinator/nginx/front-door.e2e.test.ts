@@ -11,7 +11,8 @@ import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import http2 from "node:http2";
 import https from "node:https";
-import net, { type AddressInfo } from "node:net";
+import type net from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNginxConfig, NGINX_STATUS_PATH } from "../../../../src/charms/coordinator/nginx/nginx-config.js";
 import { frontDoorRoutes, ROUTE_DEFINITIONS, type RouteName } from "../../../../src/charms/coordinator/nginx/routes.js";
@@ -20,7 +21,7 @@ import { RECEIVER_PROTOCOLS } from "../../../../src/interface/ports.js";
 import type { Role } from "../../../../src/interface/roles.js";
 import { realComponent } from "../../../helpers/real-component.js";
 import { throwawayTls, type ThrowawayTls } from "../../../helpers/throwaway-tls.js";
-import { nginxOutput, preparePrefix, removePrefix, startNginx, stopNginx, type NginxPrefix } from "./real-nginx.js";
+import { freePorts, nginxOutput, preparePrefix, removePrefix, startNginx, stopNginx, type NginxPrefix } from "./real-nginx.js";
 
 const SERVER_NAME = "tempo.e2e.svc.cluster.local";
 const HOSTS: Partial<Record<Role, string>> = { distributor: "127.0.0.2", "query-frontend": "127.0.0.3" };
@@ -49,19 +50,6 @@ const CLUSTER: ClusterView = {
 };
 
 type Closable = { close(): void };
-
-/**
- * `count` distinct ports nothing listens on (the kernel's choice), for nginx to take. The probes are
- * bound on every address and held until all are chosen, so no two are the same and none is a port
- * a stand-in already holds on its loopback address; they are released just before nginx starts.
- */
-async function freePorts(count: number): Promise<number[]> {
-  const probes = Array.from({ length: count }, () => net.createServer());
-  await Promise.all(probes.map((probe) => new Promise<void>((resolve) => probe.listen(0, "0.0.0.0", resolve))));
-  const ports = probes.map((probe) => (probe.address() as AddressInfo).port);
-  await Promise.all(probes.map((probe) => new Promise<void>((resolve) => probe.close(() => resolve()))));
-  return ports;
-}
 
 /** What a stand-in answers: its role, and the tenant header nginx forwarded. */
 function answer(role: string, tenant: string | string[] | undefined): string {

@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { NGINX_CA_CERT_PATH, NGINX_CERTS_DIR, NGINX_SERVER_CERT_PATH, NGINX_SERVER_KEY_PATH, NGINX_TEMP_DIR } from "../../../../src/charms/coordinator/nginx/paths.js";
 import type { ThrowawayTls } from "../../../helpers/throwaway-tls.js";
@@ -97,3 +98,17 @@ export async function stopNginx(child: ChildProcess): Promise<void> {
   child.kill("SIGQUIT");
   await exited;
 }
+
+/**
+ * `count` distinct ports nothing listens on (the kernel's choice), for nginx to take. The probes are
+ * bound on every address and held until all are chosen, so no two are the same and none is a port
+ * a stand-in already holds on its loopback address; they are released just before nginx starts.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const probes = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(probes.map((probe) => new Promise<void>((resolve) => probe.listen(0, "0.0.0.0", resolve))));
+  const ports = probes.map((probe) => (probe.address() as AddressInfo).port);
+  await Promise.all(probes.map((probe) => new Promise<void>((resolve) => probe.close(() => resolve()))));
+  return ports;
+}
+
