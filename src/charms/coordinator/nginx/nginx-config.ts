@@ -155,6 +155,8 @@ function upstreamBlock(route: Route, workerPort: number): string[] {
   if (route.backends.length === 0) return [];
   const count = route.backends.length;
   // split_clients takes percentages with at most two decimals; the last unit takes the rest (`*`).
+  // Past 10,000 units behind one port the shares would round to 0.00% and only the last unit would
+  // be used: far beyond any Tempo cluster a charm manages (the simulator's own cap is 1,000).
   const share = `${(Math.floor(10_000 / count) / 100).toFixed(2)}%`;
   const lines = route.backends.map(
     (backend, index) => `${index === count - 1 ? "*" : share} ${formatHostPort(backend.host, workerPort)};`,

@@ -69,8 +69,9 @@ export function frontDoorRoutes(cluster: ClusterView, enabledReceivers: readonly
     .sort((a, b) => a.port - b.port);
 }
 
+/** The units of every application running `role` (or `all`): by application, then unit number (`app/2` before `app/10`). */
 function backendsFor(cluster: ClusterView, role: ComponentRole): RouteBackend[] {
-  // Each unit's sort key is computed once: splitting names inside the comparator cost ~100 ms at 10,000 units.
+  // Each unit's number is parsed once, not inside the comparator.
   return cluster.applications
     .filter((application) => expandRole(application.role).includes(role))
     .flatMap((application) =>
@@ -83,7 +84,6 @@ function backendsFor(cluster: ClusterView, role: ComponentRole): RouteBackend[] 
     .map(({ backend }) => backend);
 }
 
-/** `app/2` before `app/10`: by application, then by unit number. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
