@@ -8,6 +8,9 @@
  * joined and one changed hook per worker unit, not a third for the worker's first write.
  */
 import { coordinatorCharm } from "../charms/coordinator/index.js";
+import { NGINX_CONTAINER } from "../charms/coordinator/meta.js";
+import { NGINX_CONFIG_PATH } from "../charms/coordinator/nginx/paths.js";
+import { RESOLV_CONF_PATH } from "../charms/coordinator/nginx/resolv-conf.js";
 import { workerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
 import { CA_CERT_PATH, DEFAULT_IMAGE, ROLE_OPTION_NAMES, TRUSTED_CA_PATH } from "../charms/worker/index.js";
@@ -144,6 +147,29 @@ export function tempoImage(_container: string, pebble: MemoryPebble): void {
   });
 }
 
+/** The cluster DNS the kubelet writes into every pod's resolv.conf (MicroK8s' kube-dns address). */
+export const SIM_CLUSTER_DNS = "10.152.183.10";
+
+/**
+ * What the coordinator's pod holds for its front door: in the `nginx` container, the kubelet's
+ * resolv.conf and the `nginx` executable the charm runs for `nginx -s reload`. Real nginx parses
+ * its config before it signals the master (nginx.c: ngx_init_cycle, then ngx_signal_process), so a
+ * reload without a config fails; the simulated one does the same.
+ */
+export function coordinatorPod(container: string, pebble: MemoryPebble): void {
+  if (container !== NGINX_CONTAINER) return;
+  void pebble.push(RESOLV_CONF_PATH, `search tempo-sim.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${SIM_CLUSTER_DNS}\noptions ndots:5\n`, {
+    makeDirs: true,
+  });
+  pebble.setExecHandler("nginx", (argv) => {
+    if (argv[1] !== "-s") return { exitCode: 2, stderr: "the simulated image runs nginx only through Pebble services and nginx -s\n" };
+    if (pebble.readText(NGINX_CONFIG_PATH) === undefined) {
+      return { exitCode: 1, stderr: `nginx: [emerg] open() "${NGINX_CONFIG_PATH}" failed (2: No such file or directory)\n` };
+    }
+    return { exitCode: 0 };
+  });
+}
+
 export type ShapeParse = { kind: "valid"; shape: WorkerGroup[] } | { kind: "invalid"; reasons: string[] };
 
 /** `ingester=3,querier=1,…` → worker groups; every mistake is named, none is guessed at. */
@@ -221,7 +247,7 @@ export function buildTempoModel(shape: readonly WorkerGroup[], options: TempoMod
   if (integrations.has("tls")) steps.push(sim.deploy(CA_APP, charms.certificates));
   if (integrations.has("tracing")) steps.push(sim.deploy(TRACING_CLIENT_APP, charms.tracingClient));
   if (integrations.has("logging")) steps.push(sim.deploy(LOKI_APP, charms.loki));
-  steps.push(sim.deploy(COORDINATOR_APP, charms.coordinator));
+  steps.push(sim.deploy(COORDINATOR_APP, charms.coordinator, { prepareContainer: coordinatorPod }));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
   if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
   if (integrations.has("tls")) steps.push(sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:${CERTIFICATES_ENDPOINT}`));

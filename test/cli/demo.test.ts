@@ -27,6 +27,26 @@ describe("tempo-cluster demo", () => {
     expect(run.stdout).not.toContain("\u001b[");
   });
 
+  it("shows the front door's routes as nginx got them: each port, its protocol and the worker units behind it", async () => {
+    const run = await runCliCaptured(["demo", "--workers", "query-frontend=1,querier=1,ingester=1,distributor=2,compactor=1", "--with", "tracing"]);
+    expect(run.exitCode).toBe(0);
+    const section = run.stdout.slice(run.stdout.indexOf("Front door"), run.stdout.indexOf("Gossip ring"));
+    expect(section.split("\n").map((line) => line.trim().split(/\s+/).join(" "))).toEqual([
+      "Front door (nginx in tempo/0, port → role upstream):",
+      "Port Proto Route Worker units",
+      "3200 http tempo-http tempo-query-frontend/0",
+      "4317 grpc otlp-grpc tempo-distributor/0",
+      "tempo-distributor/1",
+      "4318 http otlp-http tempo-distributor/0",
+      "tempo-distributor/1",
+      "9096 grpc tempo-grpc tempo-query-frontend/0",
+      "9411 http zipkin tempo-distributor/0",
+      "tempo-distributor/1",
+      "",
+      "",
+    ]);
+  });
+
   it("runs one all-role worker with --topology monolithic", async () => {
     const run = await runCliCaptured(["demo", "--topology", "monolithic"]);
     expect(run.exitCode).toBe(0);

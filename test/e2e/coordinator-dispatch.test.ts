@@ -1,6 +1,8 @@
 /**
  * The built coordinator charm, run the way Juju runs it: its `dispatch` under the fake Juju agent
- * (hook commands as processes on PATH, writes committed only on exit 0).
+ * (hook commands as processes on PATH, writes committed only on exit 0). There is no Pebble socket,
+ * as before the nginx container is up: the coordinator must still publish and open its ports, and
+ * wait for its front door in the status.
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -75,7 +77,20 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(validate(decoded), JSON.stringify(validate.errors)).toBe(true);
     expect(validateTempoConfigText(decoded.worker_config as string, "2.7")).toEqual([]);
     expect(decoded.worker_config).toContain(`${WORKER_ADDRESS}:7946`);
-    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+  });
+
+  it("waits for its nginx container without failing the hook, and opens the front-door ports", () => {
+    const result = leaderJoined;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.unitStatus).toEqual({
+      status: "waiting",
+      message: "waiting for the nginx container (front door): Pebble is not reachable yet",
+    });
+    expect(result.calls.filter((call) => call.command === "open-port").map((call) => call.args.join(" "))).toEqual([
+      "3200/tcp",
+      "4318/tcp",
+      "9096/tcp",
+    ]);
   });
 
   it("runs its first leader hook on a new application, whose status Juju prints as unset, and sets it", () => {
@@ -109,6 +124,6 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     const result = runDispatch({ charmDir, state: coordinatorState({ leader: false, unitName: "tempo-coordinator/1" }), event: JOINED });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.calls.filter((call) => call.command === "relation-set")).toEqual([]);
-    expect(result.state.unitStatus).toEqual({ status: "active", message: "1 worker in 1 application" });
+    expect(result.state.unitStatus.status).toBe("waiting");
   });
 });

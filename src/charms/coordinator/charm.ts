@@ -22,6 +22,8 @@ import { loggingIntegration } from "./integrations/logging.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
+import { frontDoorIntegration } from "./nginx/front-door.js";
+import { type Problem, decideStatus } from "./status.js";
 import type { S3RelationSnapshot } from "./storage.js";
 
 /** The one key of the s3 requirer databag that is ours to write. */
@@ -36,6 +38,8 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
   remoteWriteIntegration,
   loggingIntegration,
+  // Last: it serves what the others decided (receivers, TLS), and its problems join the status.
+  frontDoorIntegration,
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
@@ -51,8 +55,12 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
         enabledReceivers: desired.enabledReceivers,
         publishedRelationIds: desired.publications.map((publication) => publication.relationId),
         workerBagChanges,
+        cluster: desired.cluster,
+        ...(contributed.tls ? { tls: contributed.tls } : {}),
       };
-      for (const integration of integrations) integration.apply?.(model, outcome);
+      const applyProblems: Problem[] = [];
+      for (const integration of integrations) applyProblems.push(...((await integration.apply?.(model, outcome)) ?? []));
+      setStatus(model, desired, applyProblems);
     },
   };
 }
@@ -108,9 +116,17 @@ function apply(model: Model, desired: DesiredState): WorkerBagChange[] {
       if (relation) writeOwnedKeys(relation, desired.s3Request.databag, S3_REQUESTER_OWNED_KEYS);
     }
   }
-  model.setUnitStatus(desired.status);
-  if (model.isLeader()) model.setAppStatus(desired.status);
   return workerBagChanges;
+}
+
+/** The decision's status, decided again when applying found more wrong (the front door's nginx). */
+function setStatus(model: Model, desired: DesiredState, applyProblems: readonly Problem[]): void {
+  for (const problem of applyProblems) {
+    model.log(problem.severity === "blocked" ? "WARNING" : "INFO", `${problem.severity}: ${problem.message}`);
+  }
+  const status = applyProblems.length === 0 ? desired.status : decideStatus([...desired.problems, ...applyProblems], desired.statusSummary);
+  model.setUnitStatus(status);
+  if (model.isLeader()) model.setAppStatus(status);
 }
 
 /**

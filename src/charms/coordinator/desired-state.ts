@@ -80,6 +80,8 @@ export interface DesiredState {
   readonly workerConfig?: string;
   /** Receivers Tempo runs (operator options ∪ tracing requests), sorted. */
   readonly enabledReceivers: readonly ReceiverProtocol[];
+  /** What the Active message says, for a status decided again with problems found while applying. */
+  readonly statusSummary: ClusterSummary;
 }
 
 /**
@@ -154,13 +156,14 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
   const hasIdleMetricsGenerator =
     inputs.integrations.remoteWrite.length === 0 &&
     cluster.applications.some((application) => application.role === "metrics-generator");
-  const status = decideStatus(problems, {
+  const statusSummary: ClusterSummary = {
     workerUnits: cluster.applications.reduce((count, application) => count + application.units.length, 0),
     applications: cluster.applications.length,
     storage: storage?.kind === "ready" ? storage.storage.kind : "s3",
     notes: hasIdleMetricsGenerator ? [METRICS_GENERATOR_IDLE_NOTE] : [],
     ...ingestSummary(cluster, inputs.integrations.requestedReceivers.length > 0),
-  });
+  };
+  const status = decideStatus(problems, statusSummary);
 
   return {
     status,
@@ -168,6 +171,7 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     cluster,
     publications,
     enabledReceivers: receivers,
+    statusSummary,
     ...(s3Request ? { s3Request } : {}),
     ...(workerConfig !== undefined ? { workerConfig } : {}),
   };

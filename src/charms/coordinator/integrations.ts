@@ -6,6 +6,7 @@
  * on worker relations). `desiredState` only consumes the combined record; without those relations
  * it is `NO_INTEGRATIONS`, and everything they would add is simply absent from the databags.
  */
+import type { ClusterView } from "../../interface/cluster-view.js";
 import type { ReceiverProtocol } from "../../interface/ports.js";
 import type { Model } from "../../juju/model.js";
 import type { RemoteWriteEndpoint } from "../../tempo/settings.js";
@@ -68,6 +69,10 @@ export interface CoordinatorOutcome {
    * here was not written to. Secret grants go out with the same commit as these writes.
    */
   readonly workerBagChanges: readonly WorkerBagChange[];
+  /** The workers taking part, as the decision saw them (the front door routes to them). */
+  readonly cluster: ClusterView;
+  /** The TLS material this hook ran with, when internal TLS is on. */
+  readonly tls?: TlsMaterial;
 }
 
 /** A databag key's encoded value before and after this hook's write (absent: unset or deleted). */
@@ -85,8 +90,11 @@ export interface CoordinatorIntegration {
   readonly name: string;
   /** Read this integration's relations; never throw on remote data (report it as a problem). */
   gather(model: Model): Partial<IntegrationInputs>;
-  /** Write what this integration owns, after the decision; optional. */
-  apply?(model: Model, outcome: CoordinatorOutcome): void;
+  /**
+   * Write what this integration owns, after the decision; optional. May be asynchronous (a
+   * workload over Pebble) and may return problems found while applying, which join the status.
+   */
+  apply?(model: Model, outcome: CoordinatorOutcome): void | readonly Problem[] | Promise<void | readonly Problem[]>;
 }
 
 /**

@@ -1,15 +1,29 @@
 /**
  * What the coordinator charm is, as Juju reads it (rendered into metadata.yaml and config.yaml).
  *
- * No workload container: this coordinator runs no Tempo process and no proxy. Its whole product is
- * relation data — the one Tempo config every worker runs — and workers gossip and serve each other
- * directly, so a pod with only the charm container is all it needs (and there is no image to pin,
- * patch or keep in step with the workers' Tempo).
+ * The coordinator runs no Tempo process: its product is relation data — the one Tempo config every
+ * worker runs — and workers gossip and serve each other directly. Its pod runs the cluster's front
+ * door instead: nginx in the `nginx` container (src/charms/coordinator/nginx/), and an
+ * nginx-prometheus-exporter beside it. Containers, resources and storage carry the Python
+ * coordinator's names (anchor charm `tempo-coordinator-k8s`, charmcraft.yaml) so that
+ * `juju refresh --switch` from it finds every one of them.
  */
 import { type CharmMeta, JUJU_VERSION_ASSUMPTION } from "../../juju/charm-meta.js";
 import { CONFIG_DEFAULTS } from "./config-options.js";
 
 /** Endpoint names, used by the charm code so a rename happens in one place. */
+/** The front door's container and image resource (the Python coordinator's names). */
+export const NGINX_CONTAINER = "nginx";
+export const NGINX_IMAGE_RESOURCE = "nginx-image";
+/** The Python coordinator's default image for it (charmcraft.yaml `upstream-source`). */
+export const NGINX_DEFAULT_IMAGE = "ubuntu/nginx:1.24-24.04_beta";
+export const NGINX_EXPORTER_CONTAINER = "nginx-prometheus-exporter";
+export const NGINX_EXPORTER_IMAGE_RESOURCE = "nginx-prometheus-exporter-image";
+export const NGINX_EXPORTER_DEFAULT_IMAGE = "nginx/nginx-prometheus-exporter:1.1.0";
+/** Storage the Python coordinator declares (it buffers its charm traces there); kept so a refresh finds it. */
+export const DATA_STORAGE = "data";
+export const DATA_STORAGE_LOCATION = "/tempo-data";
+
 export const ENDPOINTS = {
   cluster: "tempo-cluster",
   s3: "s3",
@@ -33,6 +47,29 @@ export const COORDINATOR_META: CharmMeta = {
     "Collects the role and address of every related Tempo worker over tempo_cluster/v1 and publishes " +
     "the one Tempo configuration they all run, with the gossip ring, object storage and receivers filled in.",
   assumes: ["k8s-api", JUJU_VERSION_ASSUMPTION],
+  containers: {
+    [NGINX_CONTAINER]: { resource: NGINX_IMAGE_RESOURCE },
+    [NGINX_EXPORTER_CONTAINER]: { resource: NGINX_EXPORTER_IMAGE_RESOURCE },
+  },
+  resources: {
+    [NGINX_IMAGE_RESOURCE]: {
+      type: "oci-image",
+      description: "OCI image of nginx: the cluster's front door for traces and queries",
+      "upstream-source": NGINX_DEFAULT_IMAGE,
+    },
+    [NGINX_EXPORTER_IMAGE_RESOURCE]: {
+      type: "oci-image",
+      description: "OCI image of the nginx Prometheus exporter",
+      "upstream-source": NGINX_EXPORTER_DEFAULT_IMAGE,
+    },
+  },
+  storage: {
+    [DATA_STORAGE]: {
+      type: "filesystem",
+      description: "Kept for compatibility with the Python coordinator, which buffers its own traces here",
+      location: DATA_STORAGE_LOCATION,
+    },
+  },
   provides: {
     [ENDPOINTS.cluster]: { interface: "tempo_cluster", description: "Tempo worker applications, one relation each." },
     [ENDPOINTS.tracing]: { interface: "tracing", description: "Charms that send traces ask here for receiver URLs." },

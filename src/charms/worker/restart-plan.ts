@@ -11,6 +11,7 @@
 import { isDeepStrictEqual } from "node:util";
 import YAML from "yaml";
 import type { Layer, Plan, ServiceCurrent } from "../../juju/pebble.js";
+import { changedFiles, compareLayerWithPlan, type ObservedFile } from "../../juju/pebble-sync.js";
 import {
   CA_TRUST_PENDING_PATH,
   CONFIG_PATH,
@@ -21,10 +22,8 @@ import {
   type WorkloadFile,
 } from "./workload-files.js";
 
-export interface ObservedFile {
-  readonly content: string;
-  readonly permissions: number;
-}
+export type { ObservedFile } from "../../juju/pebble-sync.js";
+export { compareLayerWithPlan, type LayerChange } from "../../juju/pebble-sync.js";
 
 /** What the container holds right now: the only memory of "what is running" that survives a hook. */
 export interface ObservedWorkload {
@@ -105,24 +104,13 @@ function planRun(observed: ObservedWorkload, desired: Extract<DesiredWorkload, {
   const restartReasons: string[] = [];
   const desiredPaths = new Set(desired.files.map((file) => file.path));
 
-  for (const file of desired.files) {
-    const current = observed.files.get(file.path);
-    if (current === undefined) {
-      pushes.push(file);
-      restartReasons.push(`${file.path} created`);
-      continue;
-    }
-    if (current.content === file.content) {
-      // Same bytes, wrong mode (e.g. a key written by an older charm with the default 0644): fix
-      // the mode; Tempo reads the same bytes either way.
-      if (current.permissions !== file.permissions) pushes.push(file);
-      continue;
-    }
+  for (const { file, change } of changedFiles(observed.files, desired.files)) {
     pushes.push(file);
-    if (file.path === CONFIG_PATH) {
-      const change = classifyConfigChange(current.content, file.content);
-      if (change === "needs-restart") restartReasons.push(`${file.path} changed`);
-    } else {
+    // A mode fix alone restarts nothing: Tempo reads the same bytes either way.
+    if (change === "created") restartReasons.push(`${file.path} created`);
+    if (change !== "content") continue;
+    const running = observed.files.get(file.path)?.content ?? "";
+    if (file.path !== CONFIG_PATH || classifyConfigChange(running, file.content) === "needs-restart") {
       restartReasons.push(`${file.path} changed`);
     }
   }
@@ -205,39 +193,3 @@ function withoutJoinMembers(config: unknown): unknown {
   return Object.keys(memberlist).length === 0 ? rest : { ...rest, memberlist };
 }
 
-export type LayerChange = "same" | "no-restart" | "needs-restart";
-
-/**
- * What adding `layer` would change in the plan. A changed service means Tempo runs differently
- * and must restart; checks and log targets take effect in Pebble alone, so they only need the
- * layer added. Only the fields the layer sets are compared, and an empty value equals an absent
- * one, because Pebble's plan omits empty fields and may fill in others (a layer that is already in
- * place must never look changed, or every hook would touch Pebble).
- */
-export function compareLayerWithPlan(layer: Layer, plan: Plan): LayerChange {
-  if (sectionDiffers(layer.services ?? {}, plan.services)) return "needs-restart";
-  if (sectionDiffers(layer.checks ?? {}, plan.checks) || sectionDiffers(layer["log-targets"] ?? {}, plan["log-targets"])) {
-    return "no-restart";
-  }
-  return "same";
-}
-
-function sectionDiffers(wanted: Readonly<Record<string, object>>, current: Readonly<Record<string, object>>): boolean {
-  for (const [name, spec] of Object.entries(wanted)) {
-    const currentSpec = current[name];
-    if (currentSpec === undefined) return true;
-    for (const [field, value] of Object.entries(spec as Record<string, unknown>)) {
-      if (field === "override") continue;
-      const existing = (currentSpec as Record<string, unknown>)[field];
-      if (!isDeepStrictEqual(emptyAsAbsent(value), emptyAsAbsent(existing))) return true;
-    }
-  }
-  return false;
-}
-
-function emptyAsAbsent(value: unknown): unknown {
-  if (value === "" || value === null) return undefined;
-  if (Array.isArray(value) && value.length === 0) return undefined;
-  if (isMapping(value) && Object.keys(value).length === 0) return undefined;
-  return value;
-}

@@ -8,6 +8,7 @@
  * is unset is absent: the charm removes it. The TLS and S3 paths come from the Tempo config builder,
  * so the files are where our coordinator's config looks for them.
  */
+import type { DesiredFile } from "../../juju/pebble-sync.js";
 import { DEFAULT_TLS_PATHS, S3_CA_PATH as TEMPO_S3_CA_PATH } from "../../tempo/settings.js";
 
 export const CONFIG_PATH = "/etc/worker/config.yaml";
@@ -80,11 +81,7 @@ export const MANAGED_PATHS: readonly string[] = [
 export const SECRET_FILE_MODE = 0o600;
 export const PUBLIC_FILE_MODE = 0o644;
 
-export interface WorkloadFile {
-  readonly path: string;
-  readonly content: string;
-  readonly permissions: number;
-}
+export type WorkloadFile = DesiredFile;
 
 export interface TlsMaterial {
   readonly caCert?: string | undefined;

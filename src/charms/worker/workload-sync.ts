@@ -4,8 +4,18 @@
  * half-way is finished by the next one.
  */
 import { PebbleApiError, PebbleChangeError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";
+import {
+  firstLine,
+  oneLine,
+  observeFile,
+  observeFiles,
+  removeIfPresent,
+  runWorkloadCommand,
+  type CommandOutcome,
+  type ObservedFile,
+} from "../../juju/pebble-sync.js";
 import { baselineText } from "./readiness.js";
-import type { ObservedFile, ObservedWorkload, WorkloadActions } from "./restart-plan.js";
+import type { ObservedWorkload, WorkloadActions } from "./restart-plan.js";
 import {
   CA_TRUST_PENDING_PATH,
   MANAGED_PATHS,
@@ -16,19 +26,11 @@ import {
 } from "./workload-files.js";
 import { parseTempoVersion, TEMPO_VERSION_COMMAND } from "./workload-version.js";
 
-const textDecoder = new TextDecoder();
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof PebbleApiError && (error.kind === "not-found" || error.statusCode === 404);
-}
+export { runWorkloadCommand, WORKLOAD_COMMAND_TIMEOUT_MS, type CommandOutcome } from "../../juju/pebble-sync.js";
 
 /** The managed files, the plan and the state of `serviceName`. Throws PebbleConnectionError when the container is unreachable. */
 export async function observeWorkload(pebble: PebbleClient, serviceName: string): Promise<ObservedWorkload> {
-  const files = new Map<string, ObservedFile>();
-  for (const path of MANAGED_PATHS) {
-    const observed = await observeFile(pebble, path);
-    if (observed !== undefined) files.set(path, observed);
-  }
+  const files = await observeFiles(pebble, MANAGED_PATHS);
   const plan = await pebble.getPlan();
   const serviceState =
     plan.services[serviceName] === undefined
@@ -37,28 +39,8 @@ export async function observeWorkload(pebble: PebbleClient, serviceName: string)
   return { files, plan, serviceState };
 }
 
-async function observeFile(pebble: PebbleClient, path: string): Promise<ObservedFile | undefined> {
-  try {
-    const [info] = await pebble.listFiles(path, { itself: true });
-    if (info === undefined || info.type !== "file") return undefined;
-    const content = textDecoder.decode(await pebble.pull(path));
-    return { content, permissions: info.permissions };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 /** The system trust store update, as Debian's ca-certificates does it (python-reference §4.7). */
 export const UPDATE_CA_TRUST_COMMAND: readonly string[] = ["update-ca-certificates", "--fresh"];
-/** Long enough for a slow disk, short enough that a wedged command cannot eat the hook. */
-export const WORKLOAD_COMMAND_TIMEOUT_MS = 60_000;
-
-/** A command run in the workload container: its output, or why it did not succeed. */
-export type CommandOutcome =
-  | { readonly kind: "succeeded"; readonly stdout: string; readonly stderr: string }
-  | { readonly kind: "failed"; readonly reason: string };
-
 export type CaTrustOutcome = { readonly kind: "not-needed" } | { readonly kind: "trusted" } | { readonly kind: "failed"; readonly reason: string };
 
 export interface WorkloadApplyReport {
@@ -67,42 +49,6 @@ export interface WorkloadApplyReport {
   readonly didStart: boolean;
   /** Pebble's start/restart change failed: its error, on one line ("… exited quickly with code 1, will restart"). */
   readonly startError?: string;
-}
-
-/**
- * Run `command` to its end. A missing executable, a non-zero exit or a timeout is a failure
- * described in one line (`update-ca-certificates failed (exit 1): <what it printed>`); only an
- * unreachable Pebble throws (PebbleConnectionError), as for every other Pebble call.
- */
-export async function runWorkloadCommand(pebble: PebbleClient, command: readonly string[]): Promise<CommandOutcome> {
-  const name = command[0] ?? "";
-  try {
-    const result = await pebble.exec(command, { timeoutMs: WORKLOAD_COMMAND_TIMEOUT_MS });
-    if (result.exitCode === 0) return { kind: "succeeded", stdout: result.stdout, stderr: result.stderr };
-    const said = firstLine(result.stderr) || firstLine(result.stdout);
-    return { kind: "failed", reason: `${name} failed (exit ${result.exitCode})${said ? `: ${said}` : ""}` };
-  } catch (error) {
-    if (!(error instanceof PebbleApiError)) throw error;
-    return { kind: "failed", reason: `${name} failed: ${oneLine(error.message)}` };
-  }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((line) => line.trim())
-      .find((line) => line !== "") ?? ""
-  );
-}
-
-/** Pebble's change errors span lines ("cannot perform the following tasks:\n- …"); a status has one. */
-function oneLine(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "")
-    .join(" ");
 }
 
 /**
@@ -157,13 +103,7 @@ export async function applyWorkloadActions(
   for (const file of actions.pushes) {
     await pebble.push(file.path, file.content, { makeDirs: true, permissions: file.permissions });
   }
-  for (const path of actions.removals) {
-    try {
-      await pebble.removePath(path);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
+  for (const path of actions.removals) await removeIfPresent(pebble, path);
   let caTrust: CaTrustOutcome = { kind: "not-needed" };
   if (actions.updatesCaTrust) {
     const outcome = await runWorkloadCommand(pebble, UPDATE_CA_TRUST_COMMAND);

@@ -16,6 +16,7 @@ import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
 import type { RunOutcome, Simulator, TimelineEntry } from "../../sim/simulator.js";
 import { type Step, STEP_USAGE, applyStep, describeStep, parseStep } from "../../sim/steps.js";
 import {
+  COORDINATOR_APP,
   MONOLITHIC_SHAPE,
   RECOMMENDED_SHAPE,
   SIM_INTEGRATIONS,
@@ -26,6 +27,7 @@ import {
   parseWorkerShape,
 } from "../../sim/tempo-cluster.js";
 import { type TempoReport, ringDiff, tempoReport, workerUnits } from "../../sim/tempo-report.js";
+import { type FrontDoorReport, frontDoorReport } from "../../sim/front-door-report.js";
 import { renderTable } from "../../sim/text-table.js";
 import type { TerminalStyle } from "../terminal-style.js";
 
@@ -118,6 +120,7 @@ interface Phase {
   readonly relationSets: number;
   readonly status: ModelStatus;
   readonly tempo: TempoReport;
+  readonly frontDoor: FrontDoorReport;
   /** Only when the demo was asked for integrations, so the default output stays as it was. */
   readonly integrations?: IntegrationsReport;
 }
@@ -192,6 +195,7 @@ async function runPhase(
     relationSets: sim.stats.relationSets - before.relationSets,
     status: modelStatus(sim),
     tempo: tempoReport(sim),
+    frontDoor: frontDoorReport(sim, COORDINATOR_APP),
   };
 }
 
@@ -212,6 +216,7 @@ function textReport(
   );
   if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
   if (deploy.integrations !== undefined) out.push("", integrationsText(deploy.integrations, style));
+  out.push("", frontDoorText(deploy.frontDoor, style));
   out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
 
   let previous = deploy;
@@ -289,6 +294,15 @@ function timelineText(hooks: readonly TimelineEntry[], style: TerminalStyle): st
     ]),
     style.bold,
   );
+}
+
+function frontDoorText(report: FrontDoorReport, style: TerminalStyle): string {
+  if (report.unit === undefined || report.routes.length === 0) return `${style.bold("Front door")}: nginx has no config yet.`;
+  const rows = report.routes.flatMap((route) => {
+    const [first = "none: nginx answers 503", ...rest] = route.upstream;
+    return [[String(route.port), route.scheme, route.name, first], ...rest.map((member) => ["", "", "", member])];
+  });
+  return `${style.bold("Front door")} (nginx in ${report.unit}, port → role upstream):\n${indent(renderTable(["Port", "Proto", "Route", "Worker units"], rows, style.dim))}`;
 }
 
 function ringText(tempo: TempoReport, style: TerminalStyle): string {
@@ -448,6 +462,7 @@ function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string 
       applications: phase.status.apps,
       units: phase.status.units,
       ring: phase.tempo.ring,
+      front_door: phase.frontDoor.routes,
       received_configs: phase.tempo.received,
       config_files: phase.tempo.files,
       config_identical: phase.tempo.sharedConfig !== undefined,

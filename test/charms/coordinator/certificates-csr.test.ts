@@ -26,12 +26,14 @@ const KEY = rsaKeyPem();
 const OTHER_KEY = rsaKeyPem();
 
 describe("the names the coordinator's certificate covers", () => {
-  it("are the coordinator's service, and each worker application's pods, headless service and service, sorted", () => {
+  it("are the coordinator's service and pods (its front door), and each worker application's pods, headless service and service, sorted", () => {
     const request = coordinatorCertificateRequest({ appName: "tempo", modelName: "cos", workerApps: ["tempo-worker"] });
     expect(request.serverName).toBe("tempo.cos.svc.cluster.local");
     expect(request.commonName).toBe("tempo.cos.svc.cluster.local");
     expect(request.dnsNames).toEqual([
+      "*.tempo-endpoints.cos.svc.cluster.local",
       "*.tempo-worker-endpoints.cos.svc.cluster.local",
+      "tempo-endpoints.cos.svc.cluster.local",
       "tempo-worker-endpoints.cos.svc.cluster.local",
       "tempo-worker.cos.svc.cluster.local",
       "tempo.cos.svc.cluster.local",

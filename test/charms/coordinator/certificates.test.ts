@@ -25,7 +25,13 @@ import {
   relation,
   run,
 } from "../../../src/testing/index.js";
-import { MODEL, MODEL_UUID, S3_FIXTURE, workerUnitData } from "./fixtures.js";
+import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer, workerUnitData } from "./fixtures.js";
+import {
+  NGINX_CA_CERT_PATH,
+  NGINX_CONFIG_PATH,
+  NGINX_SERVER_CERT_PATH,
+  NGINX_SERVER_KEY_PATH,
+} from "../../../src/charms/coordinator/nginx/paths.js";
 
 // A test CA: the provider side of tls-certificates.
 
@@ -143,6 +149,7 @@ function coordinatorState(relations: RegularRelationState[], overrides: Partial<
     leader: true,
     appName: "tempo",
     model: { name: MODEL, uuid: MODEL_UUID },
+    containers: [nginxContainer()],
     relations: [...relations, s3(), peerRelation({ id: 99, endpoint: "peers" })],
     ...overrides,
   };
@@ -345,6 +352,41 @@ describe("the coordinator's certificates integration", () => {
     expect(config.server.http_tls_config).toBeDefined();
     expect(validateTempoConfigText(configText(issued.state, 1), "2.7")).toEqual([]);
     expect(issued.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
+  });
+
+  it("serves the front door with TLS: nginx gets the certificate, its key and the CA, and re-encrypts to the workers", async () => {
+    const { ca, certificate, issued } = await clusterWithTls();
+    const nginx = issued.state.containers.find((container) => container.name === "nginx");
+    const file = (path: string) => nginx?.files.find((candidate) => candidate.path === path);
+    expect(file(NGINX_SERVER_CERT_PATH)?.content.trim()).toBe(certificate.trim());
+    expect(file(NGINX_CA_CERT_PATH)?.content.trim()).toBe(ca.pem.trim());
+    expect(file(NGINX_SERVER_KEY_PATH)?.content.trim()).toBe(keySecret(issued.state).trackedContent["private-key"]?.trim());
+    expect(file(NGINX_SERVER_KEY_PATH)?.permissions).toBe(0o600);
+    const config = file(NGINX_CONFIG_PATH)?.content ?? "";
+    expect(config).toContain("listen 4318 ssl;");
+    expect(config).toContain("set $backend https://$upstream_otlp_http;");
+    expect(config).toContain(`proxy_ssl_name ${SERVER_NAME};`);
+  });
+
+  it("serves the front door with TLS on a non-leader too, from what the leader shared and the key secret", async () => {
+    const { certificate, issued } = await clusterWithTls();
+    const follower = await run(coordinatorCharm, on.pebbleReady("nginx"), { ...issued.state, leader: false, containers: [nginxContainer()] });
+    const nginx = follower.state.containers.find((container) => container.name === "nginx");
+    const file = (path: string) => nginx?.files.find((candidate) => candidate.path === path)?.content;
+    expect(file(NGINX_SERVER_CERT_PATH)?.trim()).toBe(certificate.trim());
+    expect(file(NGINX_SERVER_KEY_PATH)?.trim()).toBe(keySecret(issued.state).trackedContent["private-key"]?.trim());
+    expect(file(NGINX_CONFIG_PATH)).toContain("set $backend https://$upstream_otlp_http;");
+    expect(follower.state.unitStatus.status).toBe("active");
+  });
+
+  it("takes the certificate and key out of the nginx container when the certificates relation is removed", async () => {
+    const { issued } = await clusterWithTls();
+    const broken = await run(coordinatorCharm, on.relationBroken({ id: CERTIFICATES_ID }), issued.state);
+    const paths = broken.state.containers.find((container) => container.name === "nginx")?.files.map((file) => file.path) ?? [];
+    expect(paths).not.toContain(NGINX_SERVER_KEY_PATH);
+    expect(paths).not.toContain(NGINX_SERVER_CERT_PATH);
+    const config = broken.state.containers.find((container) => container.name === "nginx")?.files.find((file) => file.path === NGINX_CONFIG_PATH);
+    expect(config?.content).toContain("listen 4318;");
   });
 
   it("sends tracing clients https URLs at a host the certificate covers", async () => {

@@ -19,7 +19,7 @@ import {
   relation,
   run,
 } from "../../../src/testing/index.js";
-import { MODEL, MODEL_UUID, S3_FIXTURE, podFqdn, workerUnitData, workerUnitDataWithAddress } from "./fixtures.js";
+import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer, podFqdn, workerUnitData, workerUnitDataWithAddress } from "./fixtures.js";
 
 function workers(id: number, app: string, role: Role | Record<string, string>, unitNumbers: readonly number[]) {
   return relation({
@@ -50,6 +50,7 @@ function coordinatorState(relations: StateInput["relations"], overrides: Partial
     leader: true,
     appName: "tempo",
     model: { name: MODEL, uuid: MODEL_UUID },
+    containers: [nginxContainer()],
     relations: [...(relations ?? []), peerRelation({ id: 99, endpoint: "peers" })],
     ...overrides,
   };

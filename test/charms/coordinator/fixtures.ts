@@ -54,3 +54,19 @@ export function distributedWorkers(): WorkerRelation[] {
     workerRelation(5, "tempo-query-frontend", "query-frontend", 1),
   ];
 }
+
+/** The cluster DNS the kubelet writes into the pod's resolv.conf. */
+export const CLUSTER_DNS = "10.152.183.10";
+
+/**
+ * The coordinator's `nginx` container, reachable, as the image and the kubelet leave it: the pod's
+ * resolv.conf, and `nginx -s reload` answering as nginx does when it signalled the master (silence, exit 0).
+ */
+export function nginxContainer(overrides: Record<string, unknown> = {}) {
+  return {
+    name: "nginx",
+    files: [{ path: "/etc/resolv.conf", content: `search cos.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${CLUSTER_DNS}\n` }],
+    execs: [{ command: ["nginx", "-s", "reload"] }],
+    ...overrides,
+  };
+}

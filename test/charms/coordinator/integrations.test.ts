@@ -55,7 +55,9 @@ describe("an integration plugged into the coordinator", () => {
     const integration: CoordinatorIntegration = {
       name: "test",
       gather: () => ({ tls: TLS, requestedReceivers: ["otlp_grpc"], lokiEndpoints: { "loki/0": "http://loki:3100/push" } }),
-      apply: (_model, outcome) => outcomes.push(outcome),
+      apply: (_model, outcome) => {
+        outcomes.push(outcome);
+      },
     };
     const result = await run(createCoordinatorCharm([integration]), on.configChanged(), state);
     const bag = result.state.relations.find((candidate) => candidate.id === 1)?.localAppData ?? {};

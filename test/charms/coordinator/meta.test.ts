@@ -4,9 +4,21 @@ import { COORDINATOR_META } from "../../../src/charms/coordinator/meta.js";
 import { CharmMeta, configDefaults } from "../../../src/juju/charm-meta.js";
 
 describe("the coordinator's metadata", () => {
-  it("is a valid charm meta named tempo-coordinator, with no workload container", () => {
+  it("is a valid charm meta named tempo-coordinator", () => {
     expect(CharmMeta.parse(COORDINATOR_META).name).toBe("tempo-coordinator");
-    expect(COORDINATOR_META.containers).toBeUndefined();
+  });
+
+  it("declares the Python coordinator's containers, image resources and storage, so refresh --switch finds them", () => {
+    expect(COORDINATOR_META.containers).toEqual({
+      nginx: { resource: "nginx-image" },
+      "nginx-prometheus-exporter": { resource: "nginx-prometheus-exporter-image" },
+    });
+    expect(COORDINATOR_META.resources?.["nginx-image"]).toMatchObject({ type: "oci-image", "upstream-source": "ubuntu/nginx:1.24-24.04_beta" });
+    expect(COORDINATOR_META.resources?.["nginx-prometheus-exporter-image"]).toMatchObject({
+      type: "oci-image",
+      "upstream-source": "nginx/nginx-prometheus-exporter:1.1.0",
+    });
+    expect(COORDINATOR_META.storage).toEqual({ data: expect.objectContaining({ type: "filesystem", location: "/tempo-data" }) });
   });
 
   it("declares the cluster, s3 and peer endpoints and the ones later integrations use", () => {

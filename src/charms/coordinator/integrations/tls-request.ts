@@ -35,8 +35,11 @@ export interface CoordinatorCertificateRequest extends CertificateRequest {
 export function coordinatorCertificateRequest(identity: TlsIdentity): CoordinatorCertificateRequest {
   const inModel = (name: string) => `${name}.${identity.modelName}.svc.${CLUSTER_DOMAIN}`;
   // The coordinator's own service: stable for the coordinator's whole life, and a name nobody else
-  // claims. The coordinator itself serves nothing over TLS, so its pods need no names.
+  // claims. Its nginx front door serves this certificate, reached through that service or, unit by
+  // unit, through the coordinator's pods: one wildcard covers every pod, so scaling the coordinator
+  // changes nothing either.
   const serverName = inModel(identity.appName);
+  const coordinatorNames = [`*.${inModel(`${identity.appName}-endpoints`)}`, inModel(`${identity.appName}-endpoints`)];
   const workerNames = identity.workerApps.flatMap((app) => [
     // Pods: `<app>-<n>.<app>-endpoints.<model>.svc.<domain>`, the address every worker publishes.
     `*.${inModel(`${app}-endpoints`)}`,
@@ -45,7 +48,7 @@ export function coordinatorCertificateRequest(identity: TlsIdentity): Coordinato
     // The application's service, where related charms send traces.
     inModel(app),
   ]);
-  const dnsNames = [...new Set([serverName, ...workerNames])].filter(isValidDnsName).sort();
+  const dnsNames = [...new Set([serverName, ...coordinatorNames, ...workerNames])].filter(isValidDnsName).sort();
   return {
     serverName,
     commonName: serverName.length <= MAX_COMMON_NAME ? serverName : identity.appName.slice(0, MAX_COMMON_NAME),
