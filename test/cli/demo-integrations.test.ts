@@ -27,7 +27,7 @@ describe("tempo-cluster demo --with", () => {
     expect(run.stdout).toContain('TLS          on: certificate for tempo.tempo-sim.svc.cluster.local from self-signed-certificates (issuer "Simulated Juju model CA")');
     expect(run.stdout).toContain("8 of 8 workers serve HTTPS with it");
     expect(run.stdout).toContain("traced-app asked for otlp_grpc, zipkin; offered every receiver Tempo runs:");
-    expect(run.stdout).toContain("zipkin     https://tempo-distributor.tempo-sim.svc.cluster.local:9411");
+    expect(run.stdout).toContain("zipkin     https://tempo.tempo-sim.svc.cluster.local:9411");
     expect(run.stdout).toMatch(/Remote-write http:\/\/10\.1\.0\.\d+:9090\/api\/v1\/write \(metrics-generator\)/);
     expect(run.stdout).toMatch(/Logging {6}loki\/0 http:\/\/10\.1\.0\.\d+:3100\/loki\/api\/v1\/push\n\s+8 of 8 workers forward their logs there through Pebble/);
     expect(run.stdout).toContain("\n    http_tls_config:\n      cert_file: /etc/worker/server.cert\n");
@@ -49,7 +49,7 @@ describe("tempo-cluster demo --with", () => {
     expect(step).toContain("Status: no unit changed.");
     expect(step).toMatch(/Config: changed, identical on the only worker/);
     expect(step).toContain("Integrations changed:\n  TLS          off: the workers serve plain HTTP and gRPC");
-    expect(step).toContain("zipkin     http://tempo-worker.tempo-sim.svc.cluster.local:9411");
+    expect(step).toContain("zipkin     http://tempo.tempo-sim.svc.cluster.local:9411");
     expect(step).not.toContain("Remote-write");
   });
 
@@ -59,7 +59,7 @@ describe("tempo-cluster demo --with", () => {
     expect(run.stdout).toMatch(/^self-signed-certificates\s/m);
     expect(run.stdout).toMatch(/^loki\s/m);
     expect(run.stdout).not.toContain("traced-app");
-    expect(run.stdout).toContain("the workers' charms send their traces to otlp_http https://tempo-worker.tempo-sim.svc.cluster.local:4318");
+    expect(run.stdout).toContain("the workers' charms send their traces to otlp_http https://tempo.tempo-sim.svc.cluster.local:4318");
   });
 
   it("puts each phase's integrations in the JSON report, and none without --with", async () => {

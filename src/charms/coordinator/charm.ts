@@ -22,6 +22,9 @@ import { loggingIntegration } from "./integrations/logging.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
+import { currentFrontDoor } from "./integrations/ingress-address.js";
+import { canReceiveTraces } from "./integrations/tracing.js";
+import { LIST_RECEIVERS_ACTION, listReceiversResults } from "./list-receivers.js";
 import type { S3RelationSnapshot } from "./storage.js";
 
 /** The one key of the s3 requirer databag that is ours to write. */
@@ -53,6 +56,18 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
         workerBagChanges,
       };
       for (const integration of integrations) integration.apply?.(model, outcome);
+    },
+    async runAction(model: Model): Promise<void> {
+      const action = model.action()!;
+      if (action.name !== LIST_RECEIVERS_ACTION) return action.fail(`no action ${action.name}`);
+      const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
+      const desired = desiredState(gatherInputs(model, contributed));
+      // As the Python coordinator, which answers only once it can run the cluster (anchor §1.3).
+      if (desired.status.status === "blocked") return action.fail(`no receiver is reachable yet: ${desired.status.message}`);
+      if (!canReceiveTraces(model)) {
+        return action.fail("no receiver is reachable yet: relate a tempo worker with role all or distributor");
+      }
+      action.setResults(listReceiversResults(desired.enabledReceivers, currentFrontDoor(model, hasTlsMaterial(model))));
     },
   };
 }
