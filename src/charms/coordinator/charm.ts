@@ -18,7 +18,11 @@ import {
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
+import { catalogueIntegration } from "./integrations/catalogue.js";
+import { grafanaSourceIntegration } from "./integrations/grafana-source.js";
+import { ingressRouteIntegration } from "./integrations/ingress-route.js";
 import { loggingIntegration } from "./integrations/logging.js";
+import { tempoApiIntegration } from "./integrations/tempo-api.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
@@ -39,6 +43,10 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
   remoteWriteIntegration,
   loggingIntegration,
+  ingressRouteIntegration({ isTlsEnabled: hasTlsMaterial }),
+  grafanaSourceIntegration({ isTlsEnabled: hasTlsMaterial }),
+  tempoApiIntegration({ isTlsEnabled: hasTlsMaterial }),
+  catalogueIntegration({ isTlsEnabled: hasTlsMaterial }),
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */

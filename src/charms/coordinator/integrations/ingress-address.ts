@@ -16,6 +16,11 @@ import type { Problem } from "../status.js";
 /** A DNS name or an IPv4 address: what goes between `scheme://` and `:port`. */
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
+/** A DNS name or IPv4 address, nothing that could smuggle a scheme, port or path into a URL. */
+export function isHostName(text: string): boolean {
+  return HOST.test(text);
+}
+
 const TraefikAddress = z.object({
   external_host: z.string().regex(HOST, { error: "external_host is not a host name or IPv4 address" }),
   scheme: z.enum(["http", "https"], { error: "scheme is neither http nor https" }),
