@@ -12,6 +12,7 @@ import type { ParsedArgs } from "../args.js";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { CONTAINER_NAME } from "../../charms/worker/index.js";
 import { type IntegrationsReport, integrationsReport } from "../../sim/integrations-report.js";
+import { type ListReceiversReport, listReceivers } from "../../sim/front-door-report.js";
 import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
 import type { RunOutcome, Simulator, TimelineEntry } from "../../sim/simulator.js";
 import { type Step, STEP_USAGE, applyStep, describeStep, parseStep } from "../../sim/steps.js";
@@ -120,6 +121,8 @@ interface Phase {
   readonly tempo: TempoReport;
   /** Only when the demo was asked for integrations, so the default output stays as it was. */
   readonly integrations?: IntegrationsReport;
+  /** `juju run tempo/0 list-receivers`: where users send traces. */
+  readonly frontDoor: ListReceiversReport;
 }
 
 async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -192,6 +195,7 @@ async function runPhase(
     relationSets: sim.stats.relationSets - before.relationSets,
     status: modelStatus(sim),
     tempo: tempoReport(sim),
+    frontDoor: await listReceivers(sim),
   };
 }
 
@@ -211,6 +215,7 @@ function textReport(
     statusTables(deploy.status, style),
   );
   if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
+  out.push("", frontDoorText(deploy.frontDoor, style));
   if (deploy.integrations !== undefined) out.push("", integrationsText(deploy.integrations, style));
   out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
 
@@ -232,6 +237,16 @@ function textReport(
   }
   if (options.outDir !== undefined) out.push("", `Worker files written under ${options.outDir}/<unit>/`);
   return `${out.join("\n")}\n`;
+}
+
+/** The cluster's one address for traces, as `juju run <leader> list-receivers` answers. */
+function frontDoorText(report: ListReceiversReport, style: TerminalStyle): string {
+  if (report.kind === "no-leader") return `${style.bold("Front door")}: no coordinator leader to ask`;
+  const title = `${style.bold("Front door")} (juju run ${report.unit} list-receivers):`;
+  if (report.kind === "failed") return `${title}
+  failed: ${report.message}`;
+  const width = Math.max(0, ...Object.keys(report.results).map((name) => name.length));
+  return [title, ...Object.entries(report.results).map(([name, url]) => `  ${name.padEnd(width)}  ${url}`)].join("\n");
 }
 
 function describeOutcome(phase: Phase, style: TerminalStyle): string {
@@ -393,11 +408,23 @@ function integrationLines(report: IntegrationsReport): [string, string[]][] {
     lokiNames.length === 0
       ? [`none: ${ofWorkers(report.workersForwardingLogs)} forward their logs`]
       : [...Object.entries(report.lokiEndpoints).map(([name, url]) => `${name} ${url}`), `${ofWorkers(report.workersForwardingLogs)} forward their logs there through Pebble`];
+  const grafanaLines = (report.grafana ?? []).map(
+    (ds) => `${ds.grafana} has a ${ds.type} datasource for ${ds.unit} at ${ds.url}${ds.uid ? ` (uid ${ds.uid})` : " (no uid yet)"}`,
+  );
+  const ingressLines = (report.ingress ?? []).flatMap((ingress) => {
+    const width = Math.max(0, ...ingress.routes.map((route) => route.entryPoint.length));
+    return [
+      `${ingress.traefik} listens at ${ingress.listensAt ?? "(not yet said)"}; ${plural(ingress.routes.length, "route")}:`,
+      ...ingress.routes.map((route) => `  ${route.entryPoint.padEnd(width)}  ${route.address.padEnd(6)} → ${route.servers.join(", ") || "nowhere"}`),
+    ];
+  });
   return [
     ["TLS", tlsLines],
     ["Tracing", tracingLines],
     ["Remote-write", remoteWriteLines],
     ["Logging", loggingLines],
+    ...(report.grafana ? [["Grafana", grafanaLines.length > 0 ? grafanaLines : ["no datasource yet"]] as [string, string[]]] : []),
+    ...(report.ingress ? [["Ingress", ingressLines] as [string, string[]]] : []),
   ];
 }
 
