@@ -35,7 +35,7 @@ const TOPOLOGIES = ["distributed", "monolithic"] as const;
 export const command: CliCommand = {
   name: "demo",
   summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
-  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
+  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging,grafana,ingress|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
   description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, one
 tempo-worker application per role, and two small stand-ins: an S3 provider (s3-integrator) and a
 remote-write receiver (prometheus) for the metrics-generator — runs every hook Juju would run, in
@@ -46,14 +46,21 @@ Juju's order, with the real charms, until nothing is pending, and prints:
   - the gossip ring (memberlist.join_members) the workers will join,
   - the Tempo config every worker received, checked to be byte-identical on all of them, and
     what each worker adds of its own in the file it runs,
+  - the front door: where users send traces, as \`juju run tempo/0 list-receivers\` answers (the
+    coordinator's service, or the ingress once there is one),
   - with --with, what each integration gives the workers: TLS (the certificate's names and how
-    many workers serve HTTPS), tracing receiver URLs, remote-write and Loki endpoints.
+    many workers serve HTTPS), tracing receiver URLs, remote-write and Loki endpoints, and what
+    Grafana and Traefik received.
 
 Integrations (--with, comma-separated, or all): each adds a stand-in charm related to tempo:
   tls       self-signed-certificates, a CA on tempo:certificates (tls-certificates v1): the
             workers get a certificate and key, serve HTTPS and the config turns to its TLS variant
   tracing   traced-app, an application asking tempo:tracing for otlp_grpc and zipkin receivers
   logging   loki, a Loki on tempo:logging: every worker forwards its logs through Pebble
+  grafana   grafana, a Grafana on tempo:grafana-source: it makes a tempo datasource per
+            coordinator unit at the front door and answers with the datasource UIDs
+  ingress   traefik, a Traefik on tempo:ingress (traefik_route): it gets an entry point and a
+            route per Tempo port, and every front-door URL moves to its address
 The remote-write receiver (prometheus) is always there. Certificates are made afresh on every run,
 so the demo shows their names, never their bytes.
 
