@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import {
   FakeAgentFile,
   FakeEvent,
+  type FakeEventInput,
   type FakeHookContext,
   type FakeJujuState,
   type FakeJujuStateInput,
@@ -34,6 +35,10 @@ import {
 
 /** Every hook command the fake agent answers. */
 export const FAKE_HOOK_COMMANDS = [
+  "action-fail",
+  "action-get",
+  "action-log",
+  "action-set",
   "application-version-set",
   "close-port",
   "config-get",
@@ -146,6 +151,12 @@ export function buildHookEnvironment(options: {
     env.JUJU_WORKLOAD_NAME = event.container;
     if (event.checkName !== undefined) env.JUJU_PEBBLE_CHECK_NAME = event.checkName;
   }
+  if (event.kind === "action") {
+    env.JUJU_DISPATCH_PATH = `actions/${event.name}`;
+    env.JUJU_ACTION_NAME = event.name;
+    env.JUJU_ACTION_UUID = event.uuid;
+    env.JUJU_ACTION_TAG = `action-${event.uuid}`;
+  }
   if (event.kind === "secret") {
     env.JUJU_SECRET_ID = event.secretId;
     env.JUJU_SECRET_LABEL = event.label ?? "";
@@ -171,14 +182,14 @@ export interface FakeHook {
 }
 
 /** Open a hook context without running a charm, e.g. to drive a backend from inside a test process. */
-export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent; charmDir?: string }): FakeHook {
+export function startHook(options: { state: FakeJujuStateInput; event: FakeEventInput; charmDir?: string }): FakeHook {
   const state = fakeJujuState(options.state);
   const event = FakeEvent.parse(options.event);
   const hook = hookContextFor(state, event);
   const workDir = mkdtempSync(path.join(tmpdir(), "fake-juju-hook-"));
   const statePath = path.join(workDir, "agent.json");
   const contextId = `${state.unitName}-${hook.name}-${randomBytes(16).toString("hex")}`;
-  const agent: FakeAgentFile = { contextId, hook, state };
+  const agent: FakeAgentFile = { contextId, hook, state: event.kind === "action" ? { ...state, action: { results: {}, logs: [] } } : state };
   writeFileSync(statePath, JSON.stringify(agent));
   const env = buildHookEnvironment({
     state,
@@ -248,7 +259,7 @@ export interface DispatchResult extends FakeHookOutcome {
  * Run `<charmDir>/dispatch` for one event, as Juju does: no arguments, cwd = the charm dir, the
  * environment replaced (§1.1, §1.3), stdin empty.
  */
-export function runDispatch(options: { charmDir: string; state: FakeJujuStateInput; event: FakeEvent }): DispatchResult {
+export function runDispatch(options: { charmDir: string; state: FakeJujuStateInput; event: FakeEventInput }): DispatchResult {
   const charmDir = path.resolve(options.charmDir);
   const hook = startHook({ state: options.state, event: options.event, charmDir });
   const child = spawnSync(path.join(charmDir, "dispatch"), [], {
