@@ -8,7 +8,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import type { CharmMeta } from "../src/juju/charm-meta.js";
-import { checkCharmMeta, renderConfigYaml, renderManifestYaml, renderMetadataYaml } from "./charm-metadata.js";
+import {
+  checkCharmMeta,
+  renderActionsYaml,
+  renderConfigYaml,
+  renderManifestYaml,
+  renderMetadataYaml,
+} from "./charm-metadata.js";
 import { CHARM_BUNDLE_FILE, DISPATCH_SCRIPT } from "./dispatch-script.js";
 
 /** The repository root: this file lives in `<root>/scripts/`. */
@@ -72,6 +78,12 @@ export async function buildCharmDir(request: CharmDirRequest): Promise<BuiltChar
   await writeFile(path.join(dir, "metadata.yaml"), renderMetadataYaml(meta));
   await writeFile(path.join(dir, "config.yaml"), renderConfigYaml(meta));
   await writeFile(path.join(dir, "manifest.yaml"), renderManifestYaml());
+  const files = [CHARM_BUNDLE_FILE, "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"];
+  // Juju reads actions from their own file; a charm without actions has none (as charmcraft packs it).
+  if (Object.keys(meta.actions ?? {}).length > 0) {
+    await writeFile(path.join(dir, "actions.yaml"), renderActionsYaml(meta));
+    files.push("actions.yaml");
+  }
 
-  return { dir, files: [CHARM_BUNDLE_FILE, "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"].sort() };
+  return { dir, files: files.sort() };
 }

@@ -33,7 +33,7 @@ export function checkCharmMeta(meta: unknown): CharmMetaCheck {
 
 /** Everything but `config`, which Juju reads from its own file. */
 export function metadataDocument(meta: CharmMeta): Record<string, unknown> {
-  const { config: _config, ...metadata } = meta;
+  const { config: _config, actions: _actions, ...metadata } = meta;
   return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
 }
 
@@ -59,6 +59,15 @@ export function manifestDocument(architectures: readonly string[] = ["amd64"]): 
     "charmcraft-started-at": "1980-01-01T00:00:00Z",
     "charmcraft-version": "tempo-cluster-build",
   };
+}
+
+/** `actions.yaml`: every action with its description and parameter schema (Juju reads it apart). */
+export function actionsDocument(meta: CharmMeta): Record<string, unknown> {
+  return { ...(meta.actions ?? {}) };
+}
+
+export function renderActionsYaml(meta: CharmMeta): string {
+  return emitCharmYaml(actionsDocument(meta));
 }
 
 export function renderMetadataYaml(meta: CharmMeta): string {

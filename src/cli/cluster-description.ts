@@ -62,7 +62,7 @@ export const ClusterDescription = z.strictObject({
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** `local` (only for one `all` unit) or the s3 provider's data. */
   storage: z.union([z.literal("local"), z.strictObject({ s3: S3Description })]),
-  /** Receiver protocols requested over `tracing`, on top of the `always-enable-*` options. */
+  /** Receiver protocols requested over `tracing`, on top of the `always_enable_*` options. */
   receivers: z.array(z.enum(RECEIVER_PROTOCOLS as [ReceiverProtocol, ...ReceiverProtocol[]])).default([]),
   tls: TlsDescription.optional(),
   remote_write: z.array(z.strictObject({ url: z.string().url() })).default([]),

@@ -123,6 +123,16 @@ export interface Backend {
   stateGet(): Record<string, string>;
   stateSet(changes: Record<string, string>): void;
   stateDelete(key: string): void;
+
+  // Actions: only while an action runs (Juju answers `ERROR not running an action` otherwise).
+  /** `action-get --format=json`: the parameters the operator passed (`{}` for none). */
+  actionGet(): Record<string, unknown>;
+  /** `action-set k=v …`: keys are lowercase words joined by `-`, dotted for nesting. */
+  actionSet(results: Record<string, string>): void;
+  /** `action-fail`: the action ends failed with this message; buffered changes still commit on exit 0. */
+  actionFail(message: string): void;
+  /** `action-log`: a progress line the operator sees while the action runs (immediate). */
+  actionLog(message: string): void;
 }
 
 /** What Juju's `ERROR …` line says went wrong, as far as a charm needs to know. */

@@ -49,6 +49,13 @@ export const ConfigOptionMeta = z.object({
 });
 export type ConfigOptionMeta = z.infer<typeof ConfigOptionMeta>;
 
+/** One action as `actions.yaml` declares it; `params` is the JSON schema of its parameters. */
+export const ActionMeta = z.object({
+  description: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+export type ActionMeta = z.infer<typeof ActionMeta>;
+
 const EndpointMap = z.record(z.string(), RelationEndpointMeta);
 
 /**
@@ -74,6 +81,8 @@ export const CharmMeta = z.object({
   peers: EndpointMap.optional(),
   "extra-bindings": z.record(z.string(), z.null()).optional(),
   config: z.object({ options: z.record(z.string(), ConfigOptionMeta) }).optional(),
+  /** Rendered into `actions.yaml`, not `metadata.yaml`. Action names: lowercase words joined by `-`. */
+  actions: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), ActionMeta).optional(),
 });
 export type CharmMeta = z.infer<typeof CharmMeta>;
 

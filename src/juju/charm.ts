@@ -21,6 +21,12 @@ export * from "./charm-meta.js";
 export interface Charm {
   readonly meta: CharmMeta;
   reconcile(model: Model, event: JujuEvent): Promise<void>;
+  /**
+   * Run the action `model.action()` names (dispatch path `actions/<name>`). Actions answer a
+   * question or do one thing the operator asked for; they do not reconcile, as in ops, where an
+   * action event reaches only its own handler. A charm without actions leaves this out.
+   */
+  runAction?(model: Model): Promise<void>;
 }
 
 /** The hook environment does not describe a hook this charm can run; nothing was attempted. */
@@ -56,7 +62,13 @@ export async function runHook(charm: Charm, runtime: HookRuntime): Promise<HookR
     backend: runtime.backend,
     ...(runtime.pebble ? { pebble: runtime.pebble } : {}),
   });
-  await charm.reconcile(model, context.event);
+  if (context.event.kind === "action") {
+    const action = model.action()!;
+    if (!charm.runAction || !charm.meta.actions?.[action.name]) action.fail(`${charm.meta.name} has no action ${action.name}`);
+    else await charm.runAction(model);
+  } else {
+    await charm.reconcile(model, context.event);
+  }
   model.commit();
   return { context, model };
 }

@@ -405,4 +405,23 @@ export class HookCommandsBackend implements Backend {
   stateDelete(key: string): void {
     this.run("state-delete", ["--", key]);
   }
+
+  actionGet(): Record<string, unknown> {
+    return this.json(z.record(z.string(), z.unknown()).nullable(), "action-get", ["--format=json"]) ?? {};
+  }
+
+  actionSet(results: Record<string, string>): void {
+    const entries = Object.entries(results).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length === 0) return;
+    // `key=value` arguments (§2.17): the key is split at the first `=`, so a value may contain `=`.
+    this.run("action-set", entries.map(([key, value]) => `${key}=${value}`));
+  }
+
+  actionFail(message: string): void {
+    this.run("action-fail", ["--", message]);
+  }
+
+  actionLog(message: string): void {
+    this.run("action-log", ["--", message]);
+  }
 }

@@ -1,4 +1,5 @@
 /** The charm runtime's public surface: what a charm (and the test harness) imports. */
+export * from "./action.js";
 export * from "./backend.js";
 export * from "./charm.js";
 export * from "./context.js";

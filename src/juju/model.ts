@@ -8,6 +8,7 @@
  * only after `reconcile` succeeded. Status and workload version are immediate in Juju, so they are
  * immediate here too.
  */
+import { RunningAction } from "./action.js";
 import type {
   Backend,
   Databag,
@@ -198,6 +199,7 @@ export class Model {
   private workloadVersion: string | undefined;
   private readonly networks = new Map<string, NetworkInfo>();
   private readonly containers = new Map<string, PebbleClient>();
+  private runningAction: RunningAction | undefined;
 
   constructor(options: ModelOptions) {
     const { context } = options;
@@ -319,6 +321,14 @@ export class Model {
 
   setUnitState(changes: Readonly<Record<string, string>>): void {
     this.backend.stateSet({ ...changes });
+  }
+
+  /** The action this dispatch runs, or undefined in a hook. */
+  action(): RunningAction | undefined {
+    const event = this.event;
+    if (event.kind !== "action") return undefined;
+    this.runningAction ??= new RunningAction(event.action.name, event.action.uuid, this.backend);
+    return this.runningAction;
   }
 
   /**

@@ -13,6 +13,7 @@ import { PRIVATE_KEY_PATH } from "../charms/worker/workload-files.js";
 import type { Simulator } from "./simulator.js";
 import { COORDINATOR_APP } from "./tempo-cluster.js";
 import { workerUnits } from "./tempo-report.js";
+import { type GrafanaDatasourceReport, type IngressReport, grafanaDatasources, ingressRoutes } from "./front-door-report.js";
 
 export type TlsReport =
   | { readonly state: "off" }
@@ -45,6 +46,10 @@ export interface IntegrationsReport {
   readonly lokiEndpoints: Readonly<Record<string, string>>;
   /** Workers whose Pebble plan forwards logs to at least one Loki. */
   readonly workersForwardingLogs: number;
+  /** Only with a Grafana related: the datasource each coordinator unit became. */
+  readonly grafana?: readonly GrafanaDatasourceReport[];
+  /** Only with an ingress related: where Traefik listens and the routes it was given. */
+  readonly ingress?: readonly IngressReport[];
 }
 
 export async function integrationsReport(sim: Simulator): Promise<IntegrationsReport> {
@@ -69,6 +74,8 @@ export async function integrationsReport(sim: Simulator): Promise<IntegrationsRe
       : [],
     lokiEndpoints: stringRecord(decoded(published.loki_endpoints)),
     workersForwardingLogs: forwarding,
+    ...(remoteEndOf(sim, "grafana-source").length > 0 ? { grafana: grafanaDatasources(sim) } : {}),
+    ...(remoteEndOf(sim, "ingress").length > 0 ? { ingress: ingressRoutes(sim) } : {}),
   };
 }
 

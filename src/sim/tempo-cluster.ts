@@ -22,6 +22,8 @@ import { LOKI_ENDPOINT, lokiCharm } from "./charms/loki.js";
 import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
 import { s3IntegratorCharm } from "./charms/s3-integrator.js";
 import { TRACING_CLIENT_ENDPOINT, tracingClientCharm } from "./charms/tracing-client.js";
+import { GRAFANA_SOURCE_ENDPOINT, grafanaCharm } from "./charms/grafana.js";
+import { TRAEFIK_ROUTE_ENDPOINT, traefikCharm } from "./charms/traefik.js";
 import type { Outcome } from "./simulator.js";
 import { Simulator } from "./simulator.js";
 
@@ -31,13 +33,15 @@ export const REMOTE_WRITE_APP = "prometheus";
 export const CA_APP = "self-signed-certificates";
 export const TRACING_CLIENT_APP = "traced-app";
 export const LOKI_APP = "loki";
+export const GRAFANA_APP = "grafana";
+export const TRAEFIK_APP = "traefik";
 
 /**
  * The optional integrations a model can be built with, each a stand-in charm related to the
  * coordinator: `tls` a CA on `certificates`, `tracing` an application asking for receivers on
  * `tracing`, `logging` a Loki on `logging`. (Remote-write is on by default: see `withRemoteWrite`.)
  */
-export const SIM_INTEGRATIONS = ["tls", "tracing", "logging"] as const;
+export const SIM_INTEGRATIONS = ["tls", "tracing", "logging", "grafana", "ingress"] as const;
 export type SimIntegration = (typeof SIM_INTEGRATIONS)[number];
 
 export interface WorkerGroup {
@@ -101,12 +105,16 @@ export interface IntegrationCharms {
   readonly certificates: Charm;
   readonly tracingClient: Charm;
   readonly loki: Charm;
+  readonly grafana: Charm;
+  readonly traefik: Charm;
 }
 
 export const INTEGRATION_CHARMS: IntegrationCharms = {
   certificates: certificatesAuthorityCharm,
   tracingClient: tracingClientCharm,
   loki: lokiCharm,
+  grafana: grafanaCharm,
+  traefik: traefikCharm,
 };
 
 /** The Tempo release in the worker's default image tag (`…/tempo:2.7.1-24.04_5` → 2.7.1). */
@@ -247,12 +255,16 @@ export function buildTempoModel(shape: readonly WorkerGroup[], options: TempoMod
   if (integrations.has("tls")) steps.push(sim.deploy(CA_APP, charms.certificates));
   if (integrations.has("tracing")) steps.push(sim.deploy(TRACING_CLIENT_APP, charms.tracingClient));
   if (integrations.has("logging")) steps.push(sim.deploy(LOKI_APP, charms.loki));
+  if (integrations.has("grafana")) steps.push(sim.deploy(GRAFANA_APP, charms.grafana));
+  if (integrations.has("ingress")) steps.push(sim.deploy(TRAEFIK_APP, charms.traefik));
   steps.push(sim.deploy(COORDINATOR_APP, charms.coordinator, { prepareContainer: coordinatorPod }));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
   if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
   if (integrations.has("tls")) steps.push(sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:${CERTIFICATES_ENDPOINT}`));
   if (integrations.has("tracing")) steps.push(sim.relate(`${COORDINATOR_APP}:tracing`, `${TRACING_CLIENT_APP}:${TRACING_CLIENT_ENDPOINT}`));
   if (integrations.has("logging")) steps.push(sim.relate(`${COORDINATOR_APP}:logging`, `${LOKI_APP}:${LOKI_ENDPOINT}`));
+  if (integrations.has("grafana")) steps.push(sim.relate(`${COORDINATOR_APP}:grafana-source`, `${GRAFANA_APP}:${GRAFANA_SOURCE_ENDPOINT}`));
+  if (integrations.has("ingress")) steps.push(sim.relate(`${COORDINATOR_APP}:ingress`, `${TRAEFIK_APP}:${TRAEFIK_ROUTE_ENDPOINT}`));
   for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
   const failed = steps.find((step) => step.kind === "rejected");
   return failed?.kind === "rejected" ? failed : { kind: "done", value: sim };

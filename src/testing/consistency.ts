@@ -229,6 +229,9 @@ function checkEvent(meta: CharmMeta, state: State, event: ScenarioEvent, appName
     }
     case "leader-elected":
       return state.leader ? [] : ["leader-elected runs only on the leader (set leader: true)"];
+    case "action":
+      // Juju refuses `juju run` of an action the charm does not declare in actions.yaml.
+      return meta.actions?.[event.name] ? [] : [`action "${event.name}" is not in the charm's actions`];
     default:
       return [];
   }

@@ -43,6 +43,8 @@ export interface HookScope {
     readonly remoteUnit?: string;
     readonly departingUnit?: string;
   };
+  /** Set when the dispatch runs an action: the operator's parameters. */
+  readonly action?: { readonly params: Readonly<Record<string, unknown>> };
 }
 
 export interface LogRecord {
@@ -63,6 +65,15 @@ export interface HookRecord {
   readonly logs: LogRecord[];
   readonly statusHistory: StatusRecord[];
   readonly workloadVersionHistory: string[];
+  /** Only for an action: what it answered (sent whatever the outcome, like Juju). */
+  readonly action?: ActionRecord;
+}
+
+export interface ActionRecord {
+  readonly results: Record<string, string>;
+  readonly logs: string[];
+  /** The `action-fail` message; absent while the action has not failed. */
+  failure?: string;
 }
 
 /** A databag whose content a commit really changed (no-op writes are not listed). */
@@ -86,7 +97,7 @@ interface RelationWrites {
 }
 
 export class MemoryBackend implements Backend {
-  readonly record: HookRecord = { calls: [], logs: [], statusHistory: [], workloadVersionHistory: [] };
+  readonly record: HookRecord;
 
   private readonly relationWrites = new Map<number, RelationWrites>();
   private readonly portChanges = new Map<string, { port: PortSpec; open: boolean }>();
@@ -108,6 +119,13 @@ export class MemoryBackend implements Backend {
     private readonly scope: HookScope,
   ) {
     if (!world.units.has(scope.unit)) throw new Error(`unit ${scope.unit} is not in the world`);
+    this.record = {
+      calls: [],
+      logs: [],
+      statusHistory: [],
+      workloadVersionHistory: [],
+      ...(scope.action ? { action: { results: {}, logs: [] } } : {}),
+    };
     // A hook about a remote unit makes the uniter drop that unit's cached bag (InvalidateMember).
     const hook = scope.relation;
     if (hook?.remoteUnit && (hook.kind === "joined" || hook.kind === "changed")) {
@@ -393,6 +411,35 @@ export class MemoryBackend implements Backend {
   stateDelete(key: string): void {
     this.call(`state-delete ${key}`);
     this.stateWrites.set(key, undefined);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Actions (juju-hook-tools.md §2.17): results and failure reach the operator whatever the outcome
+
+  actionGet(): Record<string, unknown> {
+    this.call("action-get --format=json");
+    this.runningAction("action-get");
+    return structuredClone({ ...this.scope.action?.params });
+  }
+
+  actionSet(results: Record<string, string>): void {
+    this.call(`action-set ${Object.keys(results).sort().join(" ")}`);
+    Object.assign(this.runningAction("action-set").results, results);
+  }
+
+  actionFail(message: string): void {
+    this.call("action-fail");
+    this.runningAction("action-fail").failure = message || "action failed without reason given, check action for errors";
+  }
+
+  actionLog(message: string): void {
+    this.call("action-log");
+    this.runningAction("action-log").logs.push(message);
+  }
+
+  private runningAction(command: string): ActionRecord {
+    if (!this.record.action) throw hookCommandError(command, 1, "ERROR not running an action\n");
+    return this.record.action;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ export async function runUnitHook(
   world: World,
   unitName: string,
   event: JujuEvent,
-  options: { jujuVersion?: string } = {},
+  options: { jujuVersion?: string; actionParams?: Readonly<Record<string, unknown>> } = {},
 ): Promise<UnitHookOutcome> {
   const unit = world.units.get(unitName);
   if (!unit) throw new Error(`unit ${unitName} is not in the world`);
@@ -71,6 +71,7 @@ export async function runUnitHook(
           },
         }
       : {}),
+    ...(event.kind === "action" ? { action: { params: options.actionParams ?? {} } } : {}),
   });
   const pebble = (container: string): PebbleClient =>
     unit.containers.get(container) ?? new MemoryPebble({ canConnect: false });
@@ -93,6 +94,8 @@ export interface RunResult {
   readonly logs: HookRecord["logs"];
   readonly statusHistory: HookRecord["statusHistory"];
   readonly workloadVersionHistory: readonly string[];
+  /** For an action: its results, progress lines and failure message, as `juju run` shows them. */
+  readonly action?: HookRecord["action"];
 }
 
 /** The charm threw (or its commit was refused): nothing buffered was committed. */
@@ -118,7 +121,10 @@ export async function run(
   if (problems.length > 0) throw new InconsistentStateError(problems);
   const unitWorld = worldFromState(charm.meta, before);
   const jujuEvent = toJujuEvent(event, before, unitWorld.appName);
-  const outcome = await runUnitHook(charm, unitWorld.world, unitWorld.unitName, jujuEvent, options);
+  const outcome = await runUnitHook(charm, unitWorld.world, unitWorld.unitName, jujuEvent, {
+    ...options,
+    ...(event.kind === "action" ? { actionParams: event.params ?? {} } : {}),
+  });
   const result: RunResult = {
     state: stateFromWorld(before, unitWorld),
     event: jujuEvent,
@@ -127,6 +133,7 @@ export async function run(
     logs: outcome.record.logs,
     statusHistory: outcome.record.statusHistory,
     workloadVersionHistory: outcome.record.workloadVersionHistory,
+    ...(outcome.record.action ? { action: outcome.record.action } : {}),
   };
   if (outcome.kind === "failed") throw new UncaughtCharmError(outcome.error, result);
   return result;

@@ -18,7 +18,8 @@ export type ScenarioEvent =
   | { readonly kind: "pebble-ready"; readonly container: string }
   | { readonly kind: "pebble-check-failed" | "pebble-check-recovered"; readonly container: string; readonly check: string }
   | { readonly kind: "storage-attached" | "storage-detaching"; readonly storage: { name: string; index: number } }
-  | { readonly kind: SecretHook; readonly secretId: string; readonly revision?: number };
+  | { readonly kind: SecretHook; readonly secretId: string; readonly revision?: number }
+  | { readonly kind: "action"; readonly name: string; readonly params?: Readonly<Record<string, unknown>> };
 
 type RelationRefLike = Pick<RelationState, "id">;
 type UnitOptions = { remoteUnit?: number | string };
@@ -69,6 +70,8 @@ export const on = {
   secretRotate: (secretId: string): ScenarioEvent => ({ kind: "secret-rotate", secretId }),
   secretRemove: (secretId: string, revision: number): ScenarioEvent => ({ kind: "secret-remove", secretId, revision }),
   secretExpired: (secretId: string, revision: number): ScenarioEvent => ({ kind: "secret-expired", secretId, revision }),
+  /** `juju run <unit> <name> key=value…`. */
+  action: (name: string, params: Readonly<Record<string, unknown>> = {}): ScenarioEvent => ({ kind: "action", name, params }),
 } as const;
 
 /** The other side's application as this unit sees it (its own application for peers). */
@@ -120,6 +123,9 @@ export function toJujuEvent(event: ScenarioEvent, state: State, appName: string)
         },
       };
     }
+    case "action":
+      // Juju numbers actions per model; one per run is all a scenario needs.
+      return { kind: "action", action: { name: event.name, uuid: "1" } };
     default:
       return event;
   }

@@ -15,10 +15,10 @@ describe("reading the coordinator's settings back from a published config", () =
     expect(inferred.config).toMatchObject({ "retention-period": 168, "replication-factor": 2, "tempo-version": "2.8" });
   });
 
-  it("recovers the enabled receivers and turns the always-enable options off", () => {
+  it("recovers the enabled receivers and turns the always_enable_* options off", () => {
     const inferred = inferSettings(published, {});
     expect(inferred.receivers).toEqual(["jaeger_thrift_http", "zipkin"]);
-    expect(inferred.config["always-enable-otlp-http"]).toBe(false);
+    expect(inferred.config["always_enable_otlp_http"]).toBe(false);
   });
 
   it("recovers remote-write URLs (sorted), the TLS server name and the cluster label", () => {
@@ -43,14 +43,14 @@ describe("reading the coordinator's settings back from a published config", () =
 
   it("falls back to the coordinator's defaults when nothing was published", () => {
     const inferred = inferSettings(undefined, {});
-    expect(inferred.config).toMatchObject({ "retention-period": 720, "replication-factor": 0, "always-enable-otlp-http": true });
+    expect(inferred.config).toMatchObject({ "retention-period": 720, "replication-factor": 0, always_enable_otlp_http: true });
     expect(inferred.assumptions.join("\n")).toContain("defaults");
   });
 });
 
 describe("--config option=value", () => {
   it("types booleans and whole numbers as juju config does, and keeps other text", () => {
-    expect(parseConfigOverride("always-enable-zipkin=true")).toEqual({ kind: "valid", option: "always-enable-zipkin", value: true });
+    expect(parseConfigOverride("always_enable_zipkin=true")).toEqual({ kind: "valid", option: "always_enable_zipkin", value: true });
     expect(parseConfigOverride("retention-period=72")).toEqual({ kind: "valid", option: "retention-period", value: 72 });
     expect(parseConfigOverride("tempo-version=2.10")).toEqual({ kind: "valid", option: "tempo-version", value: "2.10" });
   });

@@ -120,10 +120,18 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(s3?.localUnitData).toEqual(jujuUnitBag("10.1.0.10"));
   });
 
-  it("as a non-leader, sets only its unit status and writes no application data", () => {
+  it("answers list-receivers through dispatch with the receivers at the coordinator's service", () => {
+    const result = runDispatch({ charmDir, state: coordinatorState(), event: { kind: "action", name: "list-receivers" } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.state.action?.failure).toBeUndefined();
+    expect(result.state.action?.results).toEqual({ "otlp-http": "http://tempo-coordinator.cos.svc.cluster.local:4318" });
+  });
+
+  it("as a non-leader, sets only its unit status and its peer FQDN, and writes no application data", () => {
     const result = runDispatch({ charmDir, state: coordinatorState({ leader: false, unitName: "tempo-coordinator/1" }), event: JOINED });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.calls.filter((call) => call.command === "relation-set")).toEqual([]);
+    const sets = result.calls.filter((call) => call.command === "relation-set");
+    expect(sets.map((call) => call.args)).toEqual([["-r", "peers:1", "--file", "-"]]);
     expect(result.state.unitStatus.status).toBe("waiting");
   });
 });

@@ -30,7 +30,7 @@ const TLS_KEYS = ["ca_cert", "privkey_secret_id", "server_cert"] as const;
 const WORKER_APPS = RECOMMENDED_SHAPE.map((group) => workerAppName(group.role));
 
 async function convergedFullModel(): Promise<{ sim: Simulator; outcome: RunOutcome }> {
-  const built = buildTempoModel(RECOMMENDED_SHAPE, { integrations: SIM_INTEGRATIONS });
+  const built = buildTempoModel(RECOMMENDED_SHAPE, { integrations: ["tls", "tracing", "logging"] });
   if (built.kind !== "done") throw new Error(built.reason);
   return { sim: built.value, outcome: await built.value.run() };
 }
@@ -107,10 +107,10 @@ describe("a full Tempo cluster with TLS, tracing, remote-write and logging in th
       const bag = providerBagFor(sim, app);
       expect(bag.loki_endpoints, app).toEqual({ [`${LOKI_APP}/0`]: lokiUrl.url });
       expect(bag.remote_write_endpoints, app).toEqual([{ url: remoteWrite.url }]);
-      expect(bag.charm_tracing_receivers, app).toEqual({ otlp_http: "https://tempo-distributor.tempo-sim.svc.cluster.local:4318" });
+      expect(bag.charm_tracing_receivers, app).toEqual({ otlp_http: "https://tempo.tempo-sim.svc.cluster.local:4318" });
       expect(bag.workload_tracing_receivers, app).toEqual({
-        otlp_grpc: "tempo-distributor.tempo-sim.svc.cluster.local:4317",
-        otlp_http: "https://tempo-distributor.tempo-sim.svc.cluster.local:4318",
+        otlp_grpc: "tempo.tempo-sim.svc.cluster.local:4317",
+        otlp_http: "https://tempo.tempo-sim.svc.cluster.local:4318",
       });
     }
   });
@@ -154,7 +154,7 @@ describe("a full Tempo cluster with TLS, tracing, remote-write and logging in th
         JSON.parse(sim.relationBetween(COORDINATOR_APP, LOKI_APP)!.unitData.get(`${LOKI_APP}/0`)!.endpoint!).url,
       ]);
       expect(plan.services.tempo?.environment?.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, unit).toBe(
-        "https://tempo-distributor.tempo-sim.svc.cluster.local:4318/v1/traces",
+        "https://tempo.tempo-sim.svc.cluster.local:4318/v1/traces",
       );
     }
   });
@@ -177,8 +177,8 @@ describe("a full Tempo cluster with TLS, tracing, remote-write and logging in th
     expect(asked).toEqual(["otlp_grpc", "zipkin"]);
     const urls = Object.fromEntries(tracingReceiversOffered(sim).map((receiver) => [receiver.protocol.name, receiver.url]));
     expect(urls).toMatchObject({
-      otlp_grpc: "tempo-distributor.tempo-sim.svc.cluster.local:4317",
-      zipkin: "https://tempo-distributor.tempo-sim.svc.cluster.local:9411",
+      otlp_grpc: "tempo.tempo-sim.svc.cluster.local:4317",
+      zipkin: "https://tempo.tempo-sim.svc.cluster.local:9411",
     });
     expect(sim.world.units.get(`${TRACING_CLIENT_APP}/0`)!.status).toEqual({ status: "active", message: "" });
   });
@@ -205,7 +205,7 @@ describe("removing the certificates relation from the full cluster", () => {
       const bag = providerBagFor(sim, app);
       for (const key of TLS_KEYS) expect(bag[key], `${app} ${key}`).toBeUndefined();
       expect(Object.keys(bag), app).toEqual(expect.arrayContaining(["loki_endpoints", "remote_write_endpoints", "charm_tracing_receivers", "workload_tracing_receivers"]));
-      expect(bag.charm_tracing_receivers, app).toEqual({ otlp_http: "http://tempo-distributor.tempo-sim.svc.cluster.local:4318" });
+      expect(bag.charm_tracing_receivers, app).toEqual({ otlp_http: "http://tempo.tempo-sim.svc.cluster.local:4318" });
     }
   });
 
@@ -241,7 +241,7 @@ describe("removing the certificates relation from the full cluster", () => {
 
   it("gives the tracing client plain http URLs", () => {
     const urls = Object.fromEntries(tracingReceiversOffered(sim).map((receiver) => [receiver.protocol.name, receiver.url]));
-    expect(urls.zipkin).toBe("http://tempo-distributor.tempo-sim.svc.cluster.local:9411");
+    expect(urls.zipkin).toBe("http://tempo.tempo-sim.svc.cluster.local:9411");
     expect(sim.world.units.get(`${TRACING_CLIENT_APP}/0`)!.status).toEqual({ status: "active", message: "" });
   });
 });

@@ -18,12 +18,18 @@ import {
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
+import { catalogueIntegration } from "./integrations/catalogue.js";
+import { grafanaSourceIntegration } from "./integrations/grafana-source.js";
+import { ingressRouteIntegration } from "./integrations/ingress-route.js";
 import { loggingIntegration } from "./integrations/logging.js";
+import { tempoApiIntegration } from "./integrations/tempo-api.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
-import { tracingIntegration } from "./integrations/tracing.js";
+import { canReceiveTraces, tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import { frontDoorIntegration } from "./nginx/front-door.js";
 import { type Problem, decideStatus } from "./status.js";
+import { currentFrontDoor } from "./integrations/ingress-address.js";
+import { LIST_RECEIVERS_ACTION, listReceiversResults } from "./list-receivers.js";
 import type { S3RelationSnapshot } from "./storage.js";
 
 /** The one key of the s3 requirer databag that is ours to write. */
@@ -38,6 +44,10 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
   remoteWriteIntegration,
   loggingIntegration,
+  ingressRouteIntegration({ isTlsEnabled: hasTlsMaterial }),
+  grafanaSourceIntegration({ isTlsEnabled: hasTlsMaterial }),
+  tempoApiIntegration({ isTlsEnabled: hasTlsMaterial }),
+  catalogueIntegration({ isTlsEnabled: hasTlsMaterial }),
   // Last: it serves what the others decided (receivers, TLS), and its problems join the status.
   frontDoorIntegration,
 ];
@@ -61,6 +71,18 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
       const applyProblems: Problem[] = [];
       for (const integration of integrations) applyProblems.push(...((await integration.apply?.(model, outcome)) ?? []));
       setStatus(model, desired, applyProblems);
+    },
+    async runAction(model: Model): Promise<void> {
+      const action = model.action()!;
+      if (action.name !== LIST_RECEIVERS_ACTION) return action.fail(`no action ${action.name}`);
+      const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
+      const desired = desiredState(gatherInputs(model, contributed));
+      // As the Python coordinator, which answers only once it can run the cluster (anchor §1.3).
+      if (desired.status.status === "blocked") return action.fail(`no receiver is reachable yet: ${desired.status.message}`);
+      if (!canReceiveTraces(model)) {
+        return action.fail("no receiver is reachable yet: relate a tempo worker with role all or distributor");
+      }
+      action.setResults(listReceiversResults(desired.enabledReceivers, currentFrontDoor(model, hasTlsMaterial(model))));
     },
   };
 }

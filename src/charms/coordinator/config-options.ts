@@ -9,23 +9,23 @@ import { z } from "zod";
 import type { ReceiverProtocol } from "../../interface/ports.js";
 import { TEMPO_VERSIONS, type TempoVersion } from "../../tempo/settings.js";
 
-/** `always-enable-<x>` option → the receiver protocol it turns on (the tracing v2 protocol names). */
+/** `always_enable_<x>` option → the receiver protocol it turns on (the tracing v2 protocol names). */
 export const ALWAYS_ENABLE_OPTIONS = {
-  "always-enable-zipkin": "zipkin",
-  "always-enable-otlp-grpc": "otlp_grpc",
-  "always-enable-otlp-http": "otlp_http",
-  "always-enable-jaeger-thrift-http": "jaeger_thrift_http",
-  "always-enable-jaeger-grpc": "jaeger_grpc",
+  always_enable_zipkin: "zipkin",
+  always_enable_otlp_grpc: "otlp_grpc",
+  always_enable_otlp_http: "otlp_http",
+  always_enable_jaeger_thrift_http: "jaeger_thrift_http",
+  always_enable_jaeger_grpc: "jaeger_grpc",
 } as const satisfies Record<string, ReceiverProtocol>;
 
 /** Declared defaults, shared with `meta.ts` so the charm's config.yaml and this parser never disagree. */
 export const CONFIG_DEFAULTS = {
   "retention-period": 720,
-  "always-enable-zipkin": false,
-  "always-enable-otlp-grpc": false,
-  "always-enable-otlp-http": true,
-  "always-enable-jaeger-thrift-http": false,
-  "always-enable-jaeger-grpc": false,
+  always_enable_zipkin: false,
+  always_enable_otlp_grpc: false,
+  always_enable_otlp_http: true,
+  always_enable_jaeger_thrift_http: false,
+  always_enable_jaeger_grpc: false,
   "replication-factor": 0,
   "tempo-version": "2.7",
 } as const;
@@ -41,11 +41,11 @@ const RawCoordinatorConfig = z.object({
     .int({ error: "retention-period must be a whole number of hours" })
     .min(1, { error: "retention-period must be at least 1 (hours)" })
     .default(CONFIG_DEFAULTS["retention-period"]),
-  "always-enable-zipkin": flag("always-enable-zipkin"),
-  "always-enable-otlp-grpc": flag("always-enable-otlp-grpc"),
-  "always-enable-otlp-http": flag("always-enable-otlp-http"),
-  "always-enable-jaeger-thrift-http": flag("always-enable-jaeger-thrift-http"),
-  "always-enable-jaeger-grpc": flag("always-enable-jaeger-grpc"),
+  always_enable_zipkin: flag("always_enable_zipkin"),
+  always_enable_otlp_grpc: flag("always_enable_otlp_grpc"),
+  always_enable_otlp_http: flag("always_enable_otlp_http"),
+  always_enable_jaeger_thrift_http: flag("always_enable_jaeger_thrift_http"),
+  always_enable_jaeger_grpc: flag("always_enable_jaeger_grpc"),
   "replication-factor": z
     .number({ error: "replication-factor must be a whole number" })
     .int({ error: "replication-factor must be a whole number" })

@@ -177,7 +177,7 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
   };
 }
 
-/** The union of the operator's `always-enable-*` options and what tracing relations request, sorted. */
+/** The union of the operator's `always_enable_*` options and what tracing relations request, sorted. */
 export function enabledReceivers(
   settings: CoordinatorSettings | undefined,
   integrations: IntegrationInputs,

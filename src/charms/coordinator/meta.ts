@@ -11,7 +11,6 @@
 import { type CharmMeta, JUJU_VERSION_ASSUMPTION } from "../../juju/charm-meta.js";
 import { CONFIG_DEFAULTS } from "./config-options.js";
 
-/** Endpoint names, used by the charm code so a rename happens in one place. */
 /** The front door's container and image resource (the Python coordinator's names). */
 export const NGINX_CONTAINER = "nginx";
 export const NGINX_IMAGE_RESOURCE = "nginx-image";
@@ -24,6 +23,11 @@ export const NGINX_EXPORTER_DEFAULT_IMAGE = "nginx/nginx-prometheus-exporter:1.1
 export const DATA_STORAGE = "data";
 export const DATA_STORAGE_LOCATION = "/tempo-data";
 
+/**
+ * Endpoint names, used by the charm code so a rename happens in one place. They are the Python
+ * `tempo-coordinator-k8s` charm's names and interfaces (data/python-charms/, checked by
+ * test/charms/drop-in-names.test.ts), so `juju refresh --switch` keeps every relation.
+ */
 export const ENDPOINTS = {
   cluster: "tempo-cluster",
   s3: "s3",
@@ -32,6 +36,16 @@ export const ENDPOINTS = {
   tracing: "tracing",
   remoteWrite: "send-remote-write",
   logging: "logging",
+  grafanaSource: "grafana-source",
+  grafanaDashboard: "grafana-dashboard",
+  metrics: "metrics-endpoint",
+  probes: "probes",
+  tempoApi: "tempo-api",
+  selfCharmTracing: "self-charm-tracing",
+  selfWorkloadTracing: "self-workload-tracing",
+  ingress: "ingress",
+  receiveDatasource: "receive-datasource",
+  catalogue: "catalogue",
 } as const;
 
 const receiverFlag = (protocol: string, defaultValue: boolean) => ({
@@ -72,16 +86,37 @@ export const COORDINATOR_META: CharmMeta = {
   },
   provides: {
     [ENDPOINTS.cluster]: { interface: "tempo_cluster", description: "Tempo worker applications, one relation each." },
-    [ENDPOINTS.tracing]: { interface: "tracing", description: "Charms that send traces ask here for receiver URLs." },
+    [ENDPOINTS.grafanaDashboard]: { interface: "grafana_dashboard", optional: true },
+    [ENDPOINTS.grafanaSource]: { interface: "grafana_datasource", optional: true },
+    [ENDPOINTS.metrics]: { interface: "prometheus_scrape", optional: true },
+    [ENDPOINTS.tracing]: {
+      interface: "tracing",
+      optional: true,
+      description: "Charms that send traces ask here for receiver URLs.",
+    },
+    [ENDPOINTS.probes]: { interface: "blackbox_exporter_probes", optional: true },
+    [ENDPOINTS.tempoApi]: { interface: "tempo_api", optional: true },
   },
   requires: {
     [ENDPOINTS.s3]: { interface: "s3", limit: 1, description: "Object storage for traces (any s3 v0 provider)." },
+    [ENDPOINTS.selfCharmTracing]: { interface: "tracing", limit: 1, optional: true },
+    [ENDPOINTS.selfWorkloadTracing]: { interface: "tracing", limit: 1, optional: true },
+    [ENDPOINTS.logging]: { interface: "loki_push_api", optional: true },
+    [ENDPOINTS.ingress]: { interface: "traefik_route", optional: true },
     [ENDPOINTS.certificates]: { interface: "tls-certificates", limit: 1, optional: true },
     [ENDPOINTS.remoteWrite]: { interface: "prometheus_remote_write", optional: true },
-    [ENDPOINTS.logging]: { interface: "loki_push_api", optional: true },
+    [ENDPOINTS.receiveDatasource]: { interface: "grafana_datasource_exchange", optional: true },
+    [ENDPOINTS.catalogue]: { interface: "catalogue", optional: true },
   },
   peers: {
-    [ENDPOINTS.peers]: { interface: "tempo_coordinator_peers" },
+    [ENDPOINTS.peers]: { interface: "tempo_peers" },
+  },
+  actions: {
+    "list-receivers": {
+      description:
+        "Where to send traces: one key per enabled receiver (otlp-http, otlp-grpc, zipkin, jaeger-thrift-http, " +
+        "jaeger-grpc), HTTP receivers as URLs, gRPC ones as host:port, through the ingress when there is one.",
+    },
   },
   config: {
     options: {
@@ -90,14 +125,14 @@ export const COORDINATOR_META: CharmMeta = {
         default: CONFIG_DEFAULTS["retention-period"],
         description: "How long Tempo keeps traces, in hours (at least 1).",
       },
-      "always-enable-zipkin": receiverFlag("Zipkin", CONFIG_DEFAULTS["always-enable-zipkin"]),
-      "always-enable-otlp-grpc": receiverFlag("OTLP gRPC", CONFIG_DEFAULTS["always-enable-otlp-grpc"]),
-      "always-enable-otlp-http": receiverFlag("OTLP HTTP", CONFIG_DEFAULTS["always-enable-otlp-http"]),
-      "always-enable-jaeger-thrift-http": receiverFlag(
+      always_enable_zipkin: receiverFlag("Zipkin", CONFIG_DEFAULTS["always_enable_zipkin"]),
+      always_enable_otlp_grpc: receiverFlag("OTLP gRPC", CONFIG_DEFAULTS["always_enable_otlp_grpc"]),
+      always_enable_otlp_http: receiverFlag("OTLP HTTP", CONFIG_DEFAULTS["always_enable_otlp_http"]),
+      always_enable_jaeger_thrift_http: receiverFlag(
         "Jaeger Thrift HTTP",
-        CONFIG_DEFAULTS["always-enable-jaeger-thrift-http"],
+        CONFIG_DEFAULTS["always_enable_jaeger_thrift_http"],
       ),
-      "always-enable-jaeger-grpc": receiverFlag("Jaeger gRPC", CONFIG_DEFAULTS["always-enable-jaeger-grpc"]),
+      always_enable_jaeger_grpc: receiverFlag("Jaeger gRPC", CONFIG_DEFAULTS["always_enable_jaeger_grpc"]),
       "replication-factor": {
         type: "int",
         default: CONFIG_DEFAULTS["replication-factor"],

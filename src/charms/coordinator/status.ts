@@ -115,7 +115,7 @@ export function invalidRole(application: string, role: string): Problem {
 export function noReceivers(application: string): Problem {
   return {
     severity: "blocked",
-    message: `no trace receiver enabled: juju config ${application} always-enable-otlp-http=true, or relate a tracing client`,
+    message: `no trace receiver enabled: juju config ${application} always_enable_otlp_http=true, or relate a tracing client`,
   };
 }
 

@@ -12,6 +12,7 @@ import type { ParsedArgs } from "../args.js";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { CONTAINER_NAME } from "../../charms/worker/index.js";
 import { type IntegrationsReport, integrationsReport } from "../../sim/integrations-report.js";
+import { type ListReceiversReport, listReceivers } from "../../sim/front-door-report.js";
 import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
 import type { RunOutcome, Simulator, TimelineEntry } from "../../sim/simulator.js";
 import { type Step, STEP_USAGE, applyStep, describeStep, parseStep } from "../../sim/steps.js";
@@ -27,7 +28,7 @@ import {
   parseWorkerShape,
 } from "../../sim/tempo-cluster.js";
 import { type TempoReport, ringDiff, tempoReport, workerUnits } from "../../sim/tempo-report.js";
-import { type FrontDoorReport, frontDoorReport } from "../../sim/front-door-report.js";
+import { type FrontDoorRoutesReport, frontDoorRoutes } from "../../sim/front-door-routes.js";
 import { renderTable } from "../../sim/text-table.js";
 import type { TerminalStyle } from "../terminal-style.js";
 
@@ -36,7 +37,7 @@ const TOPOLOGIES = ["distributed", "monolithic"] as const;
 export const command: CliCommand = {
   name: "demo",
   summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
-  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
+  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging,grafana,ingress|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
   description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, one
 tempo-worker application per role, and two small stand-ins: an S3 provider (s3-integrator) and a
 remote-write receiver (prometheus) for the metrics-generator — runs every hook Juju would run, in
@@ -47,14 +48,21 @@ Juju's order, with the real charms, until nothing is pending, and prints:
   - the gossip ring (memberlist.join_members) the workers will join,
   - the Tempo config every worker received, checked to be byte-identical on all of them, and
     what each worker adds of its own in the file it runs,
+  - the front door: where users send traces, as \`juju run tempo/0 list-receivers\` answers (the
+    coordinator's service, or the ingress once there is one),
   - with --with, what each integration gives the workers: TLS (the certificate's names and how
-    many workers serve HTTPS), tracing receiver URLs, remote-write and Loki endpoints.
+    many workers serve HTTPS), tracing receiver URLs, remote-write and Loki endpoints, and what
+    Grafana and Traefik received.
 
 Integrations (--with, comma-separated, or all): each adds a stand-in charm related to tempo:
   tls       self-signed-certificates, a CA on tempo:certificates (tls-certificates v1): the
             workers get a certificate and key, serve HTTPS and the config turns to its TLS variant
   tracing   traced-app, an application asking tempo:tracing for otlp_grpc and zipkin receivers
   logging   loki, a Loki on tempo:logging: every worker forwards its logs through Pebble
+  grafana   grafana, a Grafana on tempo:grafana-source: it makes a tempo datasource per
+            coordinator unit at the front door and answers with the datasource UIDs
+  ingress   traefik, a Traefik on tempo:ingress (traefik_route): it gets an entry point and a
+            route per Tempo port, and every front-door URL moves to its address
 The remote-write receiver (prometheus) is always there. Certificates are made afresh on every run,
 so the demo shows their names, never their bytes.
 
@@ -120,9 +128,12 @@ interface Phase {
   readonly relationSets: number;
   readonly status: ModelStatus;
   readonly tempo: TempoReport;
-  readonly frontDoor: FrontDoorReport;
+  /** What the coordinator's nginx routes where, read back from the config it was pushed. */
+  readonly routes: FrontDoorRoutesReport;
   /** Only when the demo was asked for integrations, so the default output stays as it was. */
   readonly integrations?: IntegrationsReport;
+  /** `juju run tempo/0 list-receivers`: where users send traces. */
+  readonly frontDoor: ListReceiversReport;
 }
 
 async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -195,7 +206,8 @@ async function runPhase(
     relationSets: sim.stats.relationSets - before.relationSets,
     status: modelStatus(sim),
     tempo: tempoReport(sim),
-    frontDoor: frontDoorReport(sim, COORDINATOR_APP),
+    routes: frontDoorRoutes(sim, COORDINATOR_APP),
+    frontDoor: await listReceivers(sim),
   };
 }
 
@@ -215,8 +227,8 @@ function textReport(
     statusTables(deploy.status, style),
   );
   if (options.showTimeline) out.push("", timelineText(deploy.hooks, style));
+  out.push("", frontDoorText(deploy.frontDoor, style), "", routesText(deploy.routes, style));
   if (deploy.integrations !== undefined) out.push("", integrationsText(deploy.integrations, style));
-  out.push("", frontDoorText(deploy.frontDoor, style));
   out.push("", ringText(deploy.tempo, style), "", configText(deploy.tempo, style));
 
   let previous = deploy;
@@ -237,6 +249,16 @@ function textReport(
   }
   if (options.outDir !== undefined) out.push("", `Worker files written under ${options.outDir}/<unit>/`);
   return `${out.join("\n")}\n`;
+}
+
+/** The cluster's one address for traces, as `juju run <leader> list-receivers` answers. */
+function frontDoorText(report: ListReceiversReport, style: TerminalStyle): string {
+  if (report.kind === "no-leader") return `${style.bold("Front door")}: no coordinator leader to ask`;
+  const title = `${style.bold("Front door")} (juju run ${report.unit} list-receivers):`;
+  if (report.kind === "failed") return `${title}
+  failed: ${report.message}`;
+  const width = Math.max(0, ...Object.keys(report.results).map((name) => name.length));
+  return [title, ...Object.entries(report.results).map(([name, url]) => `  ${name.padEnd(width)}  ${url}`)].join("\n");
 }
 
 function describeOutcome(phase: Phase, style: TerminalStyle): string {
@@ -296,13 +318,13 @@ function timelineText(hooks: readonly TimelineEntry[], style: TerminalStyle): st
   );
 }
 
-function frontDoorText(report: FrontDoorReport, style: TerminalStyle): string {
-  if (report.unit === undefined || report.routes.length === 0) return `${style.bold("Front door")}: nginx has no config yet.`;
+function routesText(report: FrontDoorRoutesReport, style: TerminalStyle): string {
+  if (report.unit === undefined || report.routes.length === 0) return `${style.bold("Front door routes")}: nginx has no config yet.`;
   const rows = report.routes.flatMap((route) => {
     const [first = "none: nginx answers 503", ...rest] = route.upstream;
     return [[String(route.port), route.scheme, route.name, first], ...rest.map((member) => ["", "", "", member])];
   });
-  return `${style.bold("Front door")} (nginx in ${report.unit}, port → role upstream):\n${indent(renderTable(["Port", "Proto", "Route", "Worker units"], rows, style.dim))}`;
+  return `${style.bold("Front door routes")} (nginx in ${report.unit}, port → role upstream):\n${indent(renderTable(["Port", "Proto", "Route", "Worker units"], rows, style.dim))}`;
 }
 
 function ringText(tempo: TempoReport, style: TerminalStyle): string {
@@ -407,11 +429,23 @@ function integrationLines(report: IntegrationsReport): [string, string[]][] {
     lokiNames.length === 0
       ? [`none: ${ofWorkers(report.workersForwardingLogs)} forward their logs`]
       : [...Object.entries(report.lokiEndpoints).map(([name, url]) => `${name} ${url}`), `${ofWorkers(report.workersForwardingLogs)} forward their logs there through Pebble`];
+  const grafanaLines = (report.grafana ?? []).map(
+    (ds) => `${ds.grafana} has a ${ds.type} datasource for ${ds.unit} at ${ds.url}${ds.uid ? ` (uid ${ds.uid})` : " (no uid yet)"}`,
+  );
+  const ingressLines = (report.ingress ?? []).flatMap((ingress) => {
+    const width = Math.max(0, ...ingress.routes.map((route) => route.entryPoint.length));
+    return [
+      `${ingress.traefik} listens at ${ingress.listensAt ?? "(not yet said)"}; ${plural(ingress.routes.length, "route")}:`,
+      ...ingress.routes.map((route) => `  ${route.entryPoint.padEnd(width)}  ${route.address.padEnd(6)} → ${route.servers.join(", ") || "nowhere"}`),
+    ];
+  });
   return [
     ["TLS", tlsLines],
     ["Tracing", tracingLines],
     ["Remote-write", remoteWriteLines],
     ["Logging", loggingLines],
+    ...(report.grafana ? [["Grafana", grafanaLines.length > 0 ? grafanaLines : ["no datasource yet"]] as [string, string[]]] : []),
+    ...(report.ingress ? [["Ingress", ingressLines] as [string, string[]]] : []),
   ];
 }
 
@@ -462,7 +496,7 @@ function jsonReport(sim: Simulator, phases: readonly Phase[], rejection: string 
       applications: phase.status.apps,
       units: phase.status.units,
       ring: phase.tempo.ring,
-      front_door: phase.frontDoor.routes,
+      front_door: { list_receivers: phase.frontDoor, routes: phase.routes.routes },
       received_configs: phase.tempo.received,
       config_files: phase.tempo.files,
       config_identical: phase.tempo.sharedConfig !== undefined,

@@ -26,7 +26,7 @@ A cluster description:
   config: {retention-period: 168} # any other coordinator config options
   storage:                        # "local" (a single "all" unit only) or the s3 provider's data
     s3: {endpoint: http://minio:9000, bucket: tempo, access-key: AK, secret-key: SK}
-  receivers: [otlp_grpc, zipkin]  # requested over tracing, on top of always-enable-* options
+  receivers: [otlp_grpc, zipkin]  # requested over tracing, on top of always_enable_* options
   tls: {ca_cert: ..., server_cert: ..., privkey_secret_id: secret:..., server_name: tempo.cos.svc}
   remote_write: [{url: http://prometheus:9090/api/v1/write}]
   workers:

@@ -13,7 +13,7 @@ export type ConfigValue = string | number | boolean;
 export interface InferredSettings {
   /** Coordinator options (`juju config` names) to recompute with. */
   readonly config: Record<string, ConfigValue>;
-  /** Receivers the published config enables (all passed as requested, always-enable-* off). */
+  /** Receivers the published config enables (all passed as requested, always_enable_* off). */
   readonly receivers: ReceiverProtocol[];
   readonly remoteWriteUrls: string[];
   /** `memberlist.tls_server_name`, when the published config runs internal TLS. */
@@ -50,11 +50,11 @@ function receiversOf(config: unknown): ReceiverProtocol[] {
 }
 
 const RECEIVER_OPTIONS = [
-  "always-enable-jaeger-grpc",
-  "always-enable-jaeger-thrift-http",
-  "always-enable-otlp-grpc",
-  "always-enable-otlp-http",
-  "always-enable-zipkin",
+  "always_enable_jaeger_grpc",
+  "always_enable_jaeger_thrift_http",
+  "always_enable_otlp_grpc",
+  "always_enable_otlp_http",
+  "always_enable_zipkin",
 ] as const;
 
 /**
@@ -100,7 +100,7 @@ export function inferSettings(published: unknown, overrides: Readonly<Record<str
 
   const receivers = isMapping(published) ? receiversOf(published) : [];
   if (isMapping(published)) {
-    // The published set is the union of always-enable-* and tracing requests; which one asked does
+    // The published set is the union of always_enable_* and tracing requests; which one asked does
     // not change the config, so all are treated as requested and the options as off.
     for (const option of RECEIVER_OPTIONS) if (!(option in overrides)) config[option] = false;
     assumptions.push(`receivers ${receivers.length > 0 ? receivers.join(", ") : "(none)"} (from distributor.receivers)`);
@@ -133,7 +133,7 @@ export function inferSettings(published: unknown, overrides: Readonly<Record<str
 
 /** `key=value` from the command line: booleans and whole numbers typed as `juju config` would. */
 export function parseConfigOverride(text: string): { kind: "valid"; option: string; value: ConfigValue } | { kind: "invalid"; message: string } {
-  const match = /^([a-z][a-z0-9-]*)=(.*)$/s.exec(text);
+  const match = /^([a-z][a-z0-9_-]*)=(.*)$/s.exec(text);
   if (!match) return { kind: "invalid", message: `--config ${JSON.stringify(text)}: expected option=value, e.g. retention-period=168` };
   const [, option = "", raw = ""] = match;
   const value: ConfigValue = raw === "true" ? true : raw === "false" ? false : /^-?\d+$/.test(raw) ? Number(raw) : raw;

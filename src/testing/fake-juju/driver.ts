@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import {
   FakeAgentFile,
   FakeEvent,
+  type FakeEventInput,
   type FakeHookContext,
   type FakeJujuState,
   type FakeJujuStateInput,
@@ -36,6 +37,10 @@ import { fakeJujucServer } from "./jujuc-server.js";
 
 /** Every hook command the fake agent answers. */
 export const FAKE_HOOK_COMMANDS = [
+  "action-fail",
+  "action-get",
+  "action-log",
+  "action-set",
   "application-version-set",
   "close-port",
   "config-get",
@@ -150,6 +155,12 @@ export function buildHookEnvironment(options: {
     env.JUJU_WORKLOAD_NAME = event.container;
     if (event.checkName !== undefined) env.JUJU_PEBBLE_CHECK_NAME = event.checkName;
   }
+  if (event.kind === "action") {
+    env.JUJU_DISPATCH_PATH = `actions/${event.name}`;
+    env.JUJU_ACTION_NAME = event.name;
+    env.JUJU_ACTION_UUID = event.uuid;
+    env.JUJU_ACTION_TAG = `action-${event.uuid}`;
+  }
   if (event.kind === "secret") {
     env.JUJU_SECRET_ID = event.secretId;
     env.JUJU_SECRET_LABEL = event.label ?? "";
@@ -181,14 +192,14 @@ export interface FakeHook {
 export type FakeTransport = "hook-tools" | "jujuc-rpc";
 
 /** Open a hook context without running a charm, e.g. to drive a backend from inside a test process. */
-export function startHook(options: { state: FakeJujuStateInput; event: FakeEvent; charmDir?: string; transport?: FakeTransport }): FakeHook {
+export function startHook(options: { state: FakeJujuStateInput; event: FakeEventInput; charmDir?: string; transport?: FakeTransport }): FakeHook {
   const state = fakeJujuState(options.state);
   const event = FakeEvent.parse(options.event);
   const hook = hookContextFor(state, event);
   const workDir = mkdtempSync(path.join(tmpdir(), "fake-juju-hook-"));
   const statePath = path.join(workDir, "agent.json");
   const contextId = `${state.unitName}-${hook.name}-${randomBytes(16).toString("hex")}`;
-  const agent: FakeAgentFile = { contextId, hook, state };
+  const agent: FakeAgentFile = { contextId, hook, state: event.kind === "action" ? { ...state, action: { results: {}, logs: [] } } : state };
   writeFileSync(statePath, JSON.stringify(agent));
   const env = buildHookEnvironment({
     state,
@@ -288,7 +299,7 @@ export interface DispatchResult extends FakeHookOutcome {
 export function runDispatch(options: {
   charmDir: string;
   state: FakeJujuStateInput;
-  event: FakeEvent;
+  event: FakeEventInput;
   transport?: FakeTransport;
 }): DispatchResult {
   const charmDir = path.resolve(options.charmDir);

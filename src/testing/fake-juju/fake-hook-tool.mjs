@@ -422,6 +422,12 @@ function applyMetadata(secret, flags) {
  * Each command: { flags, formatted, run(ctx) }. ctx = { agent, working, flags, positionals, format,
  * out(value, opts), saveWorking(), saveAgent() }.
  */
+/** The running action, or Juju's refusal outside one. */
+function runningAction(ctx, command) {
+  if (!ctx.agent.hook.action || !ctx.agent.state.action) throw runtimeError("not running an action");
+  return ctx.agent.hook.action;
+}
+
 const COMMANDS = {
   "relation-ids": {
     formatted: true,
@@ -581,6 +587,62 @@ const COMMANDS = {
       if (version === undefined) throw usageError("no version specified");
       checkEmpty(rest);
       ctx.agent.state.workloadVersion = version;
+      ctx.saveAgent();
+    },
+  },
+
+  // Actions (§2.17). Results, failure and progress lines live in the agent file: Juju sends them
+  // when the action ends whatever its outcome, so they are not part of the pending (buffered) state.
+  "action-get": {
+    formatted: true,
+    run(ctx) {
+      const action = runningAction(ctx, "action-get");
+      const [key, ...rest] = ctx.positionals;
+      checkEmpty(rest);
+      if (key === undefined) return ctx.out(action.params);
+      // `a.b` walks nested maps; a missing key prints null.
+      let value = action.params;
+      for (const part of key.split(".")) value = value !== null && typeof value === "object" ? value[part] : undefined;
+      ctx.out(value === undefined ? null : value);
+    },
+  },
+
+  "action-set": {
+    run(ctx) {
+      runningAction(ctx, "action-set");
+      const results = {};
+      for (const arg of ctx.positionals) {
+        const equals = arg.indexOf("=");
+        if (equals < 0) throw usageError(`argument "${arg}" must be of the form key...=value`);
+        const key = arg.slice(0, equals);
+        if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(key)) {
+          throw usageError(`key "${key}" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods`);
+        }
+        if (["stdout", "stdout-encoding", "stderr", "stderr-encoding"].includes(key)) {
+          throw usageError(`cannot set reserved action key "${key}"`);
+        }
+        results[key] = arg.slice(equals + 1);
+      }
+      Object.assign(ctx.agent.state.action.results, results);
+      ctx.saveAgent();
+    },
+  },
+
+  "action-fail": {
+    run(ctx) {
+      runningAction(ctx, "action-fail");
+      const [message, ...rest] = ctx.positionals;
+      checkEmpty(rest);
+      ctx.agent.state.action.failure = message ?? "action failed without reason given, check action for errors";
+      ctx.saveAgent();
+    },
+  },
+
+  "action-log": {
+    run(ctx) {
+      runningAction(ctx, "action-log");
+      if (ctx.positionals.length === 0) throw usageError("no message specified");
+      ctx.agent.state.action.logs.push(ctx.positionals.join(" "));
       ctx.saveAgent();
     },
   },

@@ -92,6 +92,10 @@ export const FakeJujuState = z.object({
   secrets: z.array(FakeSecret).default([]),
   /** Server-side unit state (`state-get`/`state-set`). */
   unitState: Bag.default({}),
+  /** Only while running an action: what it answered (sent when it ends, whatever the outcome, §1.5). */
+  action: z
+    .object({ results: Bag.default({}), failure: z.string().optional(), logs: z.array(z.string()).default([]) })
+    .optional(),
 });
 export type FakeJujuState = z.infer<typeof FakeJujuState>;
 export type FakeJujuStateInput = z.input<typeof FakeJujuState>;
@@ -120,6 +124,12 @@ export const FakeEvent = z.discriminatedUnion("kind", [
     checkName: z.string().optional(),
   }),
   z.object({
+    kind: z.literal("action"),
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    params: z.record(z.string(), z.unknown()).default({}),
+    uuid: z.string().default("1"),
+  }),
+  z.object({
     kind: z.literal("secret"),
     phase: z.enum(["changed", "rotate", "remove", "expired"]),
     secretId: z.string(),
@@ -128,6 +138,7 @@ export const FakeEvent = z.discriminatedUnion("kind", [
   }),
 ]);
 export type FakeEvent = z.infer<typeof FakeEvent>;
+export type FakeEventInput = z.input<typeof FakeEvent>;
 
 /** The running hook as the fake hook commands see it (Juju keeps this in the hook context). */
 export const FakeHookContext = z.object({
@@ -136,6 +147,8 @@ export const FakeHookContext = z.object({
   remoteUnit: z.string().optional(),
   remoteApp: z.string().optional(),
   departingUnit: z.string().optional(),
+  /** Set for an action: `action-get` answers its params (Juju keeps them in the context). */
+  action: z.object({ name: z.string(), uuid: z.string(), params: z.record(z.string(), z.unknown()) }).optional(),
 });
 export type FakeHookContext = z.infer<typeof FakeHookContext>;
 
@@ -222,6 +235,9 @@ export function hookContextFor(state: FakeJujuState, event: FakeEvent): FakeHook
       return { name: `${event.container}-${event.phase}` };
     case "secret":
       return { name: `secret-${event.phase}` };
+    case "action":
+      // JUJU_HOOK_NAME is empty for actions; the context keeps the action instead.
+      return { name: "", action: { name: event.name, uuid: event.uuid, params: event.params } };
     case "relation": {
       const relation = state.relations.find((candidate) => candidate.id === event.relationId);
       if (relation === undefined) throw new Error(`relation event for unknown relation id ${event.relationId}`);

@@ -146,7 +146,11 @@ describe("the coordinator charm", () => {
 
   it("lets a non-leader report the cluster's state without touching application data", async () => {
     const result = await run(coordinatorCharm, on.updateStatus(), coordinatorState([...distributed(), s3()], { leader: false, unitId: 1 }));
-    expect(relationSets(result)).toEqual([]);
+    // Its one write: its own FQDN in its peer unit bag, for the leader's ingress load balancer.
+    expect(relationSets(result)).toEqual(["relation-set -r peers:99 --file -"]);
+    expect(result.state.relations.find((relation) => relation.id === 99)?.localUnitData).toMatchObject({
+      fqdn: "tempo-1.tempo-endpoints.cos.svc.cluster.local",
+    });
     expect(result.hookCalls.filter((call) => call.endsWith("--app - tempo"))).toEqual([]);
     expect(result.state.unitStatus).toEqual({ status: "active", message: "7 workers in 5 applications" });
     expect(result.state.appStatus).toEqual({ status: "unset", message: "" });
@@ -179,7 +183,8 @@ describe("the coordinator charm", () => {
     const oldLeader = await run(coordinatorCharm, on.configChanged(), coordinatorState([...distributed(), s3()]));
     const newLeaderState: State = { ...oldLeader.state, unitId: 1, leader: true };
     const newLeader = await run(coordinatorCharm, on.leaderElected(), newLeaderState);
-    expect(relationSets(newLeader)).toEqual([]);
+    // The state was the old leader's, so its peer unit bag names tempo/0: the new leader corrects it.
+    expect(relationSets(newLeader)).toEqual(["relation-set -r peers:99 --file -"]);
     expect(newLeader.state.unitStatus).toEqual(oldLeader.state.unitStatus);
   });
 

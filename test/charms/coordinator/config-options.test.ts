@@ -14,13 +14,13 @@ describe("coordinator config options", () => {
     });
   });
 
-  it("turns every always-enable option into its receiver protocol, sorted", () => {
+  it("turns every always_enable_* option into its receiver protocol, sorted", () => {
     const result = parseCoordinatorConfig({
-      "always-enable-zipkin": true,
-      "always-enable-otlp-grpc": true,
-      "always-enable-otlp-http": false,
-      "always-enable-jaeger-thrift-http": true,
-      "always-enable-jaeger-grpc": true,
+      "always_enable_zipkin": true,
+      "always_enable_otlp_grpc": true,
+      "always_enable_otlp_http": false,
+      "always_enable_jaeger_thrift_http": true,
+      "always_enable_jaeger_grpc": true,
     });
     expect(result.kind === "valid" && result.settings.alwaysEnabledReceivers).toEqual([
       "jaeger_grpc",
@@ -67,9 +67,9 @@ describe("coordinator config options", () => {
   });
 
   it("rejects a receiver flag of the wrong type by its option name", () => {
-    expect(parseCoordinatorConfig({ "always-enable-zipkin": "yes" })).toEqual({
+    expect(parseCoordinatorConfig({ "always_enable_zipkin": "yes" })).toEqual({
       kind: "invalid",
-      problems: [{ option: "always-enable-zipkin", message: "always-enable-zipkin must be true or false", got: '"yes"' }],
+      problems: [{ option: "always_enable_zipkin", message: "always_enable_zipkin must be true or false", got: '"yes"' }],
     });
   });
 });

@@ -48,7 +48,7 @@ describe("the coordinator's desired state", () => {
   });
 
   it("gives each relation the ports of its own role", () => {
-    const state = desiredState(inputs({ workers: distributedWorkers(), config: { "always-enable-zipkin": true } }));
+    const state = desiredState(inputs({ workers: distributedWorkers(), config: { "always_enable_zipkin": true } }));
     const ports = Object.fromEntries(state.publications.map((p) => [p.app, JSON.parse(p.databag.worker_ports ?? "null")]));
     expect(ports).toEqual({
       "tempo-compactor": [3200, 7946],
@@ -180,11 +180,11 @@ describe("the coordinator's desired state", () => {
   });
 
   it("blocks with the fix when every receiver is switched off", () => {
-    const state = desiredState(inputs({ workers: distributedWorkers(), config: { "always-enable-otlp-http": false } }));
+    const state = desiredState(inputs({ workers: distributedWorkers(), config: { "always_enable_otlp_http": false } }));
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "no trace receiver enabled: juju config tempo always-enable-otlp-http=true, or relate a tracing client",
+      message: "no trace receiver enabled: juju config tempo always_enable_otlp_http=true, or relate a tracing client",
     });
   });
 

@@ -21,20 +21,8 @@ describe("the coordinator's metadata", () => {
     expect(COORDINATOR_META.storage).toEqual({ data: expect.objectContaining({ type: "filesystem", location: "/tempo-data" }) });
   });
 
-  it("declares the cluster, s3 and peer endpoints and the ones later integrations use", () => {
-    const interfaces = (section: Record<string, { interface: string; limit?: number }> | undefined) =>
-      Object.fromEntries(Object.entries(section ?? {}).map(([name, endpoint]) => [name, [endpoint.interface, endpoint.limit]]));
-    expect(interfaces(COORDINATOR_META.provides)).toEqual({
-      "tempo-cluster": ["tempo_cluster", undefined],
-      tracing: ["tracing", undefined],
-    });
-    expect(interfaces(COORDINATOR_META.requires)).toEqual({
-      s3: ["s3", 1],
-      certificates: ["tls-certificates", 1],
-      "send-remote-write": ["prometheus_remote_write", undefined],
-      logging: ["loki_push_api", undefined],
-    });
-    expect(Object.keys(COORDINATOR_META.peers ?? {})).toEqual(["peers"]);
+  it("declares its peer endpoint as the Python coordinator does, so refresh --switch keeps it", () => {
+    expect(COORDINATOR_META.peers).toEqual({ peers: { interface: "tempo_peers" } });
   });
 
   it("declares exactly the options the parser reads, with the same defaults", () => {

@@ -93,7 +93,7 @@ describe("the catalogue of coordinator problems", () => {
     ["waiting for minio to share the s3 bucket and credentials", "waiting", s3AwaitingCredentials("minio")],
     ["s3 data from minio is unusable: bucket is missing", "blocked", s3Invalid("minio", ["bucket is missing"])],
     ["replication-factor 3 needs at least 3 ingester units (have 1)", "blocked", replicationFactorTooHigh(3, 1)],
-    ["no trace receiver enabled: juju config tempo always-enable-otlp-http=true, or relate a tracing client", "blocked", noReceivers("tempo")],
+    ["no trace receiver enabled: juju config tempo always_enable_otlp_http=true, or relate a tracing client", "blocked", noReceivers("tempo")],
     ["retention-period must be at least 1 (hours), got 0: juju config tempo retention-period=720", "blocked", invalidConfig("tempo", { option: "retention-period", message: "retention-period must be at least 1 (hours)", got: "0" })],
     ["cannot build the Tempo config: storage.trace.s3.bucket: is empty (+1 more in juju debug-log)", "blocked", tempoConfigRejected(["storage.trace.s3.bucket: is empty", "x: y"])],
   ] as const)("%s (%s)", (message, severity, problem) => {

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { coordinatorCharm, createCoordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import type { CoordinatorIntegration } from "../../../src/charms/coordinator/integrations.js";
 import { tracingIntegration } from "../../../src/charms/coordinator/integrations/tracing.js";
+import { applicationServiceHost } from "../../../src/charms/coordinator/front-door.js";
 import {
-  applicationServiceHost,
   ingestApplication,
   receiverUrl,
   tracingProviderBag,
@@ -29,7 +29,8 @@ import {
 } from "./tracing-fixtures.js";
 
 const charm = createCoordinatorCharm([tracingIntegration({ isTlsEnabled: () => false })]);
-const DISTRIBUTOR = "tempo-distributor.cos.svc.cluster.local";
+/** The coordinator's own service: its nginx is the front door to the distributors. */
+const FRONT_DOOR = "tempo.cos.svc.cluster.local";
 
 function tracingClient(id: number, app: string, receivers: string | undefined): RegularRelationState {
   return relation({
@@ -78,28 +79,28 @@ describe("reading a tracing request", () => {
 });
 
 describe("receiver URLs", () => {
-  const endpoint = { host: DISTRIBUTOR, isTls: false };
+  const endpoint = { host: FRONT_DOOR, scheme: "http" as const };
 
   it("gives gRPC receivers as host:port, without a scheme", () => {
-    expect(receiverUrl("otlp_grpc", endpoint)).toBe(`${DISTRIBUTOR}:4317`);
-    expect(receiverUrl("jaeger_grpc", endpoint)).toBe(`${DISTRIBUTOR}:14250`);
+    expect(receiverUrl("otlp_grpc", endpoint)).toBe(`${FRONT_DOOR}:4317`);
+    expect(receiverUrl("jaeger_grpc", endpoint)).toBe(`${FRONT_DOOR}:14250`);
   });
 
   it("gives HTTP receivers a scheme that follows TLS", () => {
-    expect(receiverUrl("otlp_http", endpoint)).toBe(`http://${DISTRIBUTOR}:4318`);
-    expect(receiverUrl("zipkin", { ...endpoint, isTls: true })).toBe(`https://${DISTRIBUTOR}:9411`);
+    expect(receiverUrl("otlp_http", endpoint)).toBe(`http://${FRONT_DOOR}:4318`);
+    expect(receiverUrl("zipkin", { ...endpoint, scheme: "https" })).toBe(`https://${FRONT_DOOR}:9411`);
   });
 
   it("publishes each receiver with its protocol name and transport, sorted by protocol", () => {
     const bag = tracingProviderBag(["zipkin", "otlp_grpc"], endpoint);
     expect(JSON.parse(bag.receivers)).toEqual([
-      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${DISTRIBUTOR}:4317` },
-      { protocol: { name: "zipkin", type: "http" }, url: `http://${DISTRIBUTOR}:9411` },
+      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${FRONT_DOOR}:4317` },
+      { protocol: { name: "zipkin", type: "http" }, url: `http://${FRONT_DOOR}:9411` },
     ]);
   });
 
   it("names the Kubernetes service Juju creates for an application", () => {
-    expect(applicationServiceHost("tempo-distributor", "cos")).toBe(DISTRIBUTOR);
+    expect(applicationServiceHost("tempo", "cos")).toBe(FRONT_DOOR);
   });
 
   it("sends traces to a dedicated distributor before an all node, and to neither without units", () => {
@@ -129,7 +130,7 @@ describe("the coordinator with tracing clients", () => {
     expect(jsonKey(result.state, 1, "worker_ports")).toEqual([3200, 4318, 7946, 9096, 9411, 14250]);
   });
 
-  it("answers every tracing relation with the URL of every enabled receiver at the distributor's service", async () => {
+  it("answers every tracing relation with the URL of every enabled receiver at the front door", async () => {
     const state = coordinatorState([
       ...distributed(),
       s3(),
@@ -138,8 +139,8 @@ describe("the coordinator with tracing clients", () => {
     ]);
     const result = await run(charm, on.relationChanged({ id: 10 }), state);
     const expected = [
-      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${DISTRIBUTOR}:4317` },
-      { protocol: { name: "otlp_http", type: "http" }, url: `http://${DISTRIBUTOR}:4318` },
+      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${FRONT_DOOR}:4317` },
+      { protocol: { name: "otlp_http", type: "http" }, url: `http://${FRONT_DOOR}:4318` },
     ];
     expect(jsonKey(result.state, 10, "receivers")).toEqual(expected);
     expect(jsonKey(result.state, 11, "receivers")).toEqual(expected);
@@ -149,10 +150,10 @@ describe("the coordinator with tracing clients", () => {
     const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", '["otlp_grpc", "zipkin"]')]);
     const result = await run(charm, on.relationChanged({ id: 10 }), state);
     for (const id of [1, 2, 3, 4, 5]) {
-      expect(jsonKey(result.state, id, "charm_tracing_receivers")).toEqual({ otlp_http: `http://${DISTRIBUTOR}:4318` });
+      expect(jsonKey(result.state, id, "charm_tracing_receivers")).toEqual({ otlp_http: `http://${FRONT_DOOR}:4318` });
       expect(jsonKey(result.state, id, "workload_tracing_receivers")).toEqual({
-        otlp_grpc: `${DISTRIBUTOR}:4317`,
-        otlp_http: `http://${DISTRIBUTOR}:4318`,
+        otlp_grpc: `${FRONT_DOOR}:4317`,
+        otlp_http: `http://${FRONT_DOOR}:4318`,
       });
     }
   });
@@ -162,7 +163,7 @@ describe("the coordinator with tracing clients", () => {
     const result = await run(charm, on.relationCreated({ id: 10 }), state);
     expect(otlpProtocols(result.state, 2)).toEqual(["http"]);
     expect(jsonKey(result.state, 10, "receivers")).toEqual([
-      { protocol: { name: "otlp_http", type: "http" }, url: `http://${DISTRIBUTOR}:4318` },
+      { protocol: { name: "otlp_http", type: "http" }, url: `http://${FRONT_DOOR}:4318` },
     ]);
   });
 
@@ -173,7 +174,7 @@ describe("the coordinator with tracing clients", () => {
     const broken = await run(charm, on.relationBroken({ id: 10 }), first.state);
     expect(otlpProtocols(broken.state, 2)).toEqual(["http"]);
     expect(jsonKey(broken.state, 2, "worker_ports")).toEqual([3200, 4318, 7946]);
-    expect(jsonKey(broken.state, 2, "workload_tracing_receivers")).toEqual({ otlp_http: `http://${DISTRIBUTOR}:4318` });
+    expect(jsonKey(broken.state, 2, "workload_tracing_receivers")).toEqual({ otlp_http: `http://${FRONT_DOOR}:4318` });
   });
 
   it("ignores unknown protocols, names them in the status and still enables the known ones", async () => {
@@ -240,16 +241,16 @@ describe("the coordinator with tracing clients", () => {
   it("gives https URLs once internal TLS is on", async () => {
     const tls: CoordinatorIntegration = {
       name: "tls-for-test",
-      gather: () => ({ tls: { caCert: "CA", serverCert: "CERT", privkeySecretId: "secret:0123456789abcdefghij", serverName: DISTRIBUTOR } }),
+      gather: () => ({ tls: { caCert: "CA", serverCert: "CERT", privkeySecretId: "secret:0123456789abcdefghij", serverName: FRONT_DOOR } }),
     };
     const withTls = createCoordinatorCharm([tls, tracingIntegration({ isTlsEnabled: () => true })]);
     const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", '["otlp_grpc"]')]);
     const result = await run(withTls, on.relationChanged({ id: 10 }), state);
     expect(jsonKey(result.state, 10, "receivers")).toEqual([
-      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${DISTRIBUTOR}:4317` },
-      { protocol: { name: "otlp_http", type: "http" }, url: `https://${DISTRIBUTOR}:4318` },
+      { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${FRONT_DOOR}:4317` },
+      { protocol: { name: "otlp_http", type: "http" }, url: `https://${FRONT_DOOR}:4318` },
     ]);
-    expect(jsonKey(result.state, 2, "charm_tracing_receivers")).toEqual({ otlp_http: `https://${DISTRIBUTOR}:4318` });
+    expect(jsonKey(result.state, 2, "charm_tracing_receivers")).toEqual({ otlp_http: `https://${FRONT_DOOR}:4318` });
     expect(workerConfig(result.state, 2).distributor.receivers.otlp.protocols.http.tls).toBeDefined();
   });
 
@@ -258,7 +259,7 @@ describe("the coordinator with tracing clients", () => {
     const result = await run(coordinatorCharm, on.relationChanged({ id: 10 }), state);
     expect(jsonKey(result.state, 10, "receivers")).toContainEqual({
       protocol: { name: "zipkin", type: "http" },
-      url: `http://${DISTRIBUTOR}:9411`,
+      url: `http://${FRONT_DOOR}:9411`,
     });
     expect(jsonKey(result.state, 2, "worker_ports")).toContain(9411);
   });

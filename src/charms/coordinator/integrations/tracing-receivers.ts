@@ -3,14 +3,12 @@
  * `receivers`) and for the workers themselves (`charm_tracing_receivers`,
  * `workload_tracing_receivers`). Pure: the integration gathers the inputs.
  *
- * The receivers run in the workers that run the distributor (role `distributor` or `all`): the
- * coordinator runs no Tempo and no proxy, and opens no port (meta.ts), so a URL naming the
- * coordinator would reach nothing. Juju gives every Kubernetes application a ClusterIP service
- * named after it, and a worker's `open-port` (its `worker_ports`) adds the receiver ports to that
- * service, which spreads traces over the application's units.
+ * Every URL names the cluster's front door (front-door.ts): the coordinator's nginx, which routes
+ * each receiver port to the workers that run the distributor, or the ingress in front of it.
  */
 import { RECEIVER_PORTS, type ReceiverProtocol } from "../../../interface/ports.js";
 import type { Role } from "../../../interface/roles.js";
+import { type Door, grpcAddress, httpUrl } from "../front-door.js";
 
 /** How each protocol travels; tracing v2 publishes it beside the URL (`protocol.type`). */
 export const RECEIVER_TRANSPORT: Readonly<Record<ReceiverProtocol, "http" | "grpc">> = {
@@ -26,13 +24,6 @@ export const CHARM_TRACING_PROTOCOLS: readonly ReceiverProtocol[] = ["otlp_http"
 /** Tempo's own tracing exporter speaks OTLP (gRPC or HTTP). */
 export const WORKLOAD_TRACING_PROTOCOLS: readonly ReceiverProtocol[] = ["otlp_grpc", "otlp_http"];
 
-/** The service that receives traces and how to talk to it. */
-export interface IngestEndpoint {
-  readonly host: string;
-  /** Internal TLS is on: every receiver then serves TLS (its `tls` block in the Tempo config). */
-  readonly isTls: boolean;
-}
-
 /** A worker application as far as choosing the ingest service goes. */
 export interface WorkerApplication {
   readonly app: string;
@@ -41,8 +32,9 @@ export interface WorkerApplication {
 }
 
 /**
- * The application whose service receives traces: a dedicated distributor if there is one (that is
- * its job), else an `all` node; the first by name when there are several, so the choice is stable.
+ * The application whose units receive traces behind the front door: a dedicated distributor if
+ * there is one (that is its job), else an `all` node; the first by name when there are several.
+ * Without one, nginx has nowhere to send traces, so no receiver URL is handed out.
  */
 export function ingestApplication(workers: readonly WorkerApplication[]): string | undefined {
   const withUnits = workers.filter((worker) => worker.unitCount > 0);
@@ -53,30 +45,24 @@ export function ingestApplication(workers: readonly WorkerApplication[]): string
   return undefined;
 }
 
-/** The Kubernetes service Juju creates for an application: `<app>.<model>.svc.cluster.local`. */
-export function applicationServiceHost(app: string, modelName: string): string {
-  return `${app}.${modelName}.svc.cluster.local`;
-}
-
 /**
  * gRPC receivers are given as `host:port`, without a scheme (tracing v2: "If the protocol type is
  * grpc, the url will not contain a scheme"); HTTP ones as `http(s)://host:port`.
  */
-export function receiverUrl(protocol: ReceiverProtocol, endpoint: IngestEndpoint): string {
-  const hostPort = `${endpoint.host}:${RECEIVER_PORTS[protocol]}`;
-  if (RECEIVER_TRANSPORT[protocol] === "grpc") return hostPort;
-  return `${endpoint.isTls ? "https" : "http"}://${hostPort}`;
+export function receiverUrl(protocol: ReceiverProtocol, door: Door): string {
+  const port = RECEIVER_PORTS[protocol];
+  return RECEIVER_TRANSPORT[protocol] === "grpc" ? grpcAddress(door, port) : httpUrl(door, port);
 }
 
 /** protocol → URL for those of `wanted` that are enabled; keys sorted. */
 export function receiverUrlMap(
   wanted: readonly ReceiverProtocol[],
   enabled: readonly ReceiverProtocol[],
-  endpoint: IngestEndpoint,
+  door: Door,
 ): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const protocol of [...wanted].filter((candidate) => enabled.includes(candidate)).sort()) {
-    urls[protocol] = receiverUrl(protocol, endpoint);
+    urls[protocol] = receiverUrl(protocol, door);
   }
   return urls;
 }
@@ -88,11 +74,11 @@ export function receiverUrlMap(
  */
 export function tracingProviderBag(
   enabled: readonly ReceiverProtocol[],
-  endpoint: IngestEndpoint,
+  door: Door,
 ): { readonly receivers: string } {
   const receivers = [...enabled].sort().map((protocol) => ({
     protocol: { name: protocol, type: RECEIVER_TRANSPORT[protocol] },
-    url: receiverUrl(protocol, endpoint),
+    url: receiverUrl(protocol, door),
   }));
   return { receivers: JSON.stringify(receivers) };
 }

@@ -1,6 +1,6 @@
 /**
  * The `tracing` endpoint (provider, interface `tracing` v2): related charms ask for receiver
- * protocols; we enable them (with the `always-enable-*` options; desired-state takes the union)
+ * protocols; we enable them (with the `always_enable_*` options; desired-state takes the union)
  * and answer each relation with the URL of every enabled receiver. The workers get where to send
  * their own traces (`charm_tracing_receivers`, `workload_tracing_receivers`): this same Tempo,
  * as the Python coordinator does without a remote Tempo (python-reference §1.4, §2.9).
@@ -15,15 +15,15 @@ import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
 import {
   CHARM_TRACING_PROTOCOLS,
-  type IngestEndpoint,
   WORKLOAD_TRACING_PROTOCOLS,
   type WorkerApplication,
-  applicationServiceHost,
   ingestApplication,
   receiverUrlMap,
   tracingProviderBag,
 } from "./tracing-receivers.js";
 import { parseTracingRequest } from "./tracing-requests.js";
+import { currentFrontDoor } from "./ingress-address.js";
+import { type FrontDoor, mostExternal } from "../front-door.js";
 
 export interface TracingOptions {
   /**
@@ -38,16 +38,17 @@ export function tracingIntegration(options: TracingOptions): CoordinatorIntegrat
     name: "tracing",
     gather(model: Model): Partial<IntegrationInputs> {
       const { requestedReceivers, problems } = gatherRequests(model);
-      const endpoint = ingestEndpoint(model, options);
-      if (!endpoint) return { requestedReceivers, problems };
+      const door = ingestDoor(model, options);
+      if (!door) return { requestedReceivers, problems };
       const config = parseCoordinatorConfig(model.config);
       // The same union desired-state computes, so workers are pointed only at receivers Tempo runs.
       const enabled = enabledReceivers(config.kind === "valid" ? config.settings : undefined, {
         ...NO_INTEGRATIONS,
         requestedReceivers,
       });
-      const charmTracingReceivers = receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, endpoint);
-      const workloadTracingReceivers = receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, endpoint);
+      // The workers run inside the cluster: they send their own traces to the service, not the ingress.
+      const charmTracingReceivers = receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, door.internal);
+      const workloadTracingReceivers = receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, door.internal);
       return {
         requestedReceivers,
         problems,
@@ -57,12 +58,12 @@ export function tracingIntegration(options: TracingOptions): CoordinatorIntegrat
     },
     apply(model, outcome): void {
       if (!outcome.isLeader) return;
-      const endpoint = ingestEndpoint(model, options);
+      const door = ingestDoor(model, options);
       for (const relation of model.relations(ENDPOINTS.tracing)) {
         const bag = relation.localAppData();
         // No worker receives traces yet: say nothing rather than hand out a URL where nobody listens.
-        if (endpoint && outcome.enabledReceivers.length > 0) {
-          bag.set("receivers", tracingProviderBag(outcome.enabledReceivers, endpoint).receivers);
+        if (door && outcome.enabledReceivers.length > 0) {
+          bag.set("receivers", tracingProviderBag(outcome.enabledReceivers, mostExternal(door)).receivers);
         } else {
           bag.delete("receivers");
         }
@@ -92,10 +93,15 @@ function workerApplications(model: Model): WorkerApplication[] {
   });
 }
 
-function ingestEndpoint(model: Model, options: TracingOptions): IngestEndpoint | undefined {
-  const app = ingestApplication(workerApplications(model));
-  if (app === undefined) return undefined;
-  return { host: applicationServiceHost(app, model.name), isTls: options.isTlsEnabled(model) };
+/** Whether some worker application with units runs the receivers behind the front door. */
+export function canReceiveTraces(model: Model): boolean {
+  return ingestApplication(workerApplications(model)) !== undefined;
+}
+
+/** The front door, once some worker receives traces behind it. */
+function ingestDoor(model: Model, options: TracingOptions): FrontDoor | undefined {
+  if (ingestApplication(workerApplications(model)) === undefined) return undefined;
+  return currentFrontDoor(model, options.isTlsEnabled(model));
 }
 
 /** A request we cannot read at all: that charm gets URLs (if any) but asked for nothing we can honour. */
