@@ -19,6 +19,7 @@ import {
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
 import { loggingIntegration } from "./integrations/logging.js";
+import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
@@ -36,6 +37,7 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   tracingIntegration({ isTlsEnabled: hasTlsMaterial }),
   remoteWriteIntegration,
   loggingIntegration,
+  metricsEndpointIntegration({ isTlsEnabled: hasTlsMaterial }),
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
@@ -51,8 +53,10 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
         enabledReceivers: desired.enabledReceivers,
         publishedRelationIds: desired.publications.map((publication) => publication.relationId),
         workerBagChanges,
+        cluster: desired.cluster,
       };
       for (const integration of integrations) integration.apply?.(model, outcome);
+      for (const integration of integrations) await integration.applyWorkload?.(model, outcome);
     },
   };
 }

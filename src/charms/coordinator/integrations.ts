@@ -6,6 +6,7 @@
  * on worker relations). `desiredState` only consumes the combined record; without those relations
  * it is `NO_INTEGRATIONS`, and everything they would add is simply absent from the databags.
  */
+import type { ClusterView } from "../../interface/cluster-view.js";
 import type { ReceiverProtocol } from "../../interface/ports.js";
 import type { Model } from "../../juju/model.js";
 import type { RemoteWriteEndpoint } from "../../tempo/settings.js";
@@ -68,6 +69,8 @@ export interface CoordinatorOutcome {
    * here was not written to. Secret grants go out with the same commit as these writes.
    */
   readonly workerBagChanges: readonly WorkerBagChange[];
+  /** The workers as parsed this hook (what COS scrapes, alerts on and probes). */
+  readonly cluster: ClusterView;
 }
 
 /** A databag key's encoded value before and after this hook's write (absent: unset or deleted). */
@@ -87,6 +90,8 @@ export interface CoordinatorIntegration {
   gather(model: Model): Partial<IntegrationInputs>;
   /** Write what this integration owns, after the decision; optional. */
   apply?(model: Model, outcome: CoordinatorOutcome): void;
+  /** Bring a workload container this integration owns to its desired state (Pebble is asynchronous); optional. */
+  applyWorkload?(model: Model, outcome: CoordinatorOutcome): Promise<void>;
 }
 
 /**

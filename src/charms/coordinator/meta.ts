@@ -18,6 +18,12 @@ export const ENDPOINTS = {
   tracing: "tracing",
   remoteWrite: "send-remote-write",
   logging: "logging",
+  // COS (issue 13), named as the Python coordinator names them (anchor-features §1.1).
+  metrics: "metrics-endpoint",
+  grafanaDashboard: "grafana-dashboard",
+  probes: "probes",
+  charmTracing: "self-charm-tracing",
+  workloadTracing: "self-workload-tracing",
 } as const;
 
 const receiverFlag = (protocol: string, defaultValue: boolean) => ({
@@ -36,12 +42,17 @@ export const COORDINATOR_META: CharmMeta = {
   provides: {
     [ENDPOINTS.cluster]: { interface: "tempo_cluster", description: "Tempo worker applications, one relation each." },
     [ENDPOINTS.tracing]: { interface: "tracing", description: "Charms that send traces ask here for receiver URLs." },
+    [ENDPOINTS.metrics]: { interface: "prometheus_scrape", description: "Scrape jobs for every Tempo process and nginx exporter, and alert rules." },
+    [ENDPOINTS.grafanaDashboard]: { interface: "grafana_dashboard", description: "Dashboards of the cluster, its writes and its reads." },
+    [ENDPOINTS.probes]: { interface: "blackbox_exporter_probes", description: "A probe of the cluster's /ready." },
   },
   requires: {
     [ENDPOINTS.s3]: { interface: "s3", limit: 1, description: "Object storage for traces (any s3 v0 provider)." },
     [ENDPOINTS.certificates]: { interface: "tls-certificates", limit: 1, optional: true },
     [ENDPOINTS.remoteWrite]: { interface: "prometheus_remote_write", optional: true },
     [ENDPOINTS.logging]: { interface: "loki_push_api", optional: true },
+    [ENDPOINTS.charmTracing]: { interface: "tracing", limit: 1, optional: true, description: "Where both charms send their hooks' traces (else to this cluster)." },
+    [ENDPOINTS.workloadTracing]: { interface: "tracing", limit: 1, optional: true, description: "Where Tempo sends its own traces (else to this cluster)." },
   },
   peers: {
     [ENDPOINTS.peers]: { interface: "tempo_coordinator_peers" },

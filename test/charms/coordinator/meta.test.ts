@@ -15,12 +15,17 @@ describe("the coordinator's metadata", () => {
     expect(interfaces(COORDINATOR_META.provides)).toEqual({
       "tempo-cluster": ["tempo_cluster", undefined],
       tracing: ["tracing", undefined],
+      "metrics-endpoint": ["prometheus_scrape", undefined],
+      "grafana-dashboard": ["grafana_dashboard", undefined],
+      probes: ["blackbox_exporter_probes", undefined],
     });
     expect(interfaces(COORDINATOR_META.requires)).toEqual({
       s3: ["s3", 1],
       certificates: ["tls-certificates", 1],
       "send-remote-write": ["prometheus_remote_write", undefined],
       logging: ["loki_push_api", undefined],
+      "self-charm-tracing": ["tracing", 1],
+      "self-workload-tracing": ["tracing", 1],
     });
     expect(Object.keys(COORDINATOR_META.peers ?? {})).toEqual(["peers"]);
   });
