@@ -20,6 +20,7 @@ import {
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
 import { loggingIntegration } from "./integrations/logging.js";
 import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
+import { nginxExporterIntegration } from "./integrations/nginx-exporter-workload.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
@@ -38,6 +39,7 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   remoteWriteIntegration,
   loggingIntegration,
   metricsEndpointIntegration({ isTlsEnabled: hasTlsMaterial }),
+  nginxExporterIntegration,
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
