@@ -18,6 +18,7 @@ import {
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
+import { grafanaDashboardIntegration } from "./integrations/grafana-dashboard.js";
 import { loggingIntegration } from "./integrations/logging.js";
 import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
 import { nginxExporterIntegration } from "./integrations/nginx-exporter-workload.js";
@@ -40,6 +41,7 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   loggingIntegration,
   metricsEndpointIntegration({ isTlsEnabled: hasTlsMaterial }),
   nginxExporterIntegration,
+  grafanaDashboardIntegration,
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
