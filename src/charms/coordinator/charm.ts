@@ -22,6 +22,7 @@ import { grafanaDashboardIntegration } from "./integrations/grafana-dashboard.js
 import { loggingIntegration } from "./integrations/logging.js";
 import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
 import { nginxExporterIntegration } from "./integrations/nginx-exporter-workload.js";
+import { probesIntegration } from "./integrations/probes.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
@@ -42,6 +43,7 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   metricsEndpointIntegration({ isTlsEnabled: hasTlsMaterial }),
   nginxExporterIntegration,
   grafanaDashboardIntegration,
+  probesIntegration({ isTlsEnabled: hasTlsMaterial }),
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
