@@ -11,6 +11,7 @@ import type { Backend } from "./backend.js";
 import type { CharmMeta } from "./charm-meta.js";
 import type { HookContext, HookEnv } from "./context.js";
 import { parseHookEnv } from "./context.js";
+import { hookTrace } from "./hook-tracing.js";
 import type { JujuEvent } from "./events.js";
 import type { PebbleClient } from "./pebble.js";
 import type { PebbleFactory } from "./model.js";
@@ -21,6 +22,8 @@ export * from "./charm-meta.js";
 export interface Charm {
   readonly meta: CharmMeta;
   reconcile(model: Model, event: JujuEvent): Promise<void>;
+  /** Where this charm's hook spans go (an OTLP/HTTP base URL), if anywhere; read after the hook. */
+  tracingEndpoint?(model: Model): string | undefined;
 }
 
 /** The hook environment does not describe a hook this charm can run; nothing was attempted. */
@@ -35,6 +38,8 @@ export interface HookRuntime {
   readonly env: HookEnv;
   readonly backend: Backend;
   readonly pebble?: PebbleFactory;
+  /** Told the hook's model as soon as it exists, so a failed hook can still be traced. */
+  readonly onModel?: (model: Model) => void;
 }
 
 export interface HookRun {
@@ -56,6 +61,7 @@ export async function runHook(charm: Charm, runtime: HookRuntime): Promise<HookR
     backend: runtime.backend,
     ...(runtime.pebble ? { pebble: runtime.pebble } : {}),
   });
+  runtime.onModel?.(model);
   await charm.reconcile(model, context.event);
   model.commit();
   return { context, model };
@@ -83,14 +89,17 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
   const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let backend = options.backend;
+  const trace = hookTrace(env);
   try {
     // Imported lazily so the test harness and simulator never load process-spawning code.
     const hookBackend = backend ?? new (await import("./hook-commands.js")).HookCommandsBackend({ env: { ...env } });
     backend = hookBackend;
     const pebble = options.pebble ?? realPebbleFactory();
-    await runHook(charm, { env, backend: hookBackend, pebble });
+    await runHook(charm, { env, backend: trace.count(hookBackend), pebble, onModel: trace.onModel });
+    await trace.end(charm, "ok");
     exit(0);
   } catch (error) {
+    await trace.end(charm, "error", error);
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     try {
       backend?.log("ERROR", `uncaught error in ${String(env.JUJU_DISPATCH_PATH ?? "dispatch")}: ${text}`);

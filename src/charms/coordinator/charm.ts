@@ -24,6 +24,7 @@ import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
 import { nginxExporterIntegration } from "./integrations/nginx-exporter-workload.js";
 import { probesIntegration } from "./integrations/probes.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
+import { selfTracingIntegration } from "./integrations/self-tracing.js";
 import { tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import type { S3RelationSnapshot } from "./storage.js";
@@ -44,12 +45,14 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   nginxExporterIntegration,
   grafanaDashboardIntegration,
   probesIntegration({ isTlsEnabled: hasTlsMaterial }),
+  selfTracingIntegration,
 ];
 
 /** The coordinator with a given set of integrations (tests pass their own). */
 export function createCoordinatorCharm(integrations: readonly CoordinatorIntegration[]): Charm {
   return {
     meta: COORDINATOR_META,
+    tracingEndpoint: charmTracingEndpoint,
     async reconcile(model: Model): Promise<void> {
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
       const desired = desiredState(gatherInputs(model, contributed));
@@ -68,6 +71,15 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
 }
 
 export const coordinatorCharm: Charm = createCoordinatorCharm(COORDINATOR_INTEGRATIONS);
+
+/**
+ * Where the coordinator's hook spans go: the Tempo on `self-charm-tracing`, else this cluster's
+ * own OTLP/HTTP receiver once a worker receives traces — the same place the workers' go.
+ */
+function charmTracingEndpoint(model: Model): string | undefined {
+  return TRACING_FOR_SPANS.gather(model).charmTracingReceivers?.otlp_http;
+}
+const TRACING_FOR_SPANS = tracingIntegration({ isTlsEnabled: hasTlsMaterial });
 
 /**
  * Everything the decision needs, read once. `integrations` is where issue 8's modules

@@ -8,6 +8,7 @@
  * The event is never consulted: relation-broken is seen as "no active relation", and the
  * workload version is asked whenever the container does not hold the answer yet.
  */
+import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
 import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
 import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
@@ -34,7 +35,24 @@ const PRIVATE_KEY_CONTENT_KEY = "private-key";
 export const workerCharm: Charm = {
   meta: workerMeta,
   reconcile,
+  tracingEndpoint,
 };
+
+/** Where this worker's hook spans go: the coordinator's `charm_tracing_receivers` (OTLP/HTTP). */
+function tracingEndpoint(model: Model): string | undefined {
+  const relation = clusterRelation(model);
+  if (!relation) return undefined;
+  // Only this key is read (the bag's worker_config can be large and was parsed by reconcile).
+  const raw = relation.remoteAppData().charm_tracing_receivers;
+  if (!raw) return undefined;
+  try {
+    const receivers = TracingReceivers.safeParse(JSON.parse(raw));
+    return receivers.success ? receivers.data.otlp_http : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const TracingReceivers = z.record(z.string(), z.string());
 
 async function reconcile(model: Model): Promise<void> {
   const identity: WorkloadIdentity = {

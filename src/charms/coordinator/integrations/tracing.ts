@@ -24,6 +24,14 @@ import {
   tracingProviderBag,
 } from "./tracing-receivers.js";
 import { parseTracingRequest } from "./tracing-requests.js";
+import { remoteTracingReceivers } from "./self-tracing.js";
+
+/** The receivers of `protocols` a remote Tempo offers, or `undefined` when it offers none of them. */
+function pick(receivers: Readonly<Record<string, string>> | undefined, protocols: readonly string[]): Record<string, string> | undefined {
+  if (!receivers) return undefined;
+  const picked = Object.fromEntries(protocols.filter((protocol) => receivers[protocol]).map((protocol) => [protocol, receivers[protocol]!]));
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
 
 export interface TracingOptions {
   /**
@@ -39,15 +47,19 @@ export function tracingIntegration(options: TracingOptions): CoordinatorIntegrat
     gather(model: Model): Partial<IntegrationInputs> {
       const { requestedReceivers, problems } = gatherRequests(model);
       const endpoint = ingestEndpoint(model, options);
-      if (!endpoint) return { requestedReceivers, problems };
+      // A Tempo related on self-charm-tracing / self-workload-tracing takes the traces instead of
+      // this cluster (python-reference §2.9).
+      const remoteCharm = pick(remoteTracingReceivers(model, ENDPOINTS.charmTracing), CHARM_TRACING_PROTOCOLS);
+      const remoteWorkload = pick(remoteTracingReceivers(model, ENDPOINTS.workloadTracing), WORKLOAD_TRACING_PROTOCOLS);
       const config = parseCoordinatorConfig(model.config);
       // The same union desired-state computes, so workers are pointed only at receivers Tempo runs.
       const enabled = enabledReceivers(config.kind === "valid" ? config.settings : undefined, {
         ...NO_INTEGRATIONS,
         requestedReceivers,
       });
-      const charmTracingReceivers = receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, endpoint);
-      const workloadTracingReceivers = receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, endpoint);
+      const charmTracingReceivers = remoteCharm ?? (endpoint ? receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, endpoint) : {});
+      const workloadTracingReceivers =
+        remoteWorkload ?? (endpoint ? receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, endpoint) : {});
       return {
         requestedReceivers,
         problems,
