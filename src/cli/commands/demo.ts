@@ -53,6 +53,10 @@ Integrations (--with, comma-separated, or all): each adds a stand-in charm relat
             workers get a certificate and key, serve HTTPS and the config turns to its TLS variant
   tracing   traced-app, an application asking tempo:tracing for otlp_grpc and zipkin receivers
   logging   loki, a Loki on tempo:logging: every worker forwards its logs through Pebble
+  cos       prometheus-scrape, grafana, blackbox-exporter and loki on tempo:metrics-endpoint,
+            tempo:grafana-dashboard, tempo:probes and tempo:logging: each shows in its status
+            what it received (scrape jobs and alert rules, dashboards by title, the probe target,
+            log alert rule groups)
 The remote-write receiver (prometheus) is always there. Certificates are made afresh on every run,
 so the demo shows their names, never their bytes.
 

@@ -88,3 +88,33 @@ export function xzStored(data: Uint8Array): Uint8Array {
 export function lzmaBase64(text: string): string {
   return Buffer.from(xzStored(new TextEncoder().encode(text))).toString("base64");
 }
+
+/**
+ * Reads back what `xzStored` writes: a single-block stream of uncompressed LZMA2 chunks. Anything
+ * else (a compressed chunk, another filter) is `undefined`: this is the simulator's Grafana, not an
+ * xz decoder; a real Grafana charm decodes any xz with Python's lzma.
+ */
+export function readXzStored(bytes: Uint8Array): string | undefined {
+  const magic = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+  if (bytes.length < 12 || magic.some((byte, index) => bytes[index] !== byte)) return undefined;
+  let at = 12;
+  const headerSize = ((bytes[at] ?? 0) + 1) * 4;
+  if (bytes[at + 2] !== 0x21) return undefined; // LZMA2 only
+  at += headerSize;
+  const pieces: Uint8Array[] = [];
+  for (;;) {
+    const control = bytes[at];
+    if (control === undefined) return undefined;
+    if (control === 0x00) break;
+    if (control !== 0x01 && control !== 0x02) return undefined;
+    const size = ((bytes[at + 1] ?? 0) << 8) + (bytes[at + 2] ?? 0) + 1;
+    pieces.push(bytes.subarray(at + 3, at + 3 + size));
+    at += 3 + size;
+  }
+  return new TextDecoder().decode(Buffer.concat(pieces));
+}
+
+/** cos-lib's `LZMABase64.decompress`, for what `lzmaBase64` wrote. */
+export function readLzmaBase64(text: string): string | undefined {
+  return readXzStored(Buffer.from(text, "base64"));
+}
