@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { coordinatorCharm } from "../../../../src/charms/coordinator/charm.js";
 import { parseTracingProviderBag } from "../../../../src/charms/coordinator/integrations/self-tracing.js";
-import { DEFAULT_UNIT_BAG, type RegularRelationState, on, relation, run } from "../../../../src/testing/index.js";
+import { runHook } from "../../../../src/juju/charm.js";
+import { renderHookEnv } from "../../../../src/juju/context.js";
+import type { Model } from "../../../../src/juju/model.js";
+import { DEFAULT_UNIT_BAG, MemoryBackend, type RegularRelationState, on, relation, run, state, worldFromState } from "../../../../src/testing/index.js";
 import { coordinatorState, distributed, jsonKey, s3 } from "../tracing-fixtures.js";
 
 const REMOTE = "http://tempo-central.obs.svc.cluster.local:4318";
@@ -68,5 +71,24 @@ describe("the coordinator related to another Tempo for its own telemetry", () =>
     const result = await run(coordinatorCharm, on.relationChanged({ id: 70 }, { remoteUnit: 0 }), state);
     expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo-distributor.cos.svc.cluster.local:4318" });
     expect(result.state.unitStatus.message).toContain("self-charm-tracing");
+  });
+});
+
+describe("where the coordinator's own hook spans go", () => {
+  async function endpointAfterHook(relations: RegularRelationState[], config: Record<string, boolean> = {}): Promise<string | undefined> {
+    const unitWorld = worldFromState(coordinatorCharm.meta, state(coordinatorState([...distributed(), s3(), ...relations], { config })));
+    const backend = new MemoryBackend(unitWorld.world, { unit: unitWorld.unitName });
+    const env = renderHookEnv({ unitName: "tempo/0", appName: "tempo", modelName: "cos", modelUuid: "u", jujuVersion: "3.6.14", event: { kind: "update-status" } });
+    let seen: Model | undefined;
+    await runHook(coordinatorCharm, { env, backend, onModel: (model) => (seen = model) });
+    return coordinatorCharm.tracingEndpoint?.(seen!);
+  }
+
+  it("is the related Tempo's otlp_http receiver", async () => {
+    expect(await endpointAfterHook([remoteTempo(70, "self-charm-tracing", offered)])).toBe(REMOTE);
+  });
+
+  it("is this cluster's own otlp_http receiver while no other Tempo is related", async () => {
+    expect(await endpointAfterHook([], { "always-enable-otlp-http": true })).toBe("http://tempo-distributor.cos.svc.cluster.local:4318");
   });
 });
