@@ -57,7 +57,7 @@ export async function benchHookTracing(): Promise<void> {
   await new Promise((resolve) => closed.close(resolve));
 
   const untraced: Charm = { ...coordinatorCharm, tracingEndpoint: () => undefined };
-  const traced = (url: string): Charm => ({ ...coordinatorCharm, tracingEndpoint: () => url });
+  const traced = (url: string): Charm => ({ ...coordinatorCharm, tracingEndpoint: () => ({ url }) });
   const times = { untraced: [] as number[], live: [] as number[], away: [] as number[], silent: [] as number[] };
   await timeHook(untraced); // warm-up: module loading and JIT
   await timeHook(traced(liveUrl));

@@ -11,7 +11,7 @@ import type { Backend } from "./backend.js";
 import type { CharmMeta } from "./charm-meta.js";
 import type { HookContext, HookEnv } from "./context.js";
 import { parseHookEnv } from "./context.js";
-import { hookTrace } from "./hook-tracing.js";
+import { hookTrace, type TracingDestination } from "./hook-tracing.js";
 import type { JujuEvent } from "./events.js";
 import type { PebbleClient } from "./pebble.js";
 import type { PebbleFactory } from "./model.js";
@@ -22,8 +22,8 @@ export * from "./charm-meta.js";
 export interface Charm {
   readonly meta: CharmMeta;
   reconcile(model: Model, event: JujuEvent): Promise<void>;
-  /** Where this charm's hook spans go (an OTLP/HTTP base URL), if anywhere; read after the hook. */
-  tracingEndpoint?(model: Model): string | undefined;
+  /** Where this charm's hook spans go (OTLP/HTTP), if anywhere; read after the hook. */
+  tracingEndpoint?(model: Model): TracingDestination | undefined;
 }
 
 /** The hook environment does not describe a hook this charm can run; nothing was attempted. */

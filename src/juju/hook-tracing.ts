@@ -30,6 +30,12 @@ export interface HookSpan {
   readonly hookCommands: number;
 }
 
+/** Where spans go: an OTLP/HTTP base URL and, for https, the CAs to trust (else the system's). */
+export interface TracingDestination {
+  readonly url: string;
+  readonly caCerts?: readonly string[];
+}
+
 /** How long a hook may wait for the receiver before its span is dropped. */
 export const EXPORT_TIMEOUT_MS = 500;
 
@@ -87,15 +93,22 @@ export function tracesUrl(base: string): string {
  * POST the span; resolves `sent` on a 2xx, `dropped` otherwise (never rejects), within
  * `timeoutMs` whatever the receiver does.
  */
-export async function exportHookSpan(base: string, span: HookSpan, timeoutMs = EXPORT_TIMEOUT_MS): Promise<{ readonly kind: "sent" } | { readonly kind: "dropped"; readonly reason: string }> {
+export async function exportHookSpan(
+  destination: TracingDestination,
+  span: HookSpan,
+  timeoutMs = EXPORT_TIMEOUT_MS,
+): Promise<{ readonly kind: "sent" } | { readonly kind: "dropped"; readonly reason: string }> {
   let url: URL;
   try {
-    url = new URL(tracesUrl(base));
+    url = new URL(tracesUrl(destination.url));
   } catch {
-    return { kind: "dropped", reason: `not a URL: ${base}` };
+    return { kind: "dropped", reason: `not a URL: ${destination.url}` };
   }
+  const isHttps = url.protocol === "https:";
   const body = JSON.stringify(otlpTraceRequest(span));
-  const transport = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  const transport = isHttps ? await import("node:https") : await import("node:http");
+  // The cluster's own receivers serve the internal CA's certificate, which no system store holds.
+  const trust = isHttps && destination.caCerts && destination.caCerts.length > 0 ? { ca: [...destination.caCerts] } : {};
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: { readonly kind: "sent" } | { readonly kind: "dropped"; readonly reason: string }) => {
@@ -107,7 +120,7 @@ export async function exportHookSpan(base: string, span: HookSpan, timeoutMs = E
     };
     const request = transport.request(
       url,
-      { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) }, ...trust },
       (response) => {
         response.resume();
         const status = response.statusCode ?? 0;
@@ -161,7 +174,7 @@ export function hookTrace(env: HookEnv, timeoutMs = EXPORT_TIMEOUT_MS): HookTrac
     async end(charm, outcome, error) {
       if (ended || !model || !charm.tracingEndpoint) return;
       ended = true;
-      let endpoint: string | undefined;
+      let endpoint: TracingDestination | undefined;
       try {
         endpoint = charm.tracingEndpoint(model);
       } catch {
@@ -185,7 +198,7 @@ export function hookTrace(env: HookEnv, timeoutMs = EXPORT_TIMEOUT_MS): HookTrac
       const sent = await exportHookSpan(endpoint, span, timeoutMs);
       if (sent.kind === "dropped") {
         try {
-          counter?.backend.log("INFO", `hook span dropped (${sent.reason}); tracing receiver ${endpoint}`);
+          counter?.backend.log("INFO", `hook span dropped (${sent.reason}); tracing receiver ${endpoint.url}`);
         } catch {
           // logging is best effort here
         }

@@ -1,5 +1,10 @@
 /** Each hook is a span sent over OTLP/HTTP; sending never fails the hook nor holds it past a deadline. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { type IncomingMessage, type Server, createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Charm } from "../../src/juju/charm.js";
 import { dispatch } from "../../src/juju/charm.js";
@@ -7,6 +12,7 @@ import { renderHookEnv } from "../../src/juju/context.js";
 import { type HookSpan, exportHookSpan, otlpTraceRequest } from "../../src/juju/hook-tracing.js";
 import { MemoryBackend, relation, state, worldFromState } from "../../src/testing/index.js";
 import { exampleCharm } from "../fixtures/example-charm.js";
+import { realComponent } from "../helpers/real-component.js";
 
 interface Received {
   readonly path: string;
@@ -14,7 +20,7 @@ interface Received {
   readonly body: any;
 }
 
-const servers: Server[] = [];
+const servers: (Server | import("node:https").Server)[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
@@ -94,25 +100,59 @@ describe("the OTLP/JSON request for a hook", () => {
 describe("exporting a span", () => {
   it("POSTs JSON to <endpoint>/v1/traces", async () => {
     const otlp = await receiver();
-    expect(await exportHookSpan(`${otlp.url}/`, SPAN)).toEqual({ kind: "sent" });
+    expect(await exportHookSpan({ url: `${otlp.url}/` }, SPAN)).toEqual({ kind: "sent" });
     expect(otlp.received).toHaveLength(1);
     expect(otlp.received[0]).toMatchObject({ path: "/v1/traces", contentType: "application/json" });
   });
 
   it("drops the span when nothing listens", async () => {
-    const outcome = await exportHookSpan(await closedPort(), SPAN);
+    const outcome = await exportHookSpan({ url: await closedPort() }, SPAN);
     expect(outcome.kind).toBe("dropped");
   });
 
   it("drops the span when the receiver never answers, at the deadline", async () => {
     const otlp = await receiver("silent");
-    expect(await exportHookSpan(otlp.url, SPAN, 200)).toEqual({ kind: "dropped", reason: "no answer within 200 ms" });
+    expect(await exportHookSpan({ url: otlp.url }, SPAN, 200)).toEqual({ kind: "dropped", reason: "no answer within 200 ms" });
   });
 
   it("drops the span when the receiver refuses it", async () => {
     const otlp = await receiver(503);
-    expect(await exportHookSpan(otlp.url, SPAN)).toEqual({ kind: "dropped", reason: "receiver answered 503" });
+    expect(await exportHookSpan({ url: otlp.url }, SPAN)).toEqual({ kind: "dropped", reason: "receiver answered 503" });
   });
+});
+
+const openssl = realComponent("openssl");
+
+describe.skipIf(!openssl.available)(`exporting over https to a receiver with a private CA (${openssl.reason})`, () => {
+  /** A CA and a certificate it signed for 127.0.0.1, made with the real openssl. */
+  function privateCa(): { ca: string; key: string; cert: string } {
+    const dir = mkdtempSync(path.join(tmpdir(), "otlp-tls-"));
+    const run = (args: string[]) => execFileSync(openssl.path, args, { cwd: dir, stdio: "ignore" });
+    run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "1"]);
+    run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=receiver"]);
+    writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+    run(["x509", "-req", "-in", "srv.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.crt", "-days", "1", "-extfile", "san.ext"]);
+    const read = (name: string) => readFileSync(path.join(dir, name), "utf8");
+    return { ca: read("ca.crt"), key: read("srv.key"), cert: read("srv.crt") };
+  }
+
+  it("sends the span when told the receiver's CA, and drops it when not", async () => {
+    const { ca, key, cert } = privateCa();
+    let received = 0;
+    const server = createHttpsServer({ key, cert }, (request, response) => {
+      request.resume();
+      request.on("end", () => {
+        received += 1;
+        response.writeHead(200).end("{}");
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    expect(await exportHookSpan({ url, caCerts: [ca] }, SPAN)).toEqual({ kind: "sent" });
+    expect((await exportHookSpan({ url }, SPAN)).kind).toBe("dropped");
+    expect(received).toBe(1);
+  }, 30_000);
 });
 
 function setup() {
@@ -126,7 +166,7 @@ function setup() {
 const traced = (endpoint: string, reconcile: Charm["reconcile"] = exampleCharm.reconcile): Charm => ({
   meta: exampleCharm.meta,
   reconcile,
-  tracingEndpoint: () => endpoint,
+  tracingEndpoint: () => ({ url: endpoint }),
 });
 
 describe("dispatch with charm tracing", () => {

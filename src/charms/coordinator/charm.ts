@@ -6,6 +6,7 @@
  * changed, setting status and logging what is wrong.
  */
 import type { Charm } from "../../juju/charm.js";
+import type { TracingDestination } from "../../juju/hook-tracing.js";
 import type { Model, Relation } from "../../juju/model.js";
 import { databagChanges, PROVIDER_OWNED_KEYS, type WorkerRelation } from "../../interface/provider.js";
 import { type CoordinatorInputs, type DesiredState, desiredState } from "./desired-state.js";
@@ -18,6 +19,7 @@ import {
   combineIntegrationInputs,
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
+import { decodeProviderDatabag } from "./integrations/tls-certificates-databags.js";
 import { grafanaDashboardIntegration } from "./integrations/grafana-dashboard.js";
 import { loggingIntegration } from "./integrations/logging.js";
 import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
@@ -76,8 +78,13 @@ export const coordinatorCharm: Charm = createCoordinatorCharm(COORDINATOR_INTEGR
  * Where the coordinator's hook spans go: the Tempo on `self-charm-tracing`, else this cluster's
  * own OTLP/HTTP receiver once a worker receives traces — the same place the workers' go.
  */
-function charmTracingEndpoint(model: Model): string | undefined {
-  return TRACING_FOR_SPANS.gather(model).charmTracingReceivers?.otlp_http;
+function charmTracingEndpoint(model: Model): TracingDestination | undefined {
+  const url = TRACING_FOR_SPANS.gather(model).charmTracingReceivers?.otlp_http;
+  if (url === undefined) return undefined;
+  // Our own receivers serve a certificate from the certificates provider's CA: trust those CAs.
+  const issued = decodeProviderDatabag(model.relations(ENDPOINTS.certificates)[0]?.remoteAppData() ?? {});
+  const caCerts = issued.kind === "valid" ? [...new Set(issued.data.map((entry) => entry.ca))].sort() : [];
+  return caCerts.length > 0 ? { url, caCerts } : { url };
 }
 const TRACING_FOR_SPANS = tracingIntegration({ isTlsEnabled: hasTlsMaterial });
 

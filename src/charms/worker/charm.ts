@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
+import type { TracingDestination } from "../../juju/hook-tracing.js";
 import { PebbleConnectionError, type PebbleClient } from "../../juju/pebble.js";
 import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
 import { readProviderDatabag } from "../../interface/requirer.js";
@@ -39,20 +40,27 @@ export const workerCharm: Charm = {
 };
 
 /** Where this worker's hook spans go: the coordinator's `charm_tracing_receivers` (OTLP/HTTP). */
-function tracingEndpoint(model: Model): string | undefined {
+function tracingEndpoint(model: Model): TracingDestination | undefined {
   const relation = clusterRelation(model);
   if (!relation) return undefined;
-  // Only this key is read (the bag's worker_config can be large and was parsed by reconcile).
-  const raw = relation.remoteAppData().charm_tracing_receivers;
+  // Only these keys are read (the bag's worker_config can be large and was parsed by reconcile).
+  const bag = relation.remoteAppData();
+  const url = jsonOf(bag.charm_tracing_receivers, z.record(z.string(), z.string()))?.otlp_http;
+  if (url === undefined) return undefined;
+  // The cluster's receivers serve a certificate from the CA the coordinator hands out.
+  const caCert = jsonOf(bag.ca_cert, z.string());
+  return caCert ? { url, caCerts: [caCert] } : { url };
+}
+
+function jsonOf<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined {
   if (!raw) return undefined;
   try {
-    const receivers = TracingReceivers.safeParse(JSON.parse(raw));
-    return receivers.success ? receivers.data.otlp_http : undefined;
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
-const TracingReceivers = z.record(z.string(), z.string());
 
 async function reconcile(model: Model): Promise<void> {
   const identity: WorkloadIdentity = {

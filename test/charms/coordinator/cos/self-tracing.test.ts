@@ -4,6 +4,7 @@ import { coordinatorCharm } from "../../../../src/charms/coordinator/charm.js";
 import { parseTracingProviderBag } from "../../../../src/charms/coordinator/integrations/self-tracing.js";
 import { runHook } from "../../../../src/juju/charm.js";
 import { renderHookEnv } from "../../../../src/juju/context.js";
+import type { TracingDestination } from "../../../../src/juju/hook-tracing.js";
 import type { Model } from "../../../../src/juju/model.js";
 import { DEFAULT_UNIT_BAG, MemoryBackend, type RegularRelationState, on, relation, run, state, worldFromState } from "../../../../src/testing/index.js";
 import { coordinatorState, distributed, jsonKey, s3 } from "../tracing-fixtures.js";
@@ -75,7 +76,7 @@ describe("the coordinator related to another Tempo for its own telemetry", () =>
 });
 
 describe("where the coordinator's own hook spans go", () => {
-  async function endpointAfterHook(relations: RegularRelationState[], config: Record<string, boolean> = {}): Promise<string | undefined> {
+  async function endpointAfterHook(relations: RegularRelationState[], config: Record<string, boolean> = {}): Promise<TracingDestination | undefined> {
     const unitWorld = worldFromState(coordinatorCharm.meta, state(coordinatorState([...distributed(), s3(), ...relations], { config })));
     const backend = new MemoryBackend(unitWorld.world, { unit: unitWorld.unitName });
     const env = renderHookEnv({ unitName: "tempo/0", appName: "tempo", modelName: "cos", modelUuid: "u", jujuVersion: "3.6.14", event: { kind: "update-status" } });
@@ -85,10 +86,10 @@ describe("where the coordinator's own hook spans go", () => {
   }
 
   it("is the related Tempo's otlp_http receiver", async () => {
-    expect(await endpointAfterHook([remoteTempo(70, "self-charm-tracing", offered)])).toBe(REMOTE);
+    expect(await endpointAfterHook([remoteTempo(70, "self-charm-tracing", offered)])).toEqual({ url: REMOTE });
   });
 
   it("is this cluster's own otlp_http receiver while no other Tempo is related", async () => {
-    expect(await endpointAfterHook([], { "always-enable-otlp-http": true })).toBe("http://tempo-distributor.cos.svc.cluster.local:4318");
+    expect(await endpointAfterHook([], { "always-enable-otlp-http": true })).toEqual({ url: "http://tempo-distributor.cos.svc.cluster.local:4318" });
   });
 });
