@@ -28,7 +28,7 @@ func main() {
 			pkgs[filepath.Dir(p)] = append(pkgs[filepath.Dir(p)], f)
 			return nil
 		})
-		for dir, files := range pkgs {
+		for _, files := range pkgs {
 			consts := map[string]string{}
 			for _, f := range files {
 				for _, d := range f.Decls {
@@ -107,7 +107,6 @@ func main() {
 					}
 					rel, _ := filepath.Rel(root, fset.Position(cl.Pos()).Filename)
 					fmt.Printf("%s\t%s\t%s\t%s\t%s:%d\n", kind, ns, sub, name, filepath.Join(filepath.Base(root), rel), fset.Position(cl.Pos()).Line)
-					_ = dir
 					return true
 				})
 			}
