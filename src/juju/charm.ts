@@ -11,6 +11,7 @@ import type { Backend } from "./backend.js";
 import type { CharmMeta } from "./charm-meta.js";
 import type { HookContext, HookEnv } from "./context.js";
 import { parseHookEnv } from "./context.js";
+import { hookTrace, type TracingDestination } from "./hook-tracing.js";
 import type { JujuEvent } from "./events.js";
 import type { PebbleClient } from "./pebble.js";
 import type { PebbleFactory } from "./model.js";
@@ -27,6 +28,8 @@ export interface Charm {
    * action event reaches only its own handler. A charm without actions leaves this out.
    */
   runAction?(model: Model): Promise<void>;
+  /** Where this charm's hook spans go (OTLP/HTTP), if anywhere; read after the hook. */
+  tracingEndpoint?(model: Model): TracingDestination | undefined;
 }
 
 /** The hook environment does not describe a hook this charm can run; nothing was attempted. */
@@ -41,6 +44,8 @@ export interface HookRuntime {
   readonly env: HookEnv;
   readonly backend: Backend;
   readonly pebble?: PebbleFactory;
+  /** Told the hook's model as soon as it exists, so a failed hook can still be traced. */
+  readonly onModel?: (model: Model) => void;
 }
 
 export interface HookRun {
@@ -62,6 +67,7 @@ export async function runHook(charm: Charm, runtime: HookRuntime): Promise<HookR
     backend: runtime.backend,
     ...(runtime.pebble ? { pebble: runtime.pebble } : {}),
   });
+  runtime.onModel?.(model);
   if (context.event.kind === "action") {
     const action = model.action()!;
     if (!charm.runAction || !charm.meta.actions?.[action.name]) action.fail(`${charm.meta.name} has no action ${action.name}`);
@@ -96,6 +102,7 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let backend = options.backend;
   let closeBackend = () => undefined as void;
+  const trace = hookTrace(env);
   try {
     // Imported lazily so the test harness and simulator never load process-spawning code.
     if (backend === undefined) {
@@ -104,10 +111,12 @@ export async function dispatch(charm: Charm, options: DispatchOptions = {}): Pro
       backend = connected;
     }
     const pebble = options.pebble ?? realPebbleFactory();
-    await runHook(charm, { env, backend, pebble });
+    await runHook(charm, { env, backend: trace.count(backend), pebble, onModel: trace.onModel });
+    await trace.end(charm, "ok");
     closeBackend();
     exit(0);
   } catch (error) {
+    await trace.end(charm, "error", error);
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     try {
       backend?.log("ERROR", `uncaught error in ${String(env.JUJU_DISPATCH_PATH ?? "dispatch")}: ${text}`);

@@ -18,11 +18,13 @@ import { SYSTEM_CA_BUNDLE_PATH, type MemoryPebble } from "../testing/pebble-memo
 import type { Charm } from "../juju/charm.js";
 import type { ConfigValue } from "../testing/world.js";
 import { CERTIFICATES_ENDPOINT, certificatesAuthorityCharm } from "./charms/certificates-authority.js";
+import { PROBES_ENDPOINT, blackboxExporterCharm } from "./charms/blackbox-exporter.js";
+import { GRAFANA_DASHBOARD_ENDPOINT, GRAFANA_SOURCE_ENDPOINT, grafanaCharm } from "./charms/grafana.js";
+import { PROMETHEUS_SCRAPE_ENDPOINT, prometheusScrapeCharm } from "./charms/prometheus-scrape.js";
 import { LOKI_ENDPOINT, lokiCharm } from "./charms/loki.js";
 import { REMOTE_WRITE_ENDPOINT, remoteWriteReceiverCharm } from "./charms/remote-write.js";
 import { s3IntegratorCharm } from "./charms/s3-integrator.js";
 import { TRACING_CLIENT_ENDPOINT, tracingClientCharm } from "./charms/tracing-client.js";
-import { GRAFANA_SOURCE_ENDPOINT, grafanaCharm } from "./charms/grafana.js";
 import { TRAEFIK_ROUTE_ENDPOINT, traefikCharm } from "./charms/traefik.js";
 import type { Outcome } from "./simulator.js";
 import { Simulator } from "./simulator.js";
@@ -35,13 +37,18 @@ export const TRACING_CLIENT_APP = "traced-app";
 export const LOKI_APP = "loki";
 export const GRAFANA_APP = "grafana";
 export const TRAEFIK_APP = "traefik";
+export const PROMETHEUS_SCRAPE_APP = "prometheus-scrape";
+export const BLACKBOX_APP = "blackbox-exporter";
 
 /**
  * The optional integrations a model can be built with, each a stand-in charm related to the
  * coordinator: `tls` a CA on `certificates`, `tracing` an application asking for receivers on
- * `tracing`, `logging` a Loki on `logging`. (Remote-write is on by default: see `withRemoteWrite`.)
+ * `tracing`, `logging` a Loki on `logging`, `grafana` a Grafana on `grafana-source`, `ingress` a
+ * Traefik on `ingress`, `cos` a Prometheus on `metrics-endpoint`, a Grafana
+ * on `grafana-dashboard`, a blackbox exporter on `probes` and a Loki on `logging`. (Remote-write
+ * is on by default: see `withRemoteWrite`.)
  */
-export const SIM_INTEGRATIONS = ["tls", "tracing", "logging", "grafana", "ingress"] as const;
+export const SIM_INTEGRATIONS = ["tls", "tracing", "logging", "grafana", "ingress", "cos"] as const;
 export type SimIntegration = (typeof SIM_INTEGRATIONS)[number];
 
 export interface WorkerGroup {
@@ -107,6 +114,8 @@ export interface IntegrationCharms {
   readonly loki: Charm;
   readonly grafana: Charm;
   readonly traefik: Charm;
+  readonly prometheusScrape: Charm;
+  readonly blackbox: Charm;
 }
 
 export const INTEGRATION_CHARMS: IntegrationCharms = {
@@ -115,6 +124,8 @@ export const INTEGRATION_CHARMS: IntegrationCharms = {
   loki: lokiCharm,
   grafana: grafanaCharm,
   traefik: traefikCharm,
+  prometheusScrape: prometheusScrapeCharm,
+  blackbox: blackboxExporterCharm,
 };
 
 /** The Tempo release in the worker's default image tag (`…/tempo:2.7.1-24.04_5` → 2.7.1). */
@@ -254,17 +265,29 @@ export function buildTempoModel(shape: readonly WorkerGroup[], options: TempoMod
   const integrations = new Set(options.integrations ?? []);
   if (integrations.has("tls")) steps.push(sim.deploy(CA_APP, charms.certificates));
   if (integrations.has("tracing")) steps.push(sim.deploy(TRACING_CLIENT_APP, charms.tracingClient));
-  if (integrations.has("logging")) steps.push(sim.deploy(LOKI_APP, charms.loki));
-  if (integrations.has("grafana")) steps.push(sim.deploy(GRAFANA_APP, charms.grafana));
+  const withLoki = integrations.has("logging") || integrations.has("cos");
+  if (withLoki) steps.push(sim.deploy(LOKI_APP, charms.loki));
+  // One Grafana takes both the datasource (grafana) and the dashboards (cos).
+  const withGrafana = integrations.has("grafana") || integrations.has("cos");
+  if (withGrafana) steps.push(sim.deploy(GRAFANA_APP, charms.grafana));
   if (integrations.has("ingress")) steps.push(sim.deploy(TRAEFIK_APP, charms.traefik));
+  if (integrations.has("cos")) {
+    steps.push(sim.deploy(PROMETHEUS_SCRAPE_APP, charms.prometheusScrape));
+    steps.push(sim.deploy(BLACKBOX_APP, charms.blackbox));
+  }
   steps.push(sim.deploy(COORDINATOR_APP, charms.coordinator, { prepareContainer: coordinatorPod }));
   steps.push(sim.relate(`${COORDINATOR_APP}:s3`, `${S3_APP}:s3-credentials`));
   if (withRemoteWrite) steps.push(sim.relate(`${COORDINATOR_APP}:send-remote-write`, `${REMOTE_WRITE_APP}:${REMOTE_WRITE_ENDPOINT}`));
   if (integrations.has("tls")) steps.push(sim.relate(`${COORDINATOR_APP}:certificates`, `${CA_APP}:${CERTIFICATES_ENDPOINT}`));
   if (integrations.has("tracing")) steps.push(sim.relate(`${COORDINATOR_APP}:tracing`, `${TRACING_CLIENT_APP}:${TRACING_CLIENT_ENDPOINT}`));
-  if (integrations.has("logging")) steps.push(sim.relate(`${COORDINATOR_APP}:logging`, `${LOKI_APP}:${LOKI_ENDPOINT}`));
+  if (withLoki) steps.push(sim.relate(`${COORDINATOR_APP}:logging`, `${LOKI_APP}:${LOKI_ENDPOINT}`));
   if (integrations.has("grafana")) steps.push(sim.relate(`${COORDINATOR_APP}:grafana-source`, `${GRAFANA_APP}:${GRAFANA_SOURCE_ENDPOINT}`));
   if (integrations.has("ingress")) steps.push(sim.relate(`${COORDINATOR_APP}:ingress`, `${TRAEFIK_APP}:${TRAEFIK_ROUTE_ENDPOINT}`));
+  if (integrations.has("cos")) {
+    steps.push(sim.relate(`${COORDINATOR_APP}:metrics-endpoint`, `${PROMETHEUS_SCRAPE_APP}:${PROMETHEUS_SCRAPE_ENDPOINT}`));
+    steps.push(sim.relate(`${COORDINATOR_APP}:grafana-dashboard`, `${GRAFANA_APP}:${GRAFANA_DASHBOARD_ENDPOINT}`));
+    steps.push(sim.relate(`${COORDINATOR_APP}:probes`, `${BLACKBOX_APP}:${PROBES_ENDPOINT}`));
+  }
   for (const group of shape) steps.push(sim.relate(`${COORDINATOR_APP}:tempo-cluster`, `${workerAppName(group.role)}:tempo-cluster`));
   const failed = steps.find((step) => step.kind === "rejected");
   return failed?.kind === "rejected" ? failed : { kind: "done", value: sim };

@@ -22,7 +22,7 @@ describe("tempo-cluster demo --with", () => {
     const run = await runCliCaptured(["demo", "--with", "all"]);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/^Model tempo-sim: 14 applications, 16 units — converged after \d+ hooks/);
+    expect(run.stdout).toMatch(/^Model tempo-sim: 16 applications, 18 units — converged after \d+ hooks/);
     for (const row of STAND_IN_ROWS) expect(run.stdout).toMatch(row);
     expect(run.stdout).toMatch(/^tempo\/0\*\s+active\s+idle\s+\S+\s+8 workers in 6 applications; traces received by tempo-distributor \(1 unit\)$/m);
     expect(run.stdout).not.toMatch(/^\S+\s+(blocked|waiting|maintenance|error)\s/m);
@@ -45,6 +45,7 @@ describe("tempo-cluster demo --with", () => {
   });
 
   it("switches everything back to plain and stays active when a step removes the certificates relation", async () => {
+    // Without cos: its blackbox exporter's status names the probed URL, which turns from https to http.
     const run = await runCliCaptured(["demo", "--topology", "monolithic", "--with", "tls,tracing,logging", "--then", "remove-relation tempo self-signed-certificates"]);
     expect(run.exitCode).toBe(0);
     const step = run.stdout.slice(run.stdout.indexOf("── then: remove-relation tempo self-signed-certificates"));
@@ -98,7 +99,7 @@ describe("tempo-cluster demo --with", () => {
   });
 
   it.each([
-    [["--with", "ldap"], 'unknown integration "ldap": choose from tls, tracing, logging, grafana, ingress or all'],
+    [["--with", "ldap"], 'unknown integration "ldap": choose from tls, tracing, logging, grafana, ingress, cos or all'],
     [["--with", "remote-write"], "(remote-write is always on)"],
     [["--with", ""], "name at least one integration"],
   ])("rejects %j with exit code 2 and a clear message", async (args, message) => {

@@ -204,14 +204,14 @@ describe("the simulator's Loki", () => {
 describe("naming the integrations of a simulated model", () => {
   it("reads a list in any order, and all", () => {
     expect(parseIntegrations("logging, tls")).toEqual({ kind: "valid", integrations: ["tls", "logging"] });
-    expect(parseIntegrations("all")).toEqual({ kind: "valid", integrations: ["tls", "tracing", "logging", "grafana", "ingress"] });
+    expect(parseIntegrations("all")).toEqual({ kind: "valid", integrations: ["tls", "tracing", "logging", "grafana", "ingress", "cos"] });
   });
 
   it("names unknown integrations and says remote-write needs no flag", () => {
     expect(parseIntegrations("tls,remote-write,ldap")).toEqual({
       kind: "invalid",
-      reasons: ['unknown integrations "remote-write", "ldap": choose from tls, tracing, logging, grafana, ingress or all (remote-write is always on)'],
+      reasons: ['unknown integrations "remote-write", "ldap": choose from tls, tracing, logging, grafana, ingress, cos or all (remote-write is always on)'],
     });
-    expect(parseIntegrations(" , ")).toEqual({ kind: "invalid", reasons: ["name at least one integration: tls, tracing, logging, grafana, ingress or all"] });
+    expect(parseIntegrations(" , ")).toEqual({ kind: "invalid", reasons: ["name at least one integration: tls, tracing, logging, grafana, ingress, cos or all"] });
   });
 });

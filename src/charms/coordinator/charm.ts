@@ -6,6 +6,7 @@
  * changed, setting status and logging what is wrong.
  */
 import type { Charm } from "../../juju/charm.js";
+import type { TracingDestination } from "../../juju/hook-tracing.js";
 import type { Model, Relation } from "../../juju/model.js";
 import { databagChanges, PROVIDER_OWNED_KEYS, type WorkerRelation } from "../../interface/provider.js";
 import { type CoordinatorInputs, type DesiredState, desiredState } from "./desired-state.js";
@@ -19,11 +20,17 @@ import {
 } from "./integrations.js";
 import { certificatesIntegration, hasTlsMaterial } from "./integrations/certificates.js";
 import { catalogueIntegration } from "./integrations/catalogue.js";
+import { grafanaDashboardIntegration } from "./integrations/grafana-dashboard.js";
 import { grafanaSourceIntegration } from "./integrations/grafana-source.js";
 import { ingressRouteIntegration } from "./integrations/ingress-route.js";
 import { loggingIntegration } from "./integrations/logging.js";
-import { tempoApiIntegration } from "./integrations/tempo-api.js";
+import { metricsEndpointIntegration } from "./integrations/metrics-endpoint.js";
+import { nginxExporterIntegration } from "./integrations/nginx-exporter-workload.js";
+import { probesIntegration } from "./integrations/probes.js";
 import { remoteWriteIntegration } from "./integrations/remote-write.js";
+import { selfTracingIntegration } from "./integrations/self-tracing.js";
+import { tempoApiIntegration } from "./integrations/tempo-api.js";
+import { decodeProviderDatabag } from "./integrations/tls-certificates-databags.js";
 import { canReceiveTraces, tracingIntegration } from "./integrations/tracing.js";
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import { frontDoorIntegration } from "./nginx/front-door.js";
@@ -48,6 +55,11 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   grafanaSourceIntegration({ isTlsEnabled: hasTlsMaterial }),
   tempoApiIntegration({ isTlsEnabled: hasTlsMaterial }),
   catalogueIntegration({ isTlsEnabled: hasTlsMaterial }),
+  metricsEndpointIntegration({ isTlsEnabled: hasTlsMaterial }),
+  nginxExporterIntegration,
+  grafanaDashboardIntegration,
+  probesIntegration({ isTlsEnabled: hasTlsMaterial }),
+  selfTracingIntegration,
   // Last: it serves what the others decided (receivers, TLS), and its problems join the status.
   frontDoorIntegration,
 ];
@@ -56,6 +68,7 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
 export function createCoordinatorCharm(integrations: readonly CoordinatorIntegration[]): Charm {
   return {
     meta: COORDINATOR_META,
+    tracingEndpoint: charmTracingEndpoint,
     async reconcile(model: Model): Promise<void> {
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
       const desired = desiredState(gatherInputs(model, contributed));
@@ -70,6 +83,7 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
       };
       const applyProblems: Problem[] = [];
       for (const integration of integrations) applyProblems.push(...((await integration.apply?.(model, outcome)) ?? []));
+      for (const integration of integrations) await integration.applyWorkload?.(model, outcome);
       setStatus(model, desired, applyProblems);
     },
     async runAction(model: Model): Promise<void> {
@@ -88,6 +102,20 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
 }
 
 export const coordinatorCharm: Charm = createCoordinatorCharm(COORDINATOR_INTEGRATIONS);
+
+/**
+ * Where the coordinator's hook spans go: the Tempo on `self-charm-tracing`, else this cluster's
+ * own OTLP/HTTP receiver once a worker receives traces — the same place the workers' go.
+ */
+function charmTracingEndpoint(model: Model): TracingDestination | undefined {
+  const url = TRACING_FOR_SPANS.gather(model).charmTracingReceivers?.otlp_http;
+  if (url === undefined) return undefined;
+  // Our own receivers serve a certificate from the certificates provider's CA: trust those CAs.
+  const issued = decodeProviderDatabag(model.relations(ENDPOINTS.certificates)[0]?.remoteAppData() ?? {});
+  const caCerts = issued.kind === "valid" ? [...new Set(issued.data.map((entry) => entry.ca))].sort() : [];
+  return caCerts.length > 0 ? { url, caCerts } : { url };
+}
+const TRACING_FOR_SPANS = tracingIntegration({ isTlsEnabled: hasTlsMaterial });
 
 /**
  * Everything the decision needs, read once. `integrations` is where issue 8's modules

@@ -95,6 +95,8 @@ export interface CoordinatorIntegration {
    * workload over Pebble) and may return problems found while applying, which join the status.
    */
   apply?(model: Model, outcome: CoordinatorOutcome): void | readonly Problem[] | Promise<void | readonly Problem[]>;
+  /** Bring a workload container this integration owns to its desired state (Pebble is asynchronous); optional. */
+  applyWorkload?(model: Model, outcome: CoordinatorOutcome): Promise<void>;
 }
 
 /**

@@ -8,7 +8,9 @@
  * The event is never consulted: relation-broken is seen as "no active relation", and the
  * workload version is asked whenever the container does not hold the answer yet.
  */
+import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
+import type { TracingDestination } from "../../juju/hook-tracing.js";
 import { PebbleConnectionError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";
 import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
 import { readProviderDatabag } from "../../interface/requirer.js";
@@ -44,7 +46,31 @@ const PRIVATE_KEY_CONTENT_KEY = "private-key";
 export const workerCharm: Charm = {
   meta: workerMeta,
   reconcile,
+  tracingEndpoint,
 };
+
+/** Where this worker's hook spans go: the coordinator's `charm_tracing_receivers` (OTLP/HTTP). */
+function tracingEndpoint(model: Model): TracingDestination | undefined {
+  const relation = clusterRelation(model);
+  if (!relation) return undefined;
+  // Only these keys are read (the bag's worker_config can be large and was parsed by reconcile).
+  const bag = relation.remoteAppData();
+  const url = jsonOf(bag.charm_tracing_receivers, z.record(z.string(), z.string()))?.otlp_http;
+  if (url === undefined) return undefined;
+  // The cluster's receivers serve a certificate from the CA the coordinator hands out.
+  const caCert = jsonOf(bag.ca_cert, z.string());
+  return caCert ? { url, caCerts: [caCert] } : { url };
+}
+
+function jsonOf<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function reconcile(model: Model): Promise<void> {
   const identity: WorkloadIdentity = {

@@ -63,6 +63,10 @@ Integrations (--with, comma-separated, or all): each adds a stand-in charm relat
             coordinator unit at the front door and answers with the datasource UIDs
   ingress   traefik, a Traefik on tempo:ingress (traefik_route): it gets an entry point and a
             route per Tempo port, and every front-door URL moves to its address
+  cos       prometheus-scrape, grafana, blackbox-exporter and loki on tempo:metrics-endpoint,
+            tempo:grafana-dashboard, tempo:probes and tempo:logging: each shows in its status
+            what it received (scrape jobs and alert rules, dashboards by title, the probe target,
+            log alert rule groups)
 The remote-write receiver (prometheus) is always there. Certificates are made afresh on every run,
 so the demo shows their names, never their bytes.
 

@@ -109,3 +109,22 @@ describe("the coordinator with a Loki", () => {
     expect(jsonKey(result.state, 1, "loki_endpoints")).toEqual({ "loki/0": LOKI_0 });
   });
 });
+
+describe("the coordinator's log alert rules for Loki", () => {
+  it("sends one LogQL rule group per worker application, with our topology as metadata", async () => {
+    const state = coordinatorState([...distributed(), s3(), loki(30, [endpointJson(LOKI_0)])]);
+    const result = await run(charm, on.relationJoined({ id: 30 }, { remoteUnit: 0 }), state);
+    const rules = jsonKey(result.state, 30, "alert_rules") as { groups: { name: string; rules: { expr: string }[] }[] };
+    expect(rules.groups.map((group) => group.name)).toEqual(
+      ["tempo-compactor", "tempo-distributor", "tempo-ingester", "tempo-querier", "tempo-query-frontend"].map((app) => `cos_2f9a6c1e_${app}_tempo_log_alerts`),
+    );
+    expect(rules.groups[2]!.rules[0]!.expr).toContain('juju_application="tempo-ingester"');
+    expect(jsonKey(result.state, 30, "metadata")).toMatchObject({ application: "tempo", model: "cos", unit: "tempo/0" });
+  });
+
+  it("leaves the rules to the leader", async () => {
+    const state = coordinatorState([...distributed(), s3(), loki(30, [endpointJson(LOKI_0)])], { leader: false, unitId: 1 });
+    const result = await run(charm, on.relationJoined({ id: 30 }, { remoteUnit: 0 }), state);
+    expect(jsonKey(result.state, 30, "alert_rules")).toBeUndefined();
+  });
+});

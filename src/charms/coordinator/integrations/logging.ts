@@ -3,13 +3,20 @@
  * `{"url": "http://…/loki/api/v1/push"}` (JSON) in its unit bag, as Canonical's
  * `LokiPushApiProvider` writes it. The workers get them as `loki_endpoints` (unit name → URL,
  * the Python coordinator's keys) and forward Tempo's logs to each through Pebble.
+ *
+ * The leader sends Loki our LogQL alert rules in the application bag, as `LokiPushApiConsumer`
+ * does: `alert_rules` (`{"groups": […]}`, one group per worker application) and `metadata` (our
+ * topology, which Loki falls back to for naming the rule file).
  */
 import { z } from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
+import { canonicalJson } from "../../../interface/canonical-json.js";
 import type { Model } from "../../../juju/model.js";
+import { topologyMetadata } from "../cos/juju-topology.js";
+import { tempoLogAlertRules } from "../cos/tempo-log-rules.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
-import { ENDPOINTS } from "../meta.js";
+import { COORDINATOR_META, ENDPOINTS } from "../meta.js";
 import { parseUnitUrlField } from "./unit-url-field.js";
 import type { Problem } from "../status.js";
 
@@ -43,6 +50,19 @@ export const loggingIntegration: CoordinatorIntegration = {
       }
     }
     return { lokiEndpoints: lokiEndpointsByUnit(found), problems };
+  },
+  apply(model, outcome): void {
+    if (!outcome.isLeader) return;
+    const relations = model.relations(ENDPOINTS.logging);
+    if (relations.length === 0) return;
+    const identity = { model: model.name, modelUuid: model.uuid };
+    const bag = {
+      alert_rules: canonicalJson(tempoLogAlertRules(outcome.cluster.applications, identity)),
+      metadata: canonicalJson(
+        topologyMetadata({ ...identity, application: model.app.name, charmName: COORDINATOR_META.name, unit: model.unit.name }),
+      ),
+    };
+    for (const relation of relations) relation.localAppData().update(bag);
   },
 };
 

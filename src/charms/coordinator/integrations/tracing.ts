@@ -24,6 +24,14 @@ import {
 import { parseTracingRequest } from "./tracing-requests.js";
 import { currentFrontDoor } from "./ingress-address.js";
 import { type FrontDoor, mostExternal } from "../front-door.js";
+import { remoteTracingReceivers } from "./self-tracing.js";
+
+/** The receivers of `protocols` a remote Tempo offers, or `undefined` when it offers none of them. */
+function pick(receivers: Readonly<Record<string, string>> | undefined, protocols: readonly string[]): Record<string, string> | undefined {
+  if (!receivers) return undefined;
+  const picked = Object.fromEntries(protocols.filter((protocol) => receivers[protocol]).map((protocol) => [protocol, receivers[protocol]!]));
+  return Object.keys(picked).length > 0 ? picked : undefined;
+}
 
 export interface TracingOptions {
   /**
@@ -39,7 +47,10 @@ export function tracingIntegration(options: TracingOptions): CoordinatorIntegrat
     gather(model: Model): Partial<IntegrationInputs> {
       const { requestedReceivers, problems } = gatherRequests(model);
       const door = ingestDoor(model, options);
-      if (!door) return { requestedReceivers, problems };
+      // A Tempo related on self-charm-tracing / self-workload-tracing takes the traces instead of
+      // this cluster (python-reference §2.9).
+      const remoteCharm = pick(remoteTracingReceivers(model, ENDPOINTS.selfCharmTracing), CHARM_TRACING_PROTOCOLS);
+      const remoteWorkload = pick(remoteTracingReceivers(model, ENDPOINTS.selfWorkloadTracing), WORKLOAD_TRACING_PROTOCOLS);
       const config = parseCoordinatorConfig(model.config);
       // The same union desired-state computes, so workers are pointed only at receivers Tempo runs.
       const enabled = enabledReceivers(config.kind === "valid" ? config.settings : undefined, {
@@ -47,8 +58,9 @@ export function tracingIntegration(options: TracingOptions): CoordinatorIntegrat
         requestedReceivers,
       });
       // The workers run inside the cluster: they send their own traces to the service, not the ingress.
-      const charmTracingReceivers = receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, door.internal);
-      const workloadTracingReceivers = receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, door.internal);
+      const charmTracingReceivers = remoteCharm ?? (door ? receiverUrlMap(CHARM_TRACING_PROTOCOLS, enabled, door.internal) : {});
+      const workloadTracingReceivers =
+        remoteWorkload ?? (door ? receiverUrlMap(WORKLOAD_TRACING_PROTOCOLS, enabled, door.internal) : {});
       return {
         requestedReceivers,
         problems,
