@@ -9,10 +9,11 @@
  * proves the pair with a real nginx and a real exporter.
  */
 import type { Layer } from "../../../juju/pebble.js";
+import { NGINX_EXPORTER_CONTAINER } from "../meta.js";
+import { NGINX_STATUS_URL } from "../nginx/nginx-config.js";
 
-/** Where nginx serves `stub_status`, on loopback only (agreed with the front door's nginx config). */
-export const NGINX_STATUS_URL = "http://127.0.0.1:8080/status";
-export const NGINX_EXPORTER_CONTAINER = "nginx-prometheus-exporter";
+/** Where nginx serves `stub_status`, on loopback only: the front door's status server. */
+export { NGINX_EXPORTER_CONTAINER, NGINX_STATUS_URL };
 export const NGINX_EXPORTER_SERVICE = "nginx-prometheus-exporter";
 export const NGINX_EXPORTER_PORT = 9113;
 
