@@ -7,13 +7,14 @@
  * and every port is chosen at run time; the renderer's `ports` input carries them. Only the
  * container paths are rewritten (real-nginx.ts).
  */
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
 import http2 from "node:http2";
 import https from "node:https";
 import type net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nginxExporterCommand } from "../../../../src/charms/coordinator/cos/nginx-exporter.js";
 import { renderNginxConfig, NGINX_STATUS_PATH } from "../../../../src/charms/coordinator/nginx/nginx-config.js";
 import { frontDoorRoutes, ROUTE_DEFINITIONS, type RouteName } from "../../../../src/charms/coordinator/nginx/routes.js";
 import type { ClusterView, WorkerApplication } from "../../../../src/interface/cluster-view.js";
@@ -153,6 +154,22 @@ async function waitForNginx(statusPort: number, child: ChildProcess, prefix: Ngi
 }
 
 const nginx = realComponent("nginx");
+const exporter = realComponent("prometheus-nginx-exporter");
+
+/** The body of `url` once it answers 200; the exporter binds its port a moment after it starts. */
+async function metricsOnceUp(url: string): Promise<string> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 150; attempt++) {
+    try {
+      const response = await httpRequest("GET", url, undefined);
+      if (response.status === 200) return response.body;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the exporter never answered at ${url}: ${String(lastError)}`);
+}
 
 for (const mode of ["plain", "tls"] as const) {
   describe.skipIf(!nginx.available)(`real nginx as the front door, ${mode} (${nginx.reason})`, () => {
@@ -220,5 +237,23 @@ for (const mode of ["plain", "tls"] as const) {
       expect(response.body).toMatch(/^Active connections: \d+/);
       expect(response.body).toContain("server accepts handled requests");
     });
+
+    it.skipIf(!exporter.available)(`gives the exporter, run with the charm's own command line, metrics from this config's status page (${exporter.reason})`, async () => {
+      const [exporterPort] = await freePorts(1);
+      const command = nginxExporterCommand({
+        binary: exporter.path,
+        listenAddress: `127.0.0.1:${exporterPort}`,
+        scrapeUri: `http://127.0.0.1:${statusPort}${NGINX_STATUS_PATH}`,
+      }).split(" ");
+      const running = spawn(command[0]!, command.slice(1), { stdio: "ignore" });
+      try {
+        const metrics = await metricsOnceUp(`http://127.0.0.1:${exporterPort}/metrics`);
+        expect(metrics).toMatch(/^nginx_up 1$/m);
+        expect(metrics).toMatch(/^nginx_connections_active \d+$/m);
+        expect(metrics).toMatch(/^nginx_http_requests_total \d+$/m);
+      } finally {
+        running.kill("SIGTERM");
+      }
+    }, 30_000);
   });
 }
