@@ -17,6 +17,9 @@ interface PythonCharmNames {
   readonly endpoints: Record<string, { role: "provides" | "requires" | "peers"; interface: string; limit?: number }>;
   readonly options: Record<string, { type: string }>;
   readonly actions: readonly string[];
+  /** Container → its image resource; storage → where it is mounted. */
+  readonly containers: Record<string, string>;
+  readonly storage: Record<string, string>;
 }
 const NAMES = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../data/python-charms/names.json"), "utf8")) as {
   "tempo-coordinator-k8s": PythonCharmNames;
@@ -26,7 +29,10 @@ const NAMES = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../data
 
 /** What a built charm declares, read back from the YAML files the build writes. */
 function built(meta: CharmMeta) {
-  const metadata = YAML.parse(renderMetadataYaml(meta)) as Record<string, Record<string, { interface: string; limit?: number }>>;
+  const metadata = YAML.parse(renderMetadataYaml(meta)) as Record<string, Record<string, { interface: string; limit?: number }>> & {
+    containers?: Record<string, { resource?: string; mounts?: { storage: string; location: string }[] }>;
+    storage?: Record<string, { location?: string }>;
+  };
   const endpoints: Record<string, { role: string; interface: string; limit?: number }> = {};
   for (const role of ["provides", "requires", "peers"] as const) {
     for (const [name, endpoint] of Object.entries(metadata[role] ?? {})) {
@@ -35,7 +41,13 @@ function built(meta: CharmMeta) {
   }
   const options = (YAML.parse(renderConfigYaml(meta)) as { options: Record<string, { type: string }> }).options;
   const actions = Object.keys(YAML.parse(renderActionsYaml(meta)) ?? {});
-  return { endpoints, options, actions };
+  const containers = Object.fromEntries(Object.entries(metadata.containers ?? {}).map(([name, container]) => [name, container.resource ?? ""]));
+  // A storage's mount point: its own `location`, or where a container mounts it.
+  const mounts = Object.values(metadata.containers ?? {}).flatMap((container) => container.mounts ?? []);
+  const storage = Object.fromEntries(
+    Object.entries(metadata.storage ?? {}).map(([name, declared]) => [name, declared.location ?? mounts.find((mount) => mount.storage === name)?.location ?? ""]),
+  );
+  return { endpoints, options, actions, containers, storage };
 }
 
 /** Every difference from the Python charm a user would trip over, one line each. */
@@ -58,15 +70,23 @@ function differences(python: PythonCharmNames, ours: ReturnType<typeof built>): 
     else if (got.type !== want.type) found.push(`option ${name} is ${got.type}, Python has ${want.type}`);
   }
   for (const action of python.actions) if (!ours.actions.includes(action)) found.push(`action ${action} is missing`);
+  for (const [name, resource] of Object.entries(python.containers)) {
+    if (!(name in ours.containers)) found.push(`container ${name} is missing`);
+    else if (ours.containers[name] !== resource) found.push(`container ${name} uses resource ${ours.containers[name]}, Python has ${resource}`);
+  }
+  for (const [name, location] of Object.entries(python.storage)) {
+    if (!(name in ours.storage)) found.push(`storage ${name} is missing`);
+    else if (ours.storage[name] !== location) found.push(`storage ${name} is at ${ours.storage[name]}, Python has ${location}`);
+  }
   return found;
 }
 
 describe("drop-in names", () => {
-  it("the coordinator declares every endpoint, option and action of tempo-coordinator-k8s", () => {
+  it("the coordinator declares every endpoint, option, action, container and storage of tempo-coordinator-k8s", () => {
     expect(differences(NAMES["tempo-coordinator-k8s"], built(COORDINATOR_META))).toEqual([]);
   });
 
-  it("the worker declares every endpoint and option of tempo-worker-k8s", () => {
+  it("the worker declares every endpoint, option, container and storage of tempo-worker-k8s", () => {
     expect(differences(NAMES["tempo-worker-k8s"], built(workerMeta))).toEqual([]);
   });
 
@@ -74,8 +94,11 @@ describe("drop-in names", () => {
     const ours = built(COORDINATOR_META);
     const { "always_enable_zipkin": zipkin, ...options } = ours.options;
     const { catalogue: _catalogue, ...endpoints } = ours.endpoints;
+    const { "nginx-prometheus-exporter": _exporter, ...containers } = ours.containers;
     const broken = {
       ...ours,
+      containers,
+      storage: { data: "/data" },
       options: { ...options, "always-enable-zipkin": zipkin! },
       endpoints: { ...endpoints, peers: { role: "peers", interface: "tempo_coordinator_peers" } },
     };
@@ -83,6 +106,8 @@ describe("drop-in names", () => {
       "endpoint catalogue (catalogue) is missing",
       'endpoint peers: {"role":"peers","interface":"tempo_coordinator_peers"}, Python has {"role":"peers","interface":"tempo_peers"}',
       "option always_enable_zipkin (boolean) is missing",
+      "container nginx-prometheus-exporter is missing",
+      "storage data is at /data, Python has /tempo-data",
     ]);
   });
 });
