@@ -120,7 +120,7 @@ function tlsReport(sim: Simulator, serverCert: unknown, workersServingHttps: num
 
 function tracingClients(sim: Simulator): TracingClientReport[] {
   return remoteEndOf(sim, "tracing").map((app) => {
-    const relation = sim.relationBetween(COORDINATOR_APP, app);
+    const relation = sim.relationBetween(COORDINATOR_APP, app, "tracing");
     const asked = decoded(relation?.appData.get(app)?.receivers);
     const offered = decoded(relation?.appData.get(COORDINATOR_APP)?.receivers);
     const urls: Record<string, string> = {};

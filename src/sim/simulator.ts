@@ -174,10 +174,11 @@ export class Simulator {
   }
 
   /** The relation between two applications (either order), peers when both are the same app. */
-  relationBetween(a: string, b: string): WorldRelation | undefined {
+  relationBetween(a: string, b: string, endpointOfA?: string): WorldRelation | undefined {
     return [...this.world.relations.values()].find(
       (relation) =>
         !this.dyingRelations.has(relation.id) &&
+        (endpointOfA === undefined || endOf(relation, a)?.endpoint === endpointOfA) &&
         (a === b ? isPeerRelation(relation) && relation.ends[0]!.app === a : endOf(relation, a) !== undefined && endOf(relation, b) !== undefined && !isPeerRelation(relation)),
     );
   }
@@ -265,7 +266,12 @@ export class Simulator {
         return rejected(`${end.app}:${end.endpoint} accepts at most ${limit} relation${limit === 1 ? "" : "s"} and already has ${existing}`);
       }
     }
-    if (this.relationBetween(endA.app, endB.app) !== undefined) return rejected(`${endA.app} and ${endB.app} are already related`);
+    // Juju relates two applications once per pair of endpoints ("relation a:x b:y already exists");
+    // the same two may be related again on other endpoints (grafana-source and grafana-dashboard).
+    const existing = this.relationBetween(endA.app, endB.app, endA.endpoint);
+    if (existing !== undefined && endOf(existing, endB.app)?.endpoint === endB.endpoint) {
+      return rejected(`${endA.app}:${endA.endpoint} and ${endB.app}:${endB.endpoint} are already related`);
+    }
     const id = relateInWorld(this.world, endA, endB);
     const relation = this.world.relations.get(id)!;
     const members = [...this.unitsInOrder(endA.app), ...this.unitsInOrder(endB.app)].filter((unit) => !this.units.get(unit)!.isDying);
@@ -282,7 +288,7 @@ export class Simulator {
   /** `juju remove-relation A B`: every unit of both sides departs from each remote unit, then sees broken. */
   removeRelation(a: string, b: string): Outcome<number> {
     const [appA, appB] = [a.split(":")[0]!, b.split(":")[0]!];
-    const relation = appA === appB ? undefined : this.relationBetween(appA, appB);
+    const relation = appA === appB ? undefined : this.relationBetween(appA, appB, a.split(":")[1]);
     if (relation === undefined) return rejected(`${appA} and ${appB} are not related`);
     this.startRelationRemoval(relation);
     return done(relation.id);
