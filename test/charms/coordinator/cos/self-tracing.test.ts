@@ -63,14 +63,14 @@ describe("the coordinator related to another Tempo for its own telemetry", () =>
   });
 
   it("traces into the cluster itself while no other Tempo is related", async () => {
-    const result = await run(coordinatorCharm, on.updateStatus(), coordinatorState([...distributed(), s3()], { config: { "always-enable-otlp-http": true } }));
-    expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo-distributor.cos.svc.cluster.local:4318" });
+    const result = await run(coordinatorCharm, on.updateStatus(), coordinatorState([...distributed(), s3()], { config: { always_enable_otlp_http: true } }));
+    expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo.cos.svc.cluster.local:4318" });
   });
 
   it("keeps tracing into the cluster, and says why, when the related Tempo's data is unusable", async () => {
-    const state = coordinatorState([...distributed(), s3(), remoteTempo(70, "self-charm-tracing", "nope")], { config: { "always-enable-otlp-http": true } });
+    const state = coordinatorState([...distributed(), s3(), remoteTempo(70, "self-charm-tracing", "nope")], { config: { always_enable_otlp_http: true } });
     const result = await run(coordinatorCharm, on.relationChanged({ id: 70 }, { remoteUnit: 0 }), state);
-    expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo-distributor.cos.svc.cluster.local:4318" });
+    expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo.cos.svc.cluster.local:4318" });
     expect(result.state.unitStatus.message).toContain("self-charm-tracing");
   });
 });
@@ -90,6 +90,6 @@ describe("where the coordinator's own hook spans go", () => {
   });
 
   it("is this cluster's own otlp_http receiver while no other Tempo is related", async () => {
-    expect(await endpointAfterHook([], { "always-enable-otlp-http": true })).toEqual({ url: "http://tempo-distributor.cos.svc.cluster.local:4318" });
+    expect(await endpointAfterHook([], { always_enable_otlp_http: true })).toEqual({ url: "http://tempo.cos.svc.cluster.local:4318" });
   });
 });
