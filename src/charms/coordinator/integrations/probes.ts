@@ -7,10 +7,11 @@
  * `scrape_modules` (`{}`: the exporter's stock `http_2xx` module does the job).
  */
 import { canonicalJson } from "../../../interface/canonical-json.js";
-import { HTTP_PORT } from "../../../interface/ports.js";
 import type { Model } from "../../../juju/model.js";
 import { type CosTopology, applicationLabels, topologyIdentifier, topologyMetadata } from "../cos/juju-topology.js";
+import { apiUrl, mostExternal } from "../front-door.js";
 import type { CoordinatorIntegration } from "../integrations.js";
+import { currentFrontDoor } from "./ingress-address.js";
 import { COORDINATOR_META, ENDPOINTS } from "../meta.js";
 
 export interface ProbesOptions {
@@ -18,12 +19,11 @@ export interface ProbesOptions {
 }
 
 /**
- * The front door's `/ready`: the coordinator application's Kubernetes service on Tempo's HTTP port.
- * A local stand-in for the front-door URL module being written beside this one; the two should
- * become one at merge.
+ * The front door's `/ready` on Tempo's HTTP port, through the most external address as the Python
+ * coordinator probes it: the ingress when there is one, else the coordinator's service.
  */
-export function frontDoorReadyUrl(app: string, modelName: string, isTls: boolean): string {
-  return `${isTls ? "https" : "http"}://${app}.${modelName}.svc.cluster.local:${HTTP_PORT}/ready`;
+export function frontDoorReadyUrl(model: Model, isTls: boolean): string {
+  return `${apiUrl(mostExternal(currentFrontDoor(model, isTls)))}/ready`;
 }
 
 export function probesAppBag(model: Model, isTls: boolean): Record<string, string> {
@@ -31,7 +31,7 @@ export function probesAppBag(model: Model, isTls: boolean): Record<string, strin
   const probe = {
     job_name: `juju_${topologyIdentifier(topology)}_tempo_ready`,
     params: { module: ["http_2xx"] },
-    static_configs: [{ targets: [frontDoorReadyUrl(model.app.name, model.name, isTls)], labels: applicationLabels(topology) }],
+    static_configs: [{ targets: [frontDoorReadyUrl(model, isTls)], labels: applicationLabels(topology) }],
   };
   return {
     scrape_metadata: canonicalJson(topologyMetadata({ ...topology, unit: model.unit.name })),

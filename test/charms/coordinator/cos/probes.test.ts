@@ -35,6 +35,20 @@ describe("the coordinator related to a blackbox exporter", () => {
     expect(probe!.static_configs[0]!.targets).toEqual([`https://tempo.${MODEL}.svc.cluster.local:3200/ready`]);
   });
 
+  it("probes through the ingress once Traefik gives the cluster an external address", async () => {
+    const traefik = relation({
+      id: 20,
+      endpoint: "ingress",
+      interface: "traefik_route",
+      remoteApp: "traefik",
+      remoteAppData: { external_host: "traefik.example", scheme: "https" },
+      remoteUnitsData: { "0": { ...DEFAULT_UNIT_BAG } },
+    });
+    const result = await run(charm(), on.relationJoined({ id: 60 }, { remoteUnit: 0 }), coordinatorState([...distributed(), s3(), blackbox(), traefik]));
+    const [probe] = jsonKey(result.state, 60, "scrape_probes") as { static_configs: { targets: string[] }[] }[];
+    expect(probe!.static_configs[0]!.targets).toEqual(["https://traefik.example:3200/ready"]);
+  });
+
   it("writes nothing again when nothing changed, and nothing from a non-leader", async () => {
     const first = await run(charm(), on.relationJoined({ id: 60 }, { remoteUnit: 0 }), coordinatorState([...distributed(), s3(), blackbox()]));
     expect(relationSets(await run(charm(), on.updateStatus(), first.state))).toEqual([]);
