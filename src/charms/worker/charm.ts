@@ -25,6 +25,7 @@ import {
 } from "./desired-state.js";
 import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } from "./layer.js";
 import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
+import { podFqdn, readPodHosts, type PodHosts } from "./pod-fqdn.js";
 import { planWorkload, type WorkloadActions } from "./restart-plan.js";
 import { GENERATION_KEY, PEERS_ENDPOINT, READY_KEY, publishesRolloutState, readPeerState, rolloutGate, rolloutGeneration, type RolloutGate } from "./rollout.js";
 import { selectRole } from "./role-config.js";
@@ -45,12 +46,14 @@ const PRIVATE_KEY_CONTENT_KEY = "private-key";
 /** What a unit waiting for its turn in a rollout does to its container: nothing. */
 const UNCHANGED: WorkloadActions = { pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [], updatesCaTrust: false };
 
-export const workerCharm: Charm = {
-  meta: workerMeta,
-  reconcile,
-};
+/** The worker charm, with the pod's hosts read by `readHosts` (the real pod's by default; tests inject theirs). */
+export function createWorkerCharm(readHosts: () => PodHosts = readPodHosts): Charm {
+  return { meta: workerMeta, reconcile: (model) => reconcile(model, readHosts) };
+}
 
-async function reconcile(model: Model): Promise<void> {
+export const workerCharm: Charm = createWorkerCharm();
+
+async function reconcile(model: Model, readHosts: () => PodHosts): Promise<void> {
   const identity: WorkloadIdentity = {
     model: model.name,
     modelUuid: model.uuid,
@@ -73,7 +76,8 @@ async function reconcile(model: Model): Promise<void> {
 
   const desired = decideWorkerState({
     identity,
-    unitAddress: kubernetesUnitFqdn(model.unit.name, model.name),
+    // The pod's own FQDN carries the cluster's real domain; the computed form assumes cluster.local.
+    unitAddress: podFqdn(readHosts()) ?? kubernetesUnitFqdn(model.unit.name, model.name),
     isLeader: model.isLeader(),
     role: selectRole(model.config, model.app.name),
     cluster,
