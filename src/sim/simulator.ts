@@ -59,6 +59,8 @@ export interface TimelineEntry {
   readonly error?: string;
   /** `relation-set` calls the hook made (counted even when it failed). */
   readonly relationSets: number;
+  /** Pebble service actions the hook took, e.g. `restart tempo` (what a rollout staggers). */
+  readonly serviceActions?: readonly string[];
 }
 
 export interface AgentStatus {
@@ -414,6 +416,8 @@ export class Simulator {
     if (failureIndex >= 0) simUnit.injectedFailures.splice(failureIndex, 1);
     const charm = this.apps.get(app)!.charm;
     const before = snapshotOwnBags(this.world, unit);
+    const containers = [...(this.world.units.get(unit)?.containers.values() ?? [])];
+    const journalBefore = containers.map((pebble) => pebble.journal.length);
     const outcome = await runUnitHook(failureIndex >= 0 ? failingAfterReconcile(charm, hook) : charm, this.world, unit, event);
     const relationSets = countRelationSets(outcome.record.calls);
     this.stats.hooks += 1;
@@ -428,6 +432,10 @@ export class Simulator {
       ...(remote !== undefined ? { remote } : {}),
       relationSets: relationSets.total,
     };
+    const serviceActions = containers.flatMap((pebble, index) =>
+      pebble.journal.slice(journalBefore[index]).flatMap((record) => (record.action === "replan" ? [] : [`${record.action} ${record.services.join(",")}`])),
+    );
+    if (serviceActions.length > 0) Object.assign(entry, { serviceActions });
     if (outcome.kind === "failed") {
       const error = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
       this.stats.failedHooks += 1;

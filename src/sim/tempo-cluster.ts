@@ -11,7 +11,7 @@ import { coordinatorCharm } from "../charms/coordinator/index.js";
 import { NGINX_CONTAINER } from "../charms/coordinator/meta.js";
 import { NGINX_CONFIG_PATH } from "../charms/coordinator/nginx/paths.js";
 import { RESOLV_CONF_PATH } from "../charms/coordinator/nginx/resolv-conf.js";
-import { workerCharm } from "../charms/worker/index.js";
+import { createWorkerCharm } from "../charms/worker/index.js";
 import { ROLES, type Role } from "../interface/roles.js";
 import { CA_CERT_PATH, DEFAULT_IMAGE, ROLE_OPTION_NAMES, TRUSTED_CA_PATH } from "../charms/worker/index.js";
 import { SYSTEM_CA_BUNDLE_PATH, type MemoryPebble } from "../testing/pebble-memory.js";
@@ -102,7 +102,9 @@ export interface TempoModelCharms {
 
 export const TEMPO_MODEL_CHARMS: TempoModelCharms = {
   coordinator: coordinatorCharm,
-  worker: workerCharm,
+  // Simulated pods have no kubelet-written /etc/hosts: the worker's computed cluster.local form,
+  // whatever machine the simulator runs on.
+  worker: createWorkerCharm(() => ({ hostname: "", hostsFile: undefined })),
   s3: s3IntegratorCharm,
   remoteWrite: remoteWriteReceiverCharm,
 };

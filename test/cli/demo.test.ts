@@ -136,4 +136,22 @@ describe("tempo-cluster demo", () => {
     expect(run.stdout).toContain("--workers ROLE=N,…");
     expect(run.stdout).toContain("remove-unit UNIT");
   });
+
+  it("shows a coordinator option change restarting one ingester at a time in the timeline", async () => {
+    const run = await runCliCaptured([
+      "demo",
+      "--workers",
+      "query-frontend=1,querier=1,ingester=3,distributor=1,compactor=1",
+      "--timeline",
+      "--then",
+      "config tempo retention-period=48",
+    ]);
+    expect(run.exitCode).toBe(0);
+    const step = run.stdout.slice(run.stdout.indexOf("then: config tempo retention-period=48"));
+    const restarts = step.split("\n").filter((line) => /tempo-ingester\/\d.*restart tempo/.test(line));
+    // The first goes with the coordinator's change; each next one when the one before says it is ready.
+    expect(restarts.map((line) => /tempo-ingester\/\d/.exec(line)![0])).toEqual(["tempo-ingester/0", "tempo-ingester/1", "tempo-ingester/2"]);
+    expect(restarts[1]).toMatch(/peers-relation-changed\s+tempo-ingester\/0/);
+    expect(restarts[2]).toMatch(/peers-relation-changed\s+tempo-ingester\/1/);
+  });
 });

@@ -27,7 +27,9 @@ import {
 } from "./desired-state.js";
 import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } from "./layer.js";
 import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
-import { planWorkload } from "./restart-plan.js";
+import { podFqdn, readPodHosts, type PodHosts } from "./pod-fqdn.js";
+import { planWorkload, type WorkloadActions } from "./restart-plan.js";
+import { GENERATION_KEY, PEERS_ENDPOINT, READY_KEY, publishesRolloutState, readPeerState, rolloutGate, rolloutGeneration, type RolloutGate } from "./rollout.js";
 import { selectRole } from "./role-config.js";
 import { judgeReadiness, parseBaseline, type ReadyBaseline } from "./readiness.js";
 import { READY_BASELINE_PATH } from "./workload-files.js";
@@ -43,11 +45,15 @@ import {
 /** The content key of the coordinator's private-key secret (spec §2.3). */
 const PRIVATE_KEY_CONTENT_KEY = "private-key";
 
-export const workerCharm: Charm = {
-  meta: workerMeta,
-  reconcile,
-  tracingEndpoint,
-};
+/** What a unit waiting for its turn in a rollout does to its container: nothing. */
+const UNCHANGED: WorkloadActions = { pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [], updatesCaTrust: false };
+
+/** The worker charm, with the pod's hosts read by `readHosts` (the real pod's by default; tests inject theirs). */
+export function createWorkerCharm(readHosts: () => PodHosts = readPodHosts): Charm {
+  return { meta: workerMeta, reconcile: (model) => reconcile(model, readHosts), tracingEndpoint };
+}
+
+export const workerCharm: Charm = createWorkerCharm();
 
 /** Where this worker's hook spans go: the coordinator's `charm_tracing_receivers` (OTLP/HTTP). */
 function tracingEndpoint(model: Model): TracingDestination | undefined {
@@ -72,7 +78,7 @@ function jsonOf<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined
   }
 }
 
-async function reconcile(model: Model): Promise<void> {
+async function reconcile(model: Model, readHosts: () => PodHosts): Promise<void> {
   const identity: WorkloadIdentity = {
     model: model.name,
     modelUuid: model.uuid,
@@ -95,7 +101,8 @@ async function reconcile(model: Model): Promise<void> {
 
   const desired = decideWorkerState({
     identity,
-    unitAddress: kubernetesUnitFqdn(model.unit.name, model.name),
+    // The pod's own FQDN carries the cluster's real domain; the computed form assumes cluster.local.
+    unitAddress: podFqdn(readHosts()) ?? kubernetesUnitFqdn(model.unit.name, model.name),
     isLeader: model.isLeader(),
     role: selectRole(model.config, model.app.name),
     cluster,
@@ -115,10 +122,30 @@ async function reconcile(model: Model): Promise<void> {
   let health: WorkloadHealth = { readiness: { kind: "unknown" } };
   let caTrust: CaTrustOutcome = { kind: "not-needed" };
   let isContainerLost = container.input.kind === "unreachable";
+  const peers = model.relations(PEERS_ENDPOINT).find((peerRelation) => peerRelation.isActive);
+  const target =
+    relation !== undefined && desired.workload?.kind === "run" && desired.status.kind === "when-ready"
+      ? rolloutGeneration(relation.remoteAppData(), desired.status.role)
+      : undefined;
+  let gate: RolloutGate = { kind: "go" };
+  let runsGeneration = peers?.localUnitData().get(GENERATION_KEY);
+  let isRolloutRestart = false;
   if (pebble !== undefined && container.input.kind === "reachable") {
     try {
       if (desired.workload !== undefined) {
-        const actions = planWorkload(container.input.observed, desired.workload);
+        let actions = planWorkload(container.input.observed, desired.workload);
+        if (actions.service === "restart" && target !== undefined && peers !== undefined) {
+          gate = rolloutGate(
+            model.unit.name,
+            target,
+            peers.units.map((unit) => readPeerState(unit, peers.remoteUnitData(unit))),
+          );
+          // Waiting changes nothing in the container: the files on disk are what Tempo runs, so
+          // the next hook sees the same difference and asks again.
+          if (gate.kind === "wait") actions = UNCHANGED;
+          else isRolloutRestart = peers.units.length > 0;
+        }
+        if (target !== undefined && gate.kind === "go") runsGeneration = target;
         if (actions.service !== "none") {
           const why = actions.restartReasons.length > 0 ? `: ${actions.restartReasons.join(", ")}` : "";
           model.log("INFO", `tempo service: ${actions.service}${why}`);
@@ -154,10 +181,19 @@ async function reconcile(model: Model): Promise<void> {
     }
   }
 
+  if (peers !== undefined && !isContainerLost && publishesRolloutState(peers.localUnitData().get(GENERATION_KEY) !== undefined, isRolloutRestart)) {
+    peers.localUnitData().update({
+      [GENERATION_KEY]: runsGeneration,
+      [READY_KEY]: health.readiness.kind === "ready" ? "true" : "false",
+    });
+  }
+
   const status =
     isContainerLost && desired.status.kind === "when-ready"
       ? { status: "waiting" as const, message: "waiting for the tempo container: Pebble is not reachable yet" }
-      : finalStatus(desired.status, health, caTrust.kind === "failed" ? caTrust.reason : undefined);
+      : gate.kind === "wait"
+        ? { status: "waiting" as const, message: gate.message }
+        : finalStatus(desired.status, health, caTrust.kind === "failed" ? caTrust.reason : undefined);
   model.setUnitStatus(status);
 }
 

@@ -15,7 +15,7 @@ import { requirerAppDatabag, requirerUnitDatabag, type ProviderConfig } from "..
 import type { SettableStatus } from "../../juju/backend.js";
 import type { Role } from "../../interface/roles.js";
 import { LOG_TARGET_PREFIX, SERVICE_NAME, workerLayer, type WorkloadIdentity } from "./layer.js";
-import { desiredWorkerPorts, LEGACY_WORKER_PORTS } from "./ports.js";
+import { desiredWorkerPorts } from "./ports.js";
 import type { DesiredWorkload, ObservedWorkload } from "./restart-plan.js";
 import type { RoleSelection } from "./role-config.js";
 import { workerConfigText } from "./worker-config.js";
@@ -93,9 +93,8 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
       relationId: undefined,
       appData: undefined,
       unitData: undefined,
-      // The Python worker opens its legacy set when unrelated; we do the same so that a mixed
-      // deployment behaves the same whichever charm a unit runs.
-      ports: LEGACY_WORKER_PORTS,
+      // Tempo is stopped: nothing to reach (the Python worker opens its legacy set here, issue #15).
+      ports: [],
       workload: container.kind === "reachable" ? { kind: "stopped", serviceName: SERVICE_NAME } : undefined,
       status: roleBlocked(inputs.role) ?? {
         kind: "fixed",
@@ -152,11 +151,11 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
 
   const provider = cluster.provider;
   if (provider.kind === "absent") {
-    // No `worker_ports` either: the legacy set, as the Python worker opens before it has data.
+    // No config yet, so Tempo has not started: no ports until it has something to serve.
     return holding(
       "waiting",
       `waiting for the coordinator's config: ${cluster.coordinator} has not published worker_config yet`,
-      LEGACY_WORKER_PORTS,
+      isRunningLastGood ? undefined : [],
     );
   }
   if (provider.kind === "invalid") {
@@ -218,7 +217,7 @@ export function decideWorkerState(inputs: WorkerInputs): WorkerDesiredState {
 
   const activeMessage =
     role.role === "all" && !hasRemoteWrite
-      ? "all ready (metrics-generator idle: the coordinator has no remote-write endpoint)"
+      ? `all ready; metrics-generator off until the coordinator has a remote-write endpoint: juju integrate ${cluster.coordinator}:send-remote-write <prometheus>`
       : `${role.role} ready`;
   return {
     ...common,

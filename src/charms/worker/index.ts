@@ -1,5 +1,5 @@
 /** The tempo-worker charm's public surface: the charm itself and the names others refer to. */
-export { workerCharm } from "./charm.js";
+export { createWorkerCharm, workerCharm } from "./charm.js";
 export { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, DEFAULT_IMAGE, TEMPO_VERSION, workerMeta } from "./meta.js";
 export { LEGACY_WORKER_PORTS } from "./ports.js";
 export { ROLE_OPTION_NAMES, selectRole, type RoleSelection } from "./role-config.js";

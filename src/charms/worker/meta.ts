@@ -7,6 +7,7 @@ import { type CharmMeta, type ConfigOptionMeta, JUJU_VERSION_ASSUMPTION } from "
 import { ROLES, type Role } from "../../interface/roles.js";
 import type { KeySetVersion } from "../../tempo/key-sets.js";
 import { ROLE_OPTION_NAMES } from "./role-config.js";
+import { PEERS_ENDPOINT } from "./rollout.js";
 
 export const CHARM_NAME = "tempo-worker";
 export const CLUSTER_ENDPOINT = "tempo-cluster";
@@ -62,6 +63,10 @@ export const workerMeta: CharmMeta = {
       optional: false,
       description: "The tempo coordinator that hands this worker its Tempo configuration.",
     },
+  },
+  peers: {
+    // Rolling restarts (rollout.ts): each unit says which generation it runs and whether it is ready.
+    [PEERS_ENDPOINT]: { interface: "tempo_worker_peers" },
   },
   config: {
     options: Object.fromEntries(ROLES.map((role, index) => [ROLE_OPTION_NAMES[index] as string, roleOption(role)])),

@@ -2,9 +2,10 @@
  * Which ports the worker unit opens.
  *
  * The coordinator knows which receivers and servers this worker's role serves and sends them as
- * `worker_ports`; we open exactly those. A coordinator that sends none (older Python coordinators,
- * or an empty list, which the Python worker also reads as "none") gets the fixed set the Python
- * worker opens, so mixing charms never leaves a receiver closed.
+ * `worker_ports`; we open exactly those, and an empty list opens none. A coordinator that sends no
+ * `worker_ports` key at all (older Python coordinators) gets the fixed set the Python worker opens,
+ * so mixing charms never leaves a receiver closed. A worker whose Tempo is not running (no
+ * relation, no config yet) opens nothing: an open port with nothing behind it only misleads.
  */
 import type { PortSpec } from "../../juju/backend.js";
 
@@ -13,7 +14,7 @@ export const LEGACY_WORKER_PORTS: readonly number[] = [3200, 4317, 4318, 7946, 9
 
 /** The sorted, de-duplicated TCP ports to have open. */
 export function desiredWorkerPorts(workerPorts: readonly number[] | undefined): number[] {
-  const chosen = workerPorts !== undefined && workerPorts.length > 0 ? workerPorts : LEGACY_WORKER_PORTS;
+  const chosen = workerPorts ?? LEGACY_WORKER_PORTS;
   return [...new Set(chosen)].sort((a, b) => a - b);
 }
 

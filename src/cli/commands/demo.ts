@@ -89,6 +89,7 @@ Examples:
   tempo-cluster demo --workers all=3 --out ./demo-files
   tempo-cluster demo --with all --then "remove-relation tempo self-signed-certificates"
   tempo-cluster demo --then "fail-hook tempo/0 config-changed" --then "config tempo retention-period=72"
+  tempo-cluster demo --timeline --then "config tempo retention-period=48"   (workers restart one unit at a time)
 
 Exit codes: 0 the model converged; 1 it did not (a unit is stuck in error); 2 bad arguments or a
 step the model rejects.`,
@@ -310,13 +311,14 @@ function statusTables(status: ModelStatus, style: TerminalStyle): string {
 function timelineText(hooks: readonly TimelineEntry[], style: TerminalStyle): string {
   if (hooks.length === 0) return "Hooks: none ran.";
   return renderTable(
-    ["#", "Unit", "Hook", "Remote", "Outcome"],
+    ["#", "Unit", "Hook", "Remote", "Outcome", "Workload"],
     hooks.map((entry) => [
       String(entry.seq),
       entry.unit,
       entry.hook,
       entry.remote ?? "",
       entry.outcome === "ok" ? "ok" : { text: `failed: ${entry.error ?? ""}`, style: style.red },
+      (entry.serviceActions ?? []).join("; "),
     ]),
     style.bold,
   );

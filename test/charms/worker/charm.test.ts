@@ -102,7 +102,7 @@ describe("tempo-worker", () => {
     const later = await updateStatusAfter(started, 5);
     expect(later.unitStatus).toEqual({
       status: "active",
-      message: "all ready (metrics-generator idle: the coordinator has no remote-write endpoint)",
+      message: "all ready; metrics-generator off until the coordinator has a remote-write endpoint: juju integrate tempo:send-remote-write <prometheus>",
     });
   });
 
@@ -264,6 +264,21 @@ describe("tempo-worker", () => {
       { protocol: "tcp", port: 3200 },
       { protocol: "tcp", port: 7946 },
     ]);
+  });
+
+  it("opens no ports when it has no relation to a coordinator", async () => {
+    const { state } = await run(workerCharm, on.configChanged(), { leader: true, containers: [tempoContainer()] });
+    expect(state.openedPorts).toEqual([]);
+  });
+
+  it("opens no ports when the coordinator sends an empty worker_ports list", async () => {
+    const state = await changed(related({ worker_config: tempoConfig(), worker_ports: [] }));
+    expect(state.openedPorts).toEqual([]);
+  });
+
+  it("opens no ports while the coordinator has not published its config", async () => {
+    const { state } = await run(workerCharm, on.relationChanged({ id: 7 }), { leader: true, relations: [clusterRelation({})], containers: [tempoContainer()] });
+    expect(state.openedPorts).toEqual([]);
   });
 
   it("opens the Python worker's port set when the coordinator sends no ports", async () => {

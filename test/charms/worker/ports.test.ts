@@ -8,9 +8,12 @@ describe("desiredWorkerPorts", () => {
     expect(desiredWorkerPorts([7946, 3200, 4318, 3200])).toEqual([3200, 4318, 7946]);
   });
 
-  it("falls back to the Python worker's port set when the coordinator sent none", () => {
+  it("falls back to the Python worker's port set when the coordinator sends no worker_ports key", () => {
     expect(desiredWorkerPorts(undefined)).toEqual([...LEGACY_WORKER_PORTS]);
-    expect(desiredWorkerPorts([])).toEqual([...LEGACY_WORKER_PORTS]);
+  });
+
+  it("opens no ports when the coordinator sends an empty worker_ports list", () => {
+    expect(desiredWorkerPorts([])).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ import {
 } from "./worker-scenario.js";
 
 const STARTING = "all starting: Tempo not ready yet (ring settling); waiting for GET :3200/ready to pass";
-const ACTIVE = "all ready (metrics-generator idle: the coordinator has no remote-write endpoint)";
+const ACTIVE = "all ready; metrics-generator off until the coordinator has a remote-write endpoint: juju integrate tempo:send-remote-write <prometheus>";
 
 function related(container = tempoContainer()): StateInput {
   return { leader: true, relations: [clusterRelation(providerBag({ worker_config: tempoConfig() }))], containers: [container] };
