@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONTAINER_NAME } from "../../src/charms/worker/index.js";
+import { modelStatus } from "../../src/sim/model-status.js";
 import type { Simulator } from "../../src/sim/simulator.js";
 import { buildTempoModel, parseWorkerShape, SIM_TEMPO_READY_AFTER_MS } from "../../src/sim/tempo-cluster.js";
 import { configOf, workerUnits } from "../../src/sim/tempo-report.js";
@@ -31,11 +32,12 @@ function tempoOf(sim: Simulator, unit: string) {
  * A `run` limited to one hook lets workload time pass only after that hook (simulator.ts run), so
  * the clock read before the step is the restart's time.
  */
-async function runRecordingOutages(sim: Simulator): Promise<Outage[]> {
+async function runRecordingOutages(sim: Simulator, statuses: Set<string> = new Set()): Promise<Outage[]> {
   const outages: Outage[] = [];
   for (let steps = 0; steps < 10_000; steps += 1) {
     const before = new Map(workerUnits(sim).map((unit) => [unit, { restarts: tempoOf(sim, unit).restartCount("tempo"), now: tempoOf(sim, unit).now }]));
     const outcome = await sim.run({ maxHooks: 1 });
+    for (const row of modelStatus(sim).units) statuses.add(`${row.unit} ${row.workload}: ${row.message}`);
     for (const [unit, was] of before) {
       if (tempoOf(sim, unit).restartCount("tempo") === was.restarts) continue;
       outages.push({ unit, app: sim.world.units.get(unit)!.app, fromMs: was.now, toMs: was.now + SIM_TEMPO_READY_AFTER_MS });
@@ -76,5 +78,16 @@ describe("a rollout of a coordinator option that needs Tempo restarted", () => {
 
     expect(outages.map((outage) => outage.unit).sort()).toEqual([...workerUnits(sim)].sort());
     for (const unit of workerUnits(sim)) expect(configOf(sim, unit)).toContain("block_retention: 48h");
+  });
+
+  it("says which unit a waiting unit waits for", async () => {
+    const sim = await convergedCluster();
+    expect(sim.configure("tempo", { "retention-period": "48" }).kind).toBe("done");
+    const statuses = new Set<string>();
+
+    await runRecordingOutages(sim, statuses);
+
+    expect(statuses).toContain("tempo-ingester/1 waiting: rollout: waiting for tempo-ingester/0 to be ready");
+    expect(statuses).toContain("tempo-ingester/2 waiting: rollout: waiting for tempo-ingester/1 to be ready");
   });
 });
