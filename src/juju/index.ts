@@ -2,6 +2,7 @@
 export * from "./action.js";
 export * from "./backend.js";
 export * from "./charm.js";
+export * from "./kubernetes-names.js";
 export * from "./context.js";
 export * from "./databag.js";
 export * from "./events.js";

@@ -307,12 +307,5 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** A unit's stable FQDN on Kubernetes: the pod's name in the application's headless service. */
-export function kubernetesUnitFqdn(unitName: string, modelName: string): string {
-  const slash = unitName.lastIndexOf("/");
-  const app = unitName.slice(0, slash);
-  const number = unitName.slice(slash + 1);
-  // Juju names the headless service `<app>-endpoints` in the model's namespace; `cluster.local`
-  // is Kubernetes' default cluster domain, which the Python worker gets from socket.getfqdn().
-  return `${app}-${number}.${app}-endpoints.${modelName}.svc.cluster.local`;
-}
+/** A unit's stable FQDN on Kubernetes (the pod's name in the headless service), kept here for the worker's callers. */
+export { kubernetesUnitFqdn } from "../../juju/kubernetes-names.js";

@@ -9,7 +9,7 @@
 import { formatHostPort } from "../../../interface/address.js";
 import type { WorkerApplication } from "../../../interface/cluster-view.js";
 import { HTTP_PORT } from "../../../interface/ports.js";
-import { kubernetesPodFqdn } from "./coordinator-units.js";
+import { kubernetesUnitFqdn } from "../../../juju/kubernetes-names.js";
 import { type CoordinatorIdentity, type CosTopology, unitLabels, workerApplicationTopology } from "./juju-topology.js";
 import { NGINX_EXPORTER_PORT } from "./nginx-exporter.js";
 
@@ -65,7 +65,7 @@ export function scrapeJobs(inputs: ScrapeJobInputs): ScrapeJob[] {
       scheme: "http",
       static_configs: [
         {
-          targets: [`${kubernetesPodFqdn(unit, inputs.coordinator.model)}:${NGINX_EXPORTER_PORT}`],
+          targets: [`${kubernetesUnitFqdn(unit, inputs.coordinator.model)}:${NGINX_EXPORTER_PORT}`],
           labels: unitLabels({ ...coordinator, unit }),
         },
       ],

@@ -13,6 +13,7 @@
  */
 import YAML from "yaml";
 import { GRPC_PORT, HTTP_PORT, RECEIVER_PORTS } from "../../../interface/ports.js";
+import { kubernetesUnitFqdn } from "../../../juju/kubernetes-names.js";
 import type { Model } from "../../../juju/model.js";
 import type { CoordinatorIntegration } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
@@ -71,11 +72,6 @@ export function ingressRouteBag(inputs: IngressRouteInputs): Record<string, stri
   return { raw: "False", config: yaml({ http }), static: yaml({ entryPoints }) };
 }
 
-/** This unit's FQDN: the pod in the application's headless service (Juju names it `<app>-endpoints`). */
-export function coordinatorUnitFqdn(unitName: string, modelName: string): string {
-  const [app = "", number = ""] = unitName.split("/");
-  return `${app}-${number}.${app}-endpoints.${modelName}.svc.cluster.local`;
-}
 
 export function ingressRouteIntegration(options: { readonly isTlsEnabled: (model: Model) => boolean }): CoordinatorIntegration {
   return {
@@ -83,7 +79,7 @@ export function ingressRouteIntegration(options: { readonly isTlsEnabled: (model
     // A bad address from Traefik is named in the status; ingress-address.ts keeps URLs on the service.
     gather: (model) => ({ problems: readIngressAddress(model).problems }),
     apply(model, outcome): void {
-      const ownFqdn = coordinatorUnitFqdn(model.unit.name, model.name);
+      const ownFqdn = kubernetesUnitFqdn(model.unit.name, model.name);
       const peers = model.relations(ENDPOINTS.peers)[0];
       peers?.localUnitData().set(PEER_FQDN_KEY, ownFqdn);
       const relations = model.relations(ENDPOINTS.ingress);

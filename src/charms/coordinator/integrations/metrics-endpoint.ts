@@ -7,7 +7,8 @@
  */
 import { canonicalJson } from "../../../interface/canonical-json.js";
 import type { Model } from "../../../juju/model.js";
-import { coordinatorUnits, kubernetesPodFqdn } from "../cos/coordinator-units.js";
+import { kubernetesUnitFqdn } from "../../../juju/kubernetes-names.js";
+import { coordinatorUnits } from "../cos/coordinator-units.js";
 import { topologyMetadata } from "../cos/juju-topology.js";
 import { scrapeJobs } from "../cos/scrape-jobs.js";
 import { tempoAlertRules } from "../cos/tempo-alert-rules.js";
@@ -41,7 +42,7 @@ export function metricsEndpointIntegration(options: MetricsEndpointOptions): Coo
     apply(model, outcome): void {
       const relations = model.relations(ENDPOINTS.metrics);
       if (relations.length === 0) return;
-      const fqdn = kubernetesPodFqdn(model.unit.name, model.name);
+      const fqdn = kubernetesUnitFqdn(model.unit.name, model.name);
       const appBag = outcome.isLeader ? metricsEndpointAppBag(model, outcome, options.isTlsEnabled(model)) : undefined;
       for (const relation of relations) {
         relation.localUnitData().update({
