@@ -12,6 +12,7 @@ import type { Model } from "../../../juju/model.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
+import { parseReceiversKey } from "./tracing-requests.js";
 
 /** What we ask every self-tracing provider for: OTLP over HTTP, which our hook exporter speaks. */
 export const SELF_TRACING_REQUEST = JSON.stringify(["otlp_http"]);
@@ -26,16 +27,8 @@ const ProviderReceivers = z.array(
 
 /** A provider's receivers as protocol → URL (keys sorted); only http(s) URLs for http protocols. */
 export function parseTracingProviderBag(appData: Readonly<Databag>): Parsed<Record<string, string>> {
-  const raw = appData.receivers;
-  if (raw === undefined || raw === "") return { kind: "absent" };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(raw);
-  } catch {
-    return { kind: "invalid", reasons: ["receivers is not JSON"] };
-  }
-  const parsed = ProviderReceivers.safeParse(decoded);
-  if (!parsed.success) return { kind: "invalid", reasons: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+  const parsed = parseReceiversKey(appData, ProviderReceivers);
+  if (parsed.kind !== "valid") return parsed;
   const urls: Record<string, string> = {};
   for (const receiver of [...parsed.data].sort((a, b) => (a.protocol.name < b.protocol.name ? -1 : 1))) {
     if (receiver.protocol.type === "http" && !/^https?:\/\//.test(receiver.url)) {

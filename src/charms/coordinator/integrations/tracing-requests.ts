@@ -22,7 +22,11 @@ const RequestedProtocols = z.array(z.string({ error: "receivers must list protoc
   error: "receivers must be a JSON list of protocol names",
 });
 
-export function parseTracingRequest(appData: Readonly<Databag>): Parsed<TracingRequest> {
+/**
+ * The `receivers` key of a tracing bag, JSON-decoded and checked against `schema`: both sides of the
+ * interface use the key (requirers list names, providers list `{protocol, url}`).
+ */
+export function parseReceiversKey<T>(appData: Readonly<Databag>, schema: z.ZodType<T>): Parsed<T> {
   const raw = appData.receivers;
   if (raw === undefined || raw === "") return { kind: "absent" };
   let decoded: unknown;
@@ -31,8 +35,14 @@ export function parseTracingRequest(appData: Readonly<Databag>): Parsed<TracingR
   } catch {
     return { kind: "invalid", reasons: ["receivers is not JSON"] };
   }
-  const parsed = RequestedProtocols.safeParse(decoded);
+  const parsed = schema.safeParse(decoded);
   if (!parsed.success) return { kind: "invalid", reasons: [...new Set(parsed.error.issues.map((issue) => issue.message))] };
+  return { kind: "valid", data: parsed.data };
+}
+
+export function parseTracingRequest(appData: Readonly<Databag>): Parsed<TracingRequest> {
+  const parsed = parseReceiversKey(appData, RequestedProtocols);
+  if (parsed.kind !== "valid") return parsed;
   const names = [...new Set(parsed.data)].sort();
   return {
     kind: "valid",
