@@ -314,6 +314,19 @@ export class Model {
     return client;
   }
 
+  /**
+   * The container's Pebble client, or undefined where this runtime has none for it (a harness state
+   * without containers): charms treat that like an unreachable container, never as a failed hook.
+   */
+  containerIfAvailable(name: string): PebbleClient | undefined {
+    try {
+      return this.container(name);
+    } catch (error) {
+      if (error instanceof ModelAccessError) return undefined;
+      throw error;
+    }
+  }
+
   /** Server-side unit state (`state-get`/`state-set`), for what must survive the pod. */
   unitState(): Readonly<Record<string, string>> {
     return Object.freeze({ ...this.backend.stateGet() });

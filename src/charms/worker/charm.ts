@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { TracingDestination } from "../../juju/hook-tracing.js";
 import { PebbleConnectionError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";
-import { ModelAccessError, type Model, type Relation } from "../../juju/model.js";
+import type { Model, Relation } from "../../juju/model.js";
 import { readProviderDatabag } from "../../interface/requirer.js";
 import { validateTempoConfigText } from "../../tempo/validate.js";
 import {
@@ -96,7 +96,7 @@ async function reconcile(model: Model, readHosts: () => PodHosts): Promise<void>
           coordinator: relation.app,
           provider: readProviderDatabag(relation.remoteAppData()),
         };
-  const pebble = workloadContainer(model);
+  const pebble = model.containerIfAvailable(CONTAINER_NAME);
   const container = await observeContainer(pebble);
 
   const desired = decideWorkerState({
@@ -213,15 +213,6 @@ function clusterRelation(model: Model): Relation | undefined {
   return model.relations(CLUSTER_ENDPOINT).find((relation) => relation.isActive);
 }
 
-function workloadContainer(model: Model): PebbleClient | undefined {
-  try {
-    return model.container(CONTAINER_NAME);
-  } catch (error) {
-    // No Pebble client at all (a runtime without containers): the same as an unreachable container.
-    if (error instanceof ModelAccessError) return undefined;
-    throw error;
-  }
-}
 
 async function observeContainer(pebble: PebbleClient | undefined): Promise<{ input: ContainerInput }> {
   if (pebble === undefined) return { input: { kind: "unreachable" } };

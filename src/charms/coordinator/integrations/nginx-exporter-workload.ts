@@ -4,8 +4,7 @@
  * steady hook makes one Pebble call (the plan read) and never restarts the exporter. A container
  * whose Pebble is not up yet is left for its `pebble-ready` hook, which runs this reconcile again.
  */
-import { ModelAccessError } from "../../../juju/model.js";
-import { PebbleApiError, PebbleConnectionError, type PebbleClient } from "../../../juju/pebble.js";
+import { PebbleApiError, PebbleConnectionError } from "../../../juju/pebble.js";
 import { NGINX_EXPORTER_CONTAINER, NGINX_EXPORTER_SERVICE, nginxExporterLayer } from "../cos/nginx-exporter.js";
 import type { CoordinatorIntegration } from "../integrations.js";
 
@@ -16,13 +15,8 @@ export const nginxExporterIntegration: CoordinatorIntegration = {
     // A charm built without the container, or a runtime with no Pebble for it (the harness without
     // containers in its state), has nothing to run; the nginx front door treats its container alike.
     if (!model.meta.containers?.[NGINX_EXPORTER_CONTAINER]) return;
-    let pebble: PebbleClient;
-    try {
-      pebble = model.container(NGINX_EXPORTER_CONTAINER);
-    } catch (error) {
-      if (error instanceof ModelAccessError) return;
-      throw error;
-    }
+    const pebble = model.containerIfAvailable(NGINX_EXPORTER_CONTAINER);
+    if (!pebble) return;
     const layer = nginxExporterLayer();
     const wanted = layer.services?.[NGINX_EXPORTER_SERVICE];
     try {

@@ -7,8 +7,8 @@
  * whatever nginx does, and a container that is not reachable yet (before `nginx-pebble-ready`, or
  * while the pod restarts) is a Waiting status; the pebble-ready hook reconciles again.
  */
-import { ModelAccessError, type Model } from "../../../juju/model.js";
-import { PebbleConnectionError, type PebbleClient } from "../../../juju/pebble.js";
+import type { Model } from "../../../juju/model.js";
+import { PebbleConnectionError } from "../../../juju/pebble.js";
 import { observeFile } from "../../../juju/pebble-sync.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, TlsMaterial } from "../integrations.js";
 import { PRIVATE_KEY_CONTENT_KEY, readPrivateKey } from "../integrations/tls-private-key.js";
@@ -41,7 +41,7 @@ async function syncFrontDoor(model: Model, outcome: CoordinatorOutcome): Promise
   model.setPorts(routes.map((route) => ({ protocol: "tcp" as const, port: route.port })));
 
   if (outcome.isLeader) shareTlsMaterial(model, outcome.tls);
-  const pebble = nginxContainer(model);
+  const pebble = model.containerIfAvailable(NGINX_CONTAINER);
   if (pebble === undefined) return [NGINX_UNREACHABLE];
   try {
     const resolvConf = await observeFile(pebble, RESOLV_CONF_PATH);
@@ -77,15 +77,6 @@ async function syncFrontDoor(model: Model, outcome: CoordinatorOutcome): Promise
   }
 }
 
-function nginxContainer(model: Model): PebbleClient | undefined {
-  try {
-    return model.container(NGINX_CONTAINER);
-  } catch (error) {
-    // No Pebble client at all (a runtime without containers): the same as an unreachable container.
-    if (error instanceof ModelAccessError) return undefined;
-    throw error;
-  }
-}
 
 type TlsFiles =
   | { readonly kind: "off" }
