@@ -7,7 +7,8 @@
  * write their databags before the coordinator first reads them: the coordinator then needs one
  * joined and one changed hook per worker unit, not a third for the worker's first write.
  */
-import { coordinatorCharm } from "../charms/coordinator/index.js";
+import { COORDINATOR_INTEGRATIONS, createCoordinatorCharm } from "../charms/coordinator/index.js";
+import { NO_POD_HOSTS, kubeletPodHosts } from "./pod-hosts.js";
 import { NGINX_CONTAINER } from "../charms/coordinator/meta.js";
 import { NGINX_CONFIG_PATH } from "../charms/coordinator/nginx/paths.js";
 import { RESOLV_CONF_PATH } from "../charms/coordinator/nginx/resolv-conf.js";
@@ -101,10 +102,10 @@ export interface TempoModelCharms {
 }
 
 export const TEMPO_MODEL_CHARMS: TempoModelCharms = {
-  coordinator: coordinatorCharm,
-  // Simulated pods have no kubelet-written /etc/hosts: the worker's computed cluster.local form,
-  // whatever machine the simulator runs on.
-  worker: createWorkerCharm(() => ({ hostname: "", hostsFile: undefined })),
+  // Simulated pods have no kubelet-written /etc/hosts: the computed cluster.local forms, whatever
+  // machine the simulator runs on.
+  coordinator: createCoordinatorCharm(COORDINATOR_INTEGRATIONS, NO_POD_HOSTS),
+  worker: createWorkerCharm(NO_POD_HOSTS),
   s3: s3IntegratorCharm,
   remoteWrite: remoteWriteReceiverCharm,
 };
@@ -247,6 +248,17 @@ export interface TempoModelOptions {
   /** The optional neighbours to deploy and relate to the coordinator; default none. */
   readonly integrations?: readonly SimIntegration[];
   readonly charms?: Partial<TempoModelCharms & IntegrationCharms>;
+  /**
+   * The Kubernetes cluster domain the simulated pods are named in: each coordinator and worker pod
+   * then holds the /etc/hosts a kubelet writes. Without it, pods have none and the charms compute
+   * `cluster.local` names.
+   */
+  readonly clusterDomain?: string;
+}
+
+function podsInDomain(clusterDomain: string): Pick<TempoModelCharms, "coordinator" | "worker"> {
+  const readHosts = kubeletPodHosts(clusterDomain);
+  return { coordinator: createCoordinatorCharm(COORDINATOR_INTEGRATIONS, readHosts), worker: createWorkerCharm(readHosts) };
 }
 
 /**
@@ -255,7 +267,8 @@ export interface TempoModelOptions {
  * them. Returns the simulator ready for `run()`.
  */
 export function buildTempoModel(shape: readonly WorkerGroup[], options: TempoModelOptions = {}): Outcome<Simulator> {
-  const charms = { ...TEMPO_MODEL_CHARMS, ...INTEGRATION_CHARMS, ...options.charms };
+  const inDomain = options.clusterDomain === undefined ? {} : podsInDomain(options.clusterDomain);
+  const charms = { ...TEMPO_MODEL_CHARMS, ...INTEGRATION_CHARMS, ...inDomain, ...options.charms };
   const sim = new Simulator({ name: options.model ?? "tempo-sim" });
   const steps: Outcome<unknown>[] = [];
   for (const group of shape) steps.push(sim.deploy(workerAppName(group.role), charms.worker, { units: group.units, config: roleConfig(group.role), prepareContainer: tempoImage }));

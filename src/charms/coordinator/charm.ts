@@ -35,6 +35,8 @@ import { canReceiveTraces, tracingIntegration } from "./integrations/tracing.js"
 import { COORDINATOR_META, ENDPOINTS } from "./meta.js";
 import { frontDoorIntegration } from "./nginx/front-door.js";
 import { type Problem, decideStatus } from "./status.js";
+import { type PodHosts, readPodHosts } from "../../juju/pod-fqdn.js";
+import { observePodHosts } from "./cluster-domain.js";
 import { currentFrontDoor } from "./integrations/ingress-address.js";
 import { LIST_RECEIVERS_ACTION, listReceiversResults } from "./list-receivers.js";
 import type { S3RelationSnapshot } from "./storage.js";
@@ -64,12 +66,23 @@ export const COORDINATOR_INTEGRATIONS: readonly CoordinatorIntegration[] = [
   frontDoorIntegration,
 ];
 
-/** The coordinator with a given set of integrations (tests pass their own). */
-export function createCoordinatorCharm(integrations: readonly CoordinatorIntegration[]): Charm {
+/**
+ * The coordinator with a given set of integrations (tests pass their own), and the pod's hosts file
+ * read by `readHosts` (the real pod's by default; the simulator and tests inject theirs): the
+ * cluster domain comes from it (cluster-domain.ts).
+ */
+export function createCoordinatorCharm(
+  integrations: readonly CoordinatorIntegration[],
+  readHosts: (model: Model) => PodHosts = readPodHosts,
+): Charm {
   return {
     meta: COORDINATOR_META,
-    tracingEndpoint: charmTracingEndpoint,
+    tracingEndpoint(model: Model): TracingDestination | undefined {
+      observePodHosts(model, readHosts(model));
+      return charmTracingEndpoint(model);
+    },
     async reconcile(model: Model): Promise<void> {
+      observePodHosts(model, readHosts(model));
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
       const desired = desiredState(gatherInputs(model, contributed));
       const workerBagChanges = apply(model, desired);
@@ -87,6 +100,7 @@ export function createCoordinatorCharm(integrations: readonly CoordinatorIntegra
       setStatus(model, desired, applyProblems);
     },
     async runAction(model: Model): Promise<void> {
+      observePodHosts(model, readHosts(model));
       const action = model.action()!;
       if (action.name !== LIST_RECEIVERS_ACTION) return action.fail(`no action ${action.name}`);
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));

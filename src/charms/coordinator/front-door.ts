@@ -2,8 +2,8 @@
  * The cluster's front door: the one address users, related charms and Grafana reach Tempo by.
  *
  * The coordinator's pod runs nginx in front of the workers, so the address is the coordinator's
- * Kubernetes service (`<app>.<model>.svc.cluster.local`, the ClusterIP service Juju creates for
- * every application), `https` once the cluster has a certificate. With an ingress whose address is
+ * Kubernetes service (`<app>.<model>.svc.<cluster domain>`, the ClusterIP service Juju creates for
+ * every application; the domain from cluster-domain.ts), `https` once the cluster has a certificate. With an ingress whose address is
  * known, the ingress is the "most external URL", as the Python coordinator calls it: receiver URLs,
  * the Grafana datasource, tempo-api's `ingress_url` and the catalogue entry use it (anchor §2.1,
  * §2.5–2.8). Traefik listens on the same port numbers as nginx (one entry point per port, see
@@ -12,6 +12,7 @@
  * Pure: the integrations read TLS and the ingress relation and pass them in.
  */
 import { GRPC_PORT, HTTP_PORT } from "../../interface/ports.js";
+import { serviceFqdn } from "../../juju/kubernetes-names.js";
 
 export type UrlScheme = "http" | "https";
 
@@ -35,17 +36,20 @@ export interface FrontDoor {
 }
 
 /** The Kubernetes service Juju creates for an application. */
-export function applicationServiceHost(app: string, modelName: string): string {
-  return `${app}.${modelName}.svc.cluster.local`;
+export function applicationServiceHost(app: string, modelName: string, clusterDomain?: string): string {
+  return serviceFqdn(app, modelName, clusterDomain);
 }
 
 export function frontDoor(options: {
   readonly appName: string;
   readonly modelName: string;
+  /** `cluster.local` when absent. */
+  readonly clusterDomain?: string;
   readonly isTls: boolean;
   readonly ingress?: IngressAddress;
 }): FrontDoor {
-  const internal: Door = { scheme: options.isTls ? "https" : "http", host: applicationServiceHost(options.appName, options.modelName) };
+  const host = applicationServiceHost(options.appName, options.modelName, options.clusterDomain);
+  const internal: Door = { scheme: options.isTls ? "https" : "http", host };
   return {
     internal,
     ...(options.ingress ? { ingress: { scheme: options.ingress.scheme, host: options.ingress.externalHost } } : {}),

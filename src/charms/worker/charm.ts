@@ -27,7 +27,7 @@ import {
 } from "./desired-state.js";
 import { LAYER_LABEL, READY_CHECK_NAME, SERVICE_NAME, type WorkloadIdentity } from "./layer.js";
 import { CHARM_NAME, CLUSTER_ENDPOINT, CONTAINER_NAME, TEMPO_VERSION, workerMeta } from "./meta.js";
-import { podFqdn, readPodHosts, type PodHosts } from "./pod-fqdn.js";
+import { podFqdn, readPodHosts, type PodHosts } from "../../juju/pod-fqdn.js";
 import { planWorkload, type WorkloadActions } from "./restart-plan.js";
 import { GENERATION_KEY, PEERS_ENDPOINT, READY_KEY, publishesRolloutState, readPeerState, rolloutGate, rolloutGeneration, type RolloutGate } from "./rollout.js";
 import { selectRole } from "./role-config.js";
@@ -49,7 +49,7 @@ const PRIVATE_KEY_CONTENT_KEY = "private-key";
 const UNCHANGED: WorkloadActions = { pushes: [], removals: [], layer: undefined, service: "none", restartReasons: [], updatesCaTrust: false };
 
 /** The worker charm, with the pod's hosts read by `readHosts` (the real pod's by default; tests inject theirs). */
-export function createWorkerCharm(readHosts: () => PodHosts = readPodHosts): Charm {
+export function createWorkerCharm(readHosts: (model: Model) => PodHosts = readPodHosts): Charm {
   return { meta: workerMeta, reconcile: (model) => reconcile(model, readHosts), tracingEndpoint };
 }
 
@@ -78,7 +78,7 @@ function jsonOf<T>(raw: string | undefined, schema: z.ZodType<T>): T | undefined
   }
 }
 
-async function reconcile(model: Model, readHosts: () => PodHosts): Promise<void> {
+async function reconcile(model: Model, readHosts: (model: Model) => PodHosts): Promise<void> {
   const identity: WorkloadIdentity = {
     model: model.name,
     modelUuid: model.uuid,
@@ -102,7 +102,7 @@ async function reconcile(model: Model, readHosts: () => PodHosts): Promise<void>
   const desired = decideWorkerState({
     identity,
     // The pod's own FQDN carries the cluster's real domain; the computed form assumes cluster.local.
-    unitAddress: podFqdn(readHosts()) ?? kubernetesUnitFqdn(model.unit.name, model.name),
+    unitAddress: podFqdn(readHosts(model)) ?? kubernetesUnitFqdn(model.unit.name, model.name),
     isLeader: model.isLeader(),
     role: selectRole(model.config, model.app.name),
     cluster,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createWorkerCharm } from "../../../src/charms/worker/charm.js";
 import { readyCheckUrl } from "../../../src/charms/worker/layer.js";
-import { podFqdn, type PodHosts } from "../../../src/charms/worker/pod-fqdn.js";
+import { podFqdn, type PodHosts } from "../../../src/juju/pod-fqdn.js";
 import { on, run, secret, type State, type StateInput } from "../../../src/testing/index.js";
 import { KEY_SECRET_ID, clusterRelation, providerBag, tempoConfig, tempoContainer, tempoState } from "./worker-scenario.js";
 

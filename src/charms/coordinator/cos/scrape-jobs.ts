@@ -25,6 +25,8 @@ export interface ScrapeJobInputs {
   readonly coordinator: CoordinatorIdentity & { readonly application: string; readonly charmName: string };
   /** Every coordinator unit (this one and its peers). */
   readonly coordinatorUnits: readonly string[];
+  /** The Kubernetes cluster domain the coordinator's pods are named in; `cluster.local` if absent. */
+  readonly clusterDomain?: string;
   /** Internal TLS is on: Tempo then serves HTTPS on :3200. */
   readonly isTls: boolean;
 }
@@ -65,7 +67,7 @@ export function scrapeJobs(inputs: ScrapeJobInputs): ScrapeJob[] {
       scheme: "http",
       static_configs: [
         {
-          targets: [`${kubernetesUnitFqdn(unit, inputs.coordinator.model)}:${NGINX_EXPORTER_PORT}`],
+          targets: [`${kubernetesUnitFqdn(unit, inputs.coordinator.model, inputs.clusterDomain)}:${NGINX_EXPORTER_PORT}`],
           labels: unitLabels({ ...coordinator, unit }),
         },
       ],

@@ -25,6 +25,7 @@
  */
 import type { Model, Relation } from "../../../juju/model.js";
 import { isSameSecret } from "../../../juju/secrets.js";
+import { clusterDomain } from "../cluster-domain.js";
 import type { CoordinatorIntegration, CoordinatorOutcome, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
@@ -262,6 +263,7 @@ function certificateRequest(model: Model): CoordinatorCertificateRequest {
     appName: model.app.name,
     modelName: model.name,
     workerApps: model.relations(ENDPOINTS.cluster).map((relation) => relation.app),
+    clusterDomain: clusterDomain(model),
   });
 }
 

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 import type { Model } from "../../../juju/model.js";
+import { clusterDomain } from "../cluster-domain.js";
 import { type FrontDoor, type IngressAddress, frontDoor } from "../front-door.js";
 import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
@@ -52,5 +53,11 @@ export function readIngressAddress(model: Model): { address?: IngressAddress; pr
 /** The front door this hook: the coordinator's service, scheme by TLS, and the ingress if ready. */
 export function currentFrontDoor(model: Model, isTls: boolean): FrontDoor {
   const { address } = readIngressAddress(model);
-  return frontDoor({ appName: model.app.name, modelName: model.name, isTls, ...(address ? { ingress: address } : {}) });
+  return frontDoor({
+    appName: model.app.name,
+    modelName: model.name,
+    clusterDomain: clusterDomain(model),
+    isTls,
+    ...(address ? { ingress: address } : {}),
+  });
 }

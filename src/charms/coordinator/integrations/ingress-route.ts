@@ -13,7 +13,7 @@
  */
 import YAML from "yaml";
 import { GRPC_PORT, HTTP_PORT, RECEIVER_PORTS } from "../../../interface/ports.js";
-import { kubernetesUnitFqdn } from "../../../juju/kubernetes-names.js";
+import { ownUnitFqdn } from "../cluster-domain.js";
 import type { Model } from "../../../juju/model.js";
 import type { CoordinatorIntegration } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
@@ -79,7 +79,7 @@ export function ingressRouteIntegration(options: { readonly isTlsEnabled: (model
     // A bad address from Traefik is named in the status; ingress-address.ts keeps URLs on the service.
     gather: (model) => ({ problems: readIngressAddress(model).problems }),
     apply(model, outcome): void {
-      const ownFqdn = kubernetesUnitFqdn(model.unit.name, model.name);
+      const ownFqdn = ownUnitFqdn(model);
       const peers = model.relations(ENDPOINTS.peers)[0];
       peers?.localUnitData().set(PEER_FQDN_KEY, ownFqdn);
       const relations = model.relations(ENDPOINTS.ingress);

@@ -7,7 +7,7 @@
  */
 import { canonicalJson } from "../../../interface/canonical-json.js";
 import type { Model } from "../../../juju/model.js";
-import { kubernetesUnitFqdn } from "../../../juju/kubernetes-names.js";
+import { clusterDomain, ownUnitFqdn } from "../cluster-domain.js";
 import { coordinatorUnits } from "../cos/coordinator-units.js";
 import { topologyMetadata } from "../cos/juju-topology.js";
 import { scrapeJobs } from "../cos/scrape-jobs.js";
@@ -26,6 +26,7 @@ export function metricsEndpointAppBag(model: Model, outcome: CoordinatorOutcome,
     workers: outcome.cluster.applications,
     coordinator,
     coordinatorUnits: coordinatorUnits(model),
+    clusterDomain: clusterDomain(model),
     isTls,
   });
   return {
@@ -42,7 +43,7 @@ export function metricsEndpointIntegration(options: MetricsEndpointOptions): Coo
     apply(model, outcome): void {
       const relations = model.relations(ENDPOINTS.metrics);
       if (relations.length === 0) return;
-      const fqdn = kubernetesUnitFqdn(model.unit.name, model.name);
+      const fqdn = ownUnitFqdn(model);
       const appBag = outcome.isLeader ? metricsEndpointAppBag(model, outcome, options.isTlsEnabled(model)) : undefined;
       for (const relation of relations) {
         relation.localUnitData().update({

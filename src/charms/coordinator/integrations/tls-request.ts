@@ -9,10 +9,8 @@
  * and no IP SAN could stay stable (python-reference §6.6). External clients (charms sending traces,
  * Grafana) reach a worker application's service or pods, so those names are covered too.
  */
+import { serviceFqdn } from "../../../juju/kubernetes-names.js";
 import type { CertificateRequest } from "./csr-pkcs10.js";
-
-/** Kubernetes' default cluster domain, the one Juju's pod FQDNs end in. */
-export const CLUSTER_DOMAIN = "cluster.local";
 
 /** RFC 5280's upper bound for a common name. */
 const MAX_COMMON_NAME = 64;
@@ -25,6 +23,8 @@ export interface TlsIdentity {
   readonly modelName: string;
   /** Remote applications of every tempo-cluster relation, in any order. */
   readonly workerApps: readonly string[];
+  /** The Kubernetes cluster domain every name ends in (cluster-domain.ts); `cluster.local` if absent. */
+  readonly clusterDomain?: string;
 }
 
 export interface CoordinatorCertificateRequest extends CertificateRequest {
@@ -33,7 +33,7 @@ export interface CoordinatorCertificateRequest extends CertificateRequest {
 }
 
 export function coordinatorCertificateRequest(identity: TlsIdentity): CoordinatorCertificateRequest {
-  const inModel = (name: string) => `${name}.${identity.modelName}.svc.${CLUSTER_DOMAIN}`;
+  const inModel = (name: string) => serviceFqdn(name, identity.modelName, identity.clusterDomain);
   // The coordinator's own service: stable for the coordinator's whole life, and a name nobody else
   // claims. Its nginx front door serves this certificate, reached through that service or, unit by
   // unit, through the coordinator's pods: one wildcard covers every pod, so scaling the coordinator
