@@ -13,7 +13,7 @@ import {
   parseCluster,
   providerDatabag,
 } from "../../interface/provider.js";
-import { workerPorts } from "../../interface/role-rules.js";
+import { expandRole, workerPorts } from "../../interface/role-rules.js";
 import { buildTempoConfig, ingesterUnitCount } from "../../tempo/builder.js";
 import { renderTempoConfig } from "../../tempo/render.js";
 import { validateTempoConfig } from "../../tempo/validate.js";
@@ -25,16 +25,17 @@ import { s3BucketRequest } from "./s3.js";
 import { ingestApplication } from "./integrations/tracing-receivers.js";
 import {
   type ClusterSummary,
-  METRICS_GENERATOR_IDLE_NOTE,
   type Problem,
   decideStatus,
   invalidConfig,
+  metricsGeneratorIdleNote,
   missingRoles,
   noReceivers,
   noWorkerRelations,
   invalidRole,
   rejectedWorker,
   replicationFactorTooHigh,
+  scaledToZero,
   tempoConfigRejected,
 } from "./status.js";
 import { type S3RelationSnapshot, decideStorage } from "./storage.js";
@@ -102,22 +103,25 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
   if (config.kind === "invalid") problems.push(...config.problems.map((problem) => invalidConfig(inputs.identity.appName, problem)));
 
   const cluster = parseCluster({ relations: inputs.workers });
-  problems.push(...cluster.rejected.map((rejection) => rejectionProblem(rejection, inputs.workers)));
+  const coordinator = inputs.identity.appName;
+  problems.push(...cluster.rejected.map((rejection) => rejectionProblem(rejection, inputs.workers, coordinator)));
 
   const missing = clusterMissingRoles(cluster);
-  if (inputs.workers.length === 0) problems.push(noWorkerRelations());
-  else if (missing.length > 0) problems.push(missingRoles(missing));
+  if (inputs.workers.length === 0) problems.push(noWorkerRelations(coordinator));
+  else if (missing.length > 0) problems.push(missingRoles(missing, coordinator, scaledToZeroByRole(inputs.workers)));
 
   // Storage only matters once some worker takes part; before that "relate s3" would be premature
   // advice for someone about to deploy a single `all` node.
-  const storage = cluster.applications.length > 0 ? decideStorage(inputs.s3, cluster) : undefined;
+  const storage = cluster.applications.length > 0 ? decideStorage(inputs.s3, cluster, coordinator) : undefined;
   if (storage?.kind === "not-ready") problems.push(storage.problem);
 
   // Checked here rather than left to the builder so the message names the option and both counts.
   const ingesters = ingesterUnitCount(cluster);
   const wantedReplication = config.kind === "valid" ? config.settings.replicationFactor : "auto";
   const hasEnoughIngesters = wantedReplication === "auto" || wantedReplication <= ingesters;
-  if (!hasEnoughIngesters && missing.length === 0) problems.push(replicationFactorTooHigh(wantedReplication, ingesters));
+  if (!hasEnoughIngesters && missing.length === 0) {
+    problems.push(replicationFactorTooHigh(wantedReplication, ingesters, coordinator, firstIngesterApplication(cluster)));
+  }
   problems.push(...inputs.integrations.problems);
 
   const receivers = enabledReceivers(config.kind === "valid" ? config.settings : undefined, inputs.integrations);
@@ -160,7 +164,7 @@ export function desiredState(inputs: CoordinatorInputs): DesiredState {
     workerUnits: cluster.applications.reduce((count, application) => count + application.units.length, 0),
     applications: cluster.applications.length,
     storage: storage?.kind === "ready" ? storage.storage.kind : "s3",
-    notes: hasIdleMetricsGenerator ? [METRICS_GENERATOR_IDLE_NOTE] : [],
+    notes: hasIdleMetricsGenerator ? [metricsGeneratorIdleNote(coordinator)] : [],
     ...ingestSummary(cluster, inputs.integrations.requestedReceivers.length > 0),
   };
   const status = decideStatus(problems, statusSummary);
@@ -276,18 +280,33 @@ function publicationsFor(cluster: ClusterView, shared: SharedData): Publication[
  * A worker that has not published yet is something to wait for; data that is there but wrong
  * needs someone to fix that worker.
  */
-function rejectionProblem(rejection: Rejection, relations: readonly WorkerRelation[]): Problem {
+function rejectionProblem(rejection: Rejection, relations: readonly WorkerRelation[], coordinator: string): Problem {
   const relation = relations.find((candidate) => candidate.id === rejection.relationId);
   const subject = rejection.unit ?? rejection.application;
   if (relation === undefined) return rejectedWorker(subject, rejection.reasons);
-  if (rejection.unit === undefined && relation.units.length === 0) {
-    return { severity: "waiting", message: `${rejection.application} has no units (scale it up to take part)` };
-  }
+  if (rejection.unit === undefined && relation.units.length === 0) return scaledToZero(rejection.application, coordinator);
   if (hasNotPublishedYet(relation, rejection.unit)) {
     return { severity: "waiting", message: `waiting for ${subject} to publish its data` };
   }
   const role = rejection.unit === undefined ? publishedRole(relation.appData) : undefined;
   return role === undefined ? rejectedWorker(subject, rejection.reasons) : invalidRole(rejection.application, role);
+}
+
+/** Role → the related worker applications that published it but have no units, for missingRoles. */
+function scaledToZeroByRole(relations: readonly WorkerRelation[]): Record<string, string[]> {
+  const byRole: Record<string, string[]> = {};
+  for (const relation of relations) {
+    if (relation.units.length > 0) continue;
+    const appData = decodeRequirerAppDatabag(relation.appData);
+    if (appData.kind !== "valid") continue;
+    for (const role of expandRole(appData.data.role)) (byRole[role] ??= []).push(relation.app);
+  }
+  return byRole;
+}
+
+/** The application whose units the ingester count starts with (sorted, so always the same one). */
+function firstIngesterApplication(cluster: ClusterView): string | undefined {
+  return cluster.applications.find((application) => expandRole(application.role).includes("ingester"))?.application;
 }
 
 /** A unit with an empty bag, or an application with no role yet or whose units all have empty bags. */

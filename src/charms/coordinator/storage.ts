@@ -20,7 +20,7 @@ export type StorageDecision =
   | { readonly kind: "ready"; readonly storage: StorageSettings }
   | { readonly kind: "not-ready"; readonly problem: Problem };
 
-export function decideStorage(s3: S3RelationSnapshot | undefined, cluster: ClusterView): StorageDecision {
+export function decideStorage(s3: S3RelationSnapshot | undefined, cluster: ClusterView, coordinator?: string): StorageDecision {
   if (s3) {
     // Once an operator relates s3 we wait for it rather than fall back to local: switching the
     // backend later would strand every trace written so far.
@@ -39,7 +39,7 @@ export function decideStorage(s3: S3RelationSnapshot | undefined, cluster: Clust
     };
   }
   if (isSingleAllNode(cluster)) return { kind: "ready", storage: { kind: "local" } };
-  return { kind: "not-ready", problem: s3NotRelated() };
+  return { kind: "not-ready", problem: s3NotRelated(coordinator) };
 }
 
 /** Exactly one worker unit in the whole cluster, and it runs every role. */

@@ -130,7 +130,7 @@ describe("the coordinator charm", () => {
     expect(ring(result.state, 1)).not.toContain(`${podFqdn("tempo-worker-q", 0)}:7946`);
     expect(result.state.unitStatus).toEqual({
       status: "blocked",
-      message: 'tempo-worker-q: invalid role "querier,ingester" (enable exactly one role-* option on tempo-worker-q)',
+      message: 'tempo-worker-q: invalid role "querier,ingester" (keep one role: juju config tempo-worker-q role-ingester=false)',
     });
   });
 
@@ -161,7 +161,7 @@ describe("the coordinator charm", () => {
     expect([1, 2, 3, 4, 5].map((id) => bagOf(result.state, id))).toEqual([{}, {}, {}, {}, {}]);
     expect(result.state.unitStatus).toEqual({
       status: "blocked",
-      message: "relate an s3 provider (distributed Tempo needs object storage)",
+      message: "relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator",
     });
   });
 
@@ -199,7 +199,7 @@ describe("the coordinator charm", () => {
     expect(bagOf(incomplete.state, 2)).toEqual(bagOf(complete.state, 2));
     expect(incomplete.state.unitStatus).toEqual({
       status: "blocked",
-      message: "missing roles: compactor (relate workers with those roles)",
+      message: "missing roles: compactor (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>)",
     });
   });
 
@@ -217,7 +217,7 @@ describe("the coordinator charm", () => {
     expect(bagOf(lost.state, 1)).toEqual(bagOf(first.state, 1));
     expect(lost.state.unitStatus).toEqual({
       status: "blocked",
-      message: "relate an s3 provider (distributed Tempo needs object storage)",
+      message: "relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator",
     });
   });
 
@@ -226,7 +226,7 @@ describe("the coordinator charm", () => {
     expect(bagOf(result.state, 90)).toEqual({ bucket: "tempo" });
     expect(result.state.unitStatus).toEqual({
       status: "waiting",
-      message: "waiting for s3-integrator to share the s3 bucket and credentials",
+      message: "waiting for s3-integrator to share the s3 bucket and credentials (s3-integrator: juju run s3-integrator/leader sync-s3-credentials access-key=… secret-key=…)",
     });
   });
 
@@ -235,7 +235,7 @@ describe("the coordinator charm", () => {
     expect(bagOf(result.state, 1)).toEqual({});
     expect(result.state.unitStatus).toEqual({
       status: "blocked",
-      message: "replication-factor 3 needs at least 3 ingester units (have 2)",
+      message: "replication-factor 3 needs at least 3 ingester units (have 2): juju add-unit tempo-ingester -n 1, or juju config tempo replication-factor=2",
     });
   });
 });

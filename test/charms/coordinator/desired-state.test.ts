@@ -64,7 +64,7 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "missing roles: compactor, distributor, ingester, query-frontend (relate workers with those roles); no trace receiver runs until a distributor joins",
+      message: "missing roles: compactor, distributor, ingester, query-frontend (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>); no trace receiver runs until a distributor joins",
     });
   });
 
@@ -73,7 +73,7 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "relate an s3 provider (distributed Tempo needs object storage)",
+      message: "relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator",
     });
   });
 
@@ -85,7 +85,7 @@ describe("the coordinator's desired state", () => {
     expect(publishedConfig(state, 1).memberlist.join_members).not.toContain(`${podFqdn("tempo-worker-q", 0)}:7946`);
     expect(state.status).toEqual({
       status: "blocked",
-      message: 'tempo-worker-q: invalid role "querier,ingester" (enable exactly one role-* option on tempo-worker-q)',
+      message: 'tempo-worker-q: invalid role "querier,ingester" (keep one role: juju config tempo-worker-q role-ingester=false)',
     });
   });
 
@@ -109,15 +109,25 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "missing roles: compactor, distributor, ingester, querier, query-frontend (relate workers with those roles); no trace receiver runs until a distributor joins",
+      message: "missing roles: compactor, distributor, ingester, querier, query-frontend (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>); no trace receiver runs until a distributor joins",
     });
     expect(state.problems).toContainEqual({ severity: "waiting", message: "waiting for tempo-worker to publish its data" });
   });
 
-  it("says so when a worker application with a role has no units", () => {
+  it("notes, on an active cluster, a worker application scaled to zero", () => {
     const state = desiredState(inputs({ workers: [...distributedWorkers(), workerRelation(6, "tempo-spare", "querier", 0)] }));
     expect(state.publications).toHaveLength(5);
-    expect(state.status).toEqual({ status: "waiting", message: "tempo-spare has no units (scale it up to take part)" });
+    expect(state.status).toEqual({
+      status: "active",
+      message: "7 workers in 5 applications; tempo-spare has no units (juju add-unit tempo-spare, or juju remove-relation tempo tempo-spare)",
+    });
+  });
+
+  it("asks for units, not a relation, when the only application of a role is scaled to zero", () => {
+    const workers = distributedWorkers().map((relation) => (relation.app === "tempo-querier" ? workerRelation(4, "tempo-querier", "querier", 0) : relation));
+    const state = desiredState(inputs({ workers }));
+    expect(state.publications).toEqual([]);
+    expect(state.status).toEqual({ status: "blocked", message: "missing roles: querier (juju add-unit tempo-querier)" });
   });
 
   it("lets a non-leader report the same status without publishing anything", () => {
@@ -136,7 +146,7 @@ describe("the coordinator's desired state", () => {
     expect(state.publications).toEqual([]);
     expect(state.status).toEqual({
       status: "blocked",
-      message: "replication-factor 3 needs at least 3 ingester units (have 2)",
+      message: "replication-factor 3 needs at least 3 ingester units (have 2): juju add-unit tempo-ingester -n 1, or juju config tempo replication-factor=2",
     });
   });
 
@@ -173,7 +183,7 @@ describe("the coordinator's desired state", () => {
     const fed = desiredState(inputs({ workers, integrations: { ...NO_INTEGRATIONS, remoteWrite: [{ url: "http://prom:9090/api/v1/write" }] } }));
     expect(idle.status).toEqual({
       status: "active",
-      message: "8 workers in 6 applications; metrics-generator idle: relate send-remote-write to a Prometheus",
+      message: "8 workers in 6 applications; metrics-generator idle: juju integrate tempo:send-remote-write <prometheus>",
     });
     expect(fed.status).toEqual({ status: "active", message: "8 workers in 6 applications" });
     expect(publishedConfig(fed, 1).metrics_generator).toBeDefined();
@@ -191,7 +201,7 @@ describe("the coordinator's desired state", () => {
   it("asks for workers when no worker relation exists", () => {
     expect(desiredState(inputs()).status).toEqual({
       status: "blocked",
-      message: "no workers: relate tempo-worker applications to the tempo-cluster endpoint",
+      message: "no workers: juju integrate tempo:tempo-cluster <tempo-worker application>",
     });
   });
 });

@@ -9,7 +9,7 @@ import { correlationExtraFields, parseGrafanaAnswer } from "../../../src/charms/
 import { ingressRouteBag } from "../../../src/charms/coordinator/integrations/ingress-route.js";
 import { parseIngressAddress } from "../../../src/charms/coordinator/integrations/ingress-address.js";
 import { DEFAULT_UNIT_BAG, type RegularRelationState, on, peerRelation, relation, run } from "../../../src/testing/index.js";
-import { MODEL_UUID } from "./fixtures.js";
+import { MODEL_UUID, nginxContainer } from "./fixtures.js";
 import { bagOf, coordinatorState, distributed, s3 } from "./tracing-fixtures.js";
 
 const SERVICE = "tempo.cos.svc.cluster.local";
@@ -21,7 +21,7 @@ const traefik = (appData: Record<string, string> = {}) => neighbour(20, "ingress
 const GRAFANA_ANSWER = { grafana_uid: "grafana-1", datasource_uids: JSON.stringify({ "tempo/0": "tempo-ds-0" }) };
 
 async function cluster(extra: RegularRelationState[], options: { leader?: boolean } = {}) {
-  const state = coordinatorState([...distributed(), s3(), ...extra], { leader: options.leader ?? true });
+  const state = coordinatorState([...distributed(), s3(), ...extra], { leader: options.leader ?? true, containers: [nginxContainer()] });
   return run(coordinatorCharm, on.updateStatus(), state);
 }
 
@@ -85,11 +85,11 @@ describe("grafana-source", () => {
     expect(withLogs).toMatchObject({ httpMethod: "GET", tracesToLogsV2: { datasourceUid: "loki-ds" } });
   });
 
-  it("names a malformed grafana_uid in the status and still serves Grafana the datasource", async () => {
+  it("notes a malformed grafana_uid on an active cluster and still serves Grafana the datasource", async () => {
     const result = await cluster([grafana({ grafana_uid: "{not a uid}", datasource_uids: "{}" })]);
-    expect(result.state.unitStatus.status).toBe("blocked");
-    expect(result.state.unitStatus.message).toBe(
-      'grafana sent unusable grafana-source data (grafana_uid "{not a uid}" is malformed); Tempo\'s datasource UIDs from it are not shared on receive-datasource',
+    expect(result.state.unitStatus.status).toBe("active");
+    expect(result.state.unitStatus.message).toContain(
+      'grafana sent unusable grafana-source data (grafana_uid "{not a uid}" is malformed); Tempo\'s datasource UIDs from it are not shared on receive-datasource (fix grafana, or: juju remove-relation tempo:grafana-source grafana)',
     );
     expect(bagOf(result.state, 30).grafana_source_data).toBeDefined();
     expect(bagOf(result.state, 2).worker_config).toBeDefined();
@@ -182,12 +182,14 @@ describe("ingress (traefik_route)", () => {
     expect(one).toEqual(two);
   });
 
-  it("refuses a Traefik address that is not a host, and keeps every URL on the service", async () => {
+  it("refuses a Traefik address that is not a host, notes it on an active cluster, and keeps every URL on the service", async () => {
     expect(parseIngressAddress({ external_host: "evil.example/path", scheme: "https" }).kind).toBe("invalid");
     const result = await cluster([grafana(), traefik({ external_host: "http://x:1", scheme: "gopher" })]);
-    expect(result.state.unitStatus.message).toBe(
-      "traefik sent an unusable ingress address (external_host is not a host name or IPv4 address, scheme is neither http nor https); URLs stay on the cluster's service",
-    );
+    expect(result.state.unitStatus).toEqual({
+      status: "active",
+      message:
+        "7 workers in 5 applications; traefik sent an unusable ingress address (external_host is not a host name or IPv4 address, scheme is neither http nor https); URLs stay on the cluster's service (fix traefik, or: juju remove-relation tempo:ingress traefik)",
+    });
     const unitBag = result.state.relations.find((candidate) => candidate.id === 30)?.localUnitData;
     expect(unitBag?.grafana_source_host).toBe(`http://${SERVICE}:3200`);
   });

@@ -91,8 +91,9 @@ describe("the coordinator with a Loki", () => {
     const state = coordinatorState([...distributed(), s3(), loki(30, [endpointJson(LOKI_0), '{"url": 3100}'])]);
     const result = await run(charm, on.relationChanged({ id: 30 }, { remoteUnit: 1 }), state);
     expect(result.state.unitStatus).toEqual({
-      status: "blocked",
-      message: "loki/1 sent an unusable Loki push endpoint (endpoint url is not an http(s) URL); no logs are sent to it",
+      status: "active",
+      message:
+        "7 workers in 5 applications; loki/1 sent an unusable Loki push endpoint (endpoint url is not an http(s) URL); no logs are sent to it (fix loki, or: juju remove-relation tempo:logging loki)",
     });
     expect(jsonKey(result.state, 1, "loki_endpoints")).toEqual({ "loki/0": LOKI_0 });
   });

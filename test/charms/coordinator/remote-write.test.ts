@@ -101,8 +101,9 @@ describe("the coordinator with a remote-write provider", () => {
     const state = coordinatorState([...distributed(), s3(), prometheus(20, [endpointJson(PROM_0), "not json"])]);
     const result = await run(charm, on.relationChanged({ id: 20 }, { remoteUnit: 1 }), state);
     expect(result.state.unitStatus).toEqual({
-      status: "blocked",
-      message: "prometheus/1 sent an unusable remote-write endpoint (remote_write is not JSON); metrics are not written to it",
+      status: "active",
+      message:
+        "7 workers in 5 applications; prometheus/1 sent an unusable remote-write endpoint (remote_write is not JSON); metrics are not written to it (fix prometheus, or: juju remove-relation tempo:send-remote-write prometheus)",
     });
     expect(jsonKey(result.state, 1, "remote_write_endpoints")).toEqual([{ url: PROM_0 }]);
   });

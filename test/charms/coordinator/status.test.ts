@@ -12,6 +12,8 @@ import {
   replicationFactorTooHigh,
   s3AwaitingCredentials,
   s3NotRelated,
+  scaledToZero,
+  unusableNeighbourData,
 } from "../../../src/charms/coordinator/status.js";
 
 const SUMMARY = { workerUnits: 8, applications: 6, storage: "s3" } as const;
@@ -37,14 +39,14 @@ describe("the coordinator's status decision", () => {
 
   it("says that no trace is received while no distributor runs", () => {
     expect(decideStatus([missingRoles(["distributor", "ingester"])], SUMMARY).message).toBe(
-      "missing roles: distributor, ingester (relate workers with those roles); no trace receiver runs until a distributor joins",
+      "missing roles: distributor, ingester (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>); no trace receiver runs until a distributor joins",
     );
   });
 
   it("names the missing roles and the fix", () => {
     expect(decideStatus([missingRoles(["compactor", "ingester"])], SUMMARY)).toEqual({
       status: "blocked",
-      message: "missing roles: compactor, ingester (relate workers with those roles)",
+      message: "missing roles: compactor, ingester (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>)",
     });
   });
 
@@ -56,14 +58,14 @@ describe("the coordinator's status decision", () => {
     expect(status).toEqual({
       status: "blocked",
       message:
-        'tempo-worker-q: invalid role "querier,ingester"; relate an s3 provider (distributed Tempo needs object storage)',
+        'tempo-worker-q: invalid role "querier,ingester"; relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator',
     });
   });
 
   it("shows waiting when nothing blocks", () => {
     expect(decideStatus([s3AwaitingCredentials("minio")], SUMMARY)).toEqual({
       status: "waiting",
-      message: "waiting for minio to share the s3 bucket and credentials",
+      message: "waiting for minio to share the s3 bucket and credentials (s3-integrator: juju run minio/leader sync-s3-credentials access-key=… secret-key=…)",
     });
   });
 
@@ -75,8 +77,8 @@ describe("the coordinator's status decision", () => {
   });
 
   it("states the replication factor, the ingesters it needs and those it has", () => {
-    expect(decideStatus([replicationFactorTooHigh(3, 2)], SUMMARY).message).toBe(
-      "replication-factor 3 needs at least 3 ingester units (have 2)",
+    expect(decideStatus([replicationFactorTooHigh(3, 2, "tempo", "tempo-ingester")], SUMMARY).message).toBe(
+      "replication-factor 3 needs at least 3 ingester units (have 2): juju add-unit tempo-ingester -n 1, or juju config tempo replication-factor=2",
     );
   });
 });
@@ -85,18 +87,53 @@ describe("the catalogue of coordinator problems", () => {
   // Every message an operator can see, verbatim: each names what is wrong and the command or
   // relation that fixes it. A change here is a change to what people read at 3 a.m.
   it.each([
-    ["no workers: relate tempo-worker applications to the tempo-cluster endpoint", "blocked", noWorkerRelations()],
-    ["missing roles: compactor (relate workers with those roles)", "blocked", missingRoles(["compactor"])],
-    ['tempo-worker-q: invalid role "querier,ingester" (enable exactly one role-* option on tempo-worker-q)', "blocked", invalidRole("tempo-worker-q", "querier,ingester")],
+    ["no workers: juju integrate tempo:tempo-cluster <tempo-worker application>", "blocked", noWorkerRelations("tempo")],
+    [
+      "missing roles: compactor (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>)",
+      "blocked",
+      missingRoles(["compactor"], "tempo"),
+    ],
+    ["missing roles: querier (juju add-unit tempo-querier)", "blocked", missingRoles(["querier"], "tempo", { querier: ["tempo-querier"] })],
+    ["tempo-spare has no units (juju add-unit tempo-spare, or juju remove-relation tempo tempo-spare)", "note", scaledToZero("tempo-spare", "tempo")],
+    ['tempo-worker-q: invalid role "querier,ingester" (keep one role: juju config tempo-worker-q role-ingester=false)', "blocked", invalidRole("tempo-worker-q", "querier,ingester")],
+    ['tempo-worker-q: invalid role "imposter" (enable exactly one role-* option on tempo-worker-q)', "blocked", invalidRole("tempo-worker-q", "imposter")],
     ['w/1: address: "a b" contains whitespace', "blocked", rejectedWorker("w/1", ['address: "a b" contains whitespace'])],
-    ["relate an s3 provider (distributed Tempo needs object storage)", "blocked", s3NotRelated()],
-    ["waiting for minio to share the s3 bucket and credentials", "waiting", s3AwaitingCredentials("minio")],
+    ["relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator", "blocked", s3NotRelated("tempo")],
+    [
+      "waiting for minio to share the s3 bucket and credentials (s3-integrator: juju run minio/leader sync-s3-credentials access-key=… secret-key=…)",
+      "waiting",
+      s3AwaitingCredentials("minio"),
+    ],
     ["s3 data from minio is unusable: bucket is missing", "blocked", s3Invalid("minio", ["bucket is missing"])],
-    ["replication-factor 3 needs at least 3 ingester units (have 1)", "blocked", replicationFactorTooHigh(3, 1)],
+    [
+      "replication-factor 3 needs at least 3 ingester units (have 1): juju add-unit tempo-ingester -n 2, or juju config tempo replication-factor=1",
+      "blocked",
+      replicationFactorTooHigh(3, 1, "tempo", "tempo-ingester"),
+    ],
+    [
+      "otel-app sent an unusable tracing request (receivers is not JSON); its traces are not received (fix otel-app, or: juju remove-relation tempo:tracing otel-app)",
+      "note",
+      unusableNeighbourData({ coordinator: "tempo", endpoint: "tracing", app: "otel-app" }, "otel-app sent an unusable tracing request (receivers is not JSON)", "its traces are not received"),
+    ],
     ["no trace receiver enabled: juju config tempo always_enable_otlp_http=true, or relate a tracing client", "blocked", noReceivers("tempo")],
     ["retention-period must be at least 1 (hours), got 0: juju config tempo retention-period=720", "blocked", invalidConfig("tempo", { option: "retention-period", message: "retention-period must be at least 1 (hours)", got: "0" })],
     ["cannot build the Tempo config: storage.trace.s3.bucket: is empty (+1 more in juju debug-log)", "blocked", tempoConfigRejected(["storage.trace.s3.bucket: is empty", "x: y"])],
   ] as const)("%s (%s)", (message, severity, problem) => {
     expect(problem).toEqual({ severity, message });
+  });
+});
+
+describe("notes", () => {
+  const note = { severity: "note", message: "traefik sent an unusable ingress address (…); URLs stay on the cluster's service" } as const;
+
+  it("are appended to the active message and never take the status from active", () => {
+    expect(decideStatus([note], SUMMARY)).toEqual({
+      status: "active",
+      message: "8 workers in 6 applications; traefik sent an unusable ingress address (…); URLs stay on the cluster's service",
+    });
+  });
+
+  it("give way to anything that stops the cluster", () => {
+    expect(decideStatus([note, { severity: "waiting", message: "waiting for minio" }], SUMMARY)).toEqual({ status: "waiting", message: "waiting for minio" });
   });
 });

@@ -26,7 +26,7 @@ describe("the storage decision", () => {
     const decision = decideStorage(undefined, cluster(application("tempo", "all", 2)));
     expect(decision).toEqual({
       kind: "not-ready",
-      problem: { severity: "blocked", message: "relate an s3 provider (distributed Tempo needs object storage)" },
+      problem: { severity: "blocked", message: "relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator" },
     });
   });
 
@@ -58,7 +58,7 @@ describe("the storage decision", () => {
     const decision = decideStorage({ id: 7, app: "minio", providerData: {} }, cluster(application("tempo", "all", 1)));
     expect(decision).toEqual({
       kind: "not-ready",
-      problem: { severity: "waiting", message: "waiting for minio to share the s3 bucket and credentials" },
+      problem: { severity: "waiting", message: "waiting for minio to share the s3 bucket and credentials (s3-integrator: juju run minio/leader sync-s3-credentials access-key=… secret-key=…)" },
     });
   });
 

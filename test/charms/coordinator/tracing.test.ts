@@ -181,18 +181,19 @@ describe("the coordinator with tracing clients", () => {
     const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", '["otlp_grpc", "carrier_pigeon"]')]);
     const result = await run(charm, on.relationChanged({ id: 10 }), state);
     expect(result.state.unitStatus).toEqual({
-      status: "blocked",
-      message: "otel-app asked for tracing protocols Tempo does not support: carrier_pigeon (ignored)",
+      status: "active",
+      message: "7 workers in 5 applications; traces received by tempo-distributor (1 unit); otel-app asked for tracing protocols Tempo does not support: carrier_pigeon (ignored)",
     });
     expect(otlpProtocols(result.state, 2)).toEqual(["grpc", "http"]);
   });
 
-  it("names a client whose request is not JSON in the status, and keeps serving the cluster", async () => {
+  it("notes a client whose request is not JSON on an active cluster, and keeps serving it", async () => {
     const state = coordinatorState([...distributed(), s3(), tracingClient(10, "otel-app", "otlp_grpc")]);
     const result = await run(charm, on.relationChanged({ id: 10 }), state);
     expect(result.state.unitStatus).toEqual({
-      status: "blocked",
-      message: "otel-app sent an unusable tracing request (receivers is not JSON); its traces are not received",
+      status: "active",
+      message:
+        "7 workers in 5 applications; otel-app sent an unusable tracing request (receivers is not JSON); its traces are not received (fix otel-app, or: juju remove-relation tempo:tracing otel-app)",
     });
     expect(otlpProtocols(result.state, 2)).toEqual(["http"]);
     expect(jsonKey(result.state, 10, "receivers")).toHaveLength(1);

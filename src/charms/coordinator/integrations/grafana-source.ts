@@ -9,7 +9,7 @@ import type { Model } from "../../../juju/model.js";
 import { apiUrl, mostExternal } from "../front-door.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 import {
   type GrafanaAnswer,
   type ReceivedDatasource,
@@ -32,7 +32,9 @@ function grafanaAnswers(model: Model): { answers: GrafanaAnswer[]; problems: Pro
   for (const relation of model.relations(ENDPOINTS.grafanaSource)) {
     const parsed = parseGrafanaAnswer(relation.remoteAppData());
     if (parsed.kind === "valid") answers.push(parsed.data);
-    if (parsed.kind === "invalid") problems.push(grafanaAnswerInvalid(relation.app, parsed.reasons));
+    if (parsed.kind === "invalid") {
+      problems.push(grafanaAnswerInvalid({ coordinator: model.app.name, endpoint: ENDPOINTS.grafanaSource, app: relation.app }, parsed.reasons));
+    }
   }
   return { answers, problems };
 }
@@ -43,7 +45,9 @@ function receivedDatasources(model: Model): { received: ReceivedDatasource[]; pr
   for (const relation of model.relations(ENDPOINTS.receiveDatasource)) {
     const parsed = parseExchangedDatasources(relation.remoteAppData());
     if (parsed.kind === "valid") received.push(...parsed.data.map((ds) => ({ ...ds, app: relation.app })));
-    if (parsed.kind === "invalid") problems.push(exchangedDatasourcesInvalid(relation.app, parsed.reasons));
+    if (parsed.kind === "invalid") {
+      problems.push(exchangedDatasourcesInvalid({ coordinator: model.app.name, endpoint: ENDPOINTS.receiveDatasource, app: relation.app }, parsed.reasons));
+    }
   }
   return { received, problems };
 }
@@ -79,16 +83,14 @@ export function grafanaSourceIntegration(options: GrafanaSourceOptions): Coordin
 }
 
 /** A bad answer from Grafana: our datasource still goes to it, its UIDs are not passed on. */
-export function grafanaAnswerInvalid(app: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${app} sent unusable grafana-source data (${reasons.join(", ")}); Tempo's datasource UIDs from it are not shared on receive-datasource`,
-  };
+export function grafanaAnswerInvalid(from: NeighbourRelation, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(
+    from,
+    `${from.app} sent unusable grafana-source data (${reasons.join(", ")})`,
+    "Tempo's datasource UIDs from it are not shared on receive-datasource",
+  );
 }
 
-export function exchangedDatasourcesInvalid(app: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${app} sent unusable datasources over receive-datasource (${reasons.join(", ")}); no trace links to it`,
-  };
+export function exchangedDatasourcesInvalid(from: NeighbourRelation, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${from.app} sent unusable datasources over receive-datasource (${reasons.join(", ")})`, "no trace links to it");
 }

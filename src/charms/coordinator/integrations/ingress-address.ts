@@ -12,7 +12,7 @@ import type { Model } from "../../../juju/model.js";
 import { clusterDomain } from "../cluster-domain.js";
 import { type FrontDoor, type IngressAddress, frontDoor } from "../front-door.js";
 import { ENDPOINTS } from "../meta.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 
 /** A DNS name or an IPv4 address: what goes between `scheme://` and `:port`. */
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -34,11 +34,8 @@ export function parseIngressAddress(appData: Readonly<Databag>): Parsed<IngressA
   return { kind: "valid", data: { externalHost: parsed.data.external_host, scheme: parsed.data.scheme } };
 }
 
-export function ingressAddressInvalid(app: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${app} sent an unusable ingress address (${reasons.join(", ")}); URLs stay on the cluster's service`,
-  };
+export function ingressAddressInvalid(from: NeighbourRelation, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${from.app} sent an unusable ingress address (${reasons.join(", ")})`, "URLs stay on the cluster's service");
 }
 
 /** The ingress address, if an `ingress` relation gave a usable one, and what was wrong otherwise. */
@@ -46,7 +43,8 @@ export function readIngressAddress(model: Model): { address?: IngressAddress; pr
   const relation = model.relations(ENDPOINTS.ingress)[0];
   if (!relation) return { problems: [] };
   const parsed = parseIngressAddress(relation.remoteAppData());
-  if (parsed.kind === "invalid") return { problems: [ingressAddressInvalid(relation.app, parsed.reasons)] };
+  const from = { coordinator: model.app.name, endpoint: ENDPOINTS.ingress, app: relation.app };
+  if (parsed.kind === "invalid") return { problems: [ingressAddressInvalid(from, parsed.reasons)] };
   return parsed.kind === "valid" ? { address: parsed.data, problems: [] } : { problems: [] };
 }
 

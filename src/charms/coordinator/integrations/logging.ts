@@ -18,7 +18,7 @@ import { tempoLogAlertRules } from "../cos/tempo-log-rules.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { COORDINATOR_META, ENDPOINTS } from "../meta.js";
 import { parseUnitUrlField } from "./unit-url-field.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 
 export function parseLokiUnitData(unitData: Readonly<Databag>): Parsed<{ readonly url: string }> {
   return parseUnitUrlField(unitData, "endpoint", z.url({ protocol: /^https?$/ }));
@@ -46,7 +46,8 @@ export const loggingIntegration: CoordinatorIntegration = {
       for (const unit of relation.units) {
         const parsed = parseLokiUnitData(relation.remoteUnitData(unit));
         if (parsed.kind === "valid") found.push({ unit, url: parsed.data.url });
-        if (parsed.kind === "invalid") problems.push(lokiEndpointInvalid(unit, parsed.reasons));
+        const from = { coordinator: model.app.name, endpoint: ENDPOINTS.logging, app: relation.app };
+        if (parsed.kind === "invalid") problems.push(lokiEndpointInvalid(from, unit, parsed.reasons));
       }
     }
     return { lokiEndpoints: lokiEndpointsByUnit(found), problems };
@@ -66,9 +67,6 @@ export const loggingIntegration: CoordinatorIntegration = {
   },
 };
 
-export function lokiEndpointInvalid(unit: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${unit} sent an unusable Loki push endpoint (${reasons.join(", ")}); no logs are sent to it`,
-  };
+export function lokiEndpointInvalid(from: NeighbourRelation, unit: string, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${unit} sent an unusable Loki push endpoint (${reasons.join(", ")})`, "no logs are sent to it");
 }

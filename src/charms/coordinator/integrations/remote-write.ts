@@ -12,7 +12,7 @@ import { RemoteWriteEndpoint } from "../../../tempo/settings.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
 import { parseUnitUrlField } from "./unit-url-field.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 
 /** The same URL rule the Tempo settings apply, so an accepted endpoint never fails the builder. */
 export function parseRemoteWriteUnitData(unitData: Readonly<Databag>): Parsed<{ readonly url: string }> {
@@ -28,16 +28,14 @@ export const remoteWriteIntegration: CoordinatorIntegration = {
       for (const unit of relation.units) {
         const parsed = parseRemoteWriteUnitData(relation.remoteUnitData(unit));
         if (parsed.kind === "valid") urls.add(parsed.data.url);
-        if (parsed.kind === "invalid") problems.push(remoteWriteInvalid(unit, parsed.reasons));
+        const from = { coordinator: model.app.name, endpoint: ENDPOINTS.remoteWrite, app: relation.app };
+        if (parsed.kind === "invalid") problems.push(remoteWriteInvalid(from, unit, parsed.reasons));
       }
     }
     return { remoteWrite: [...urls].sort().map((url) => ({ url })), problems };
   },
 };
 
-export function remoteWriteInvalid(unit: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${unit} sent an unusable remote-write endpoint (${reasons.join(", ")}); metrics are not written to it`,
-  };
+export function remoteWriteInvalid(from: NeighbourRelation, unit: string, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${unit} sent an unusable remote-write endpoint (${reasons.join(", ")})`, "metrics are not written to it");
 }

@@ -11,7 +11,7 @@ import type { Databag } from "../../../juju/backend.js";
 import type { Model } from "../../../juju/model.js";
 import type { CoordinatorIntegration, IntegrationInputs } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 import { parseReceiversKey } from "./tracing-requests.js";
 
 /** What we ask every self-tracing provider for: OTLP over HTTP, which our hook exporter speaks. */
@@ -57,8 +57,9 @@ export const selfTracingIntegration: CoordinatorIntegration = {
       const relation = model.relations(endpoint)[0];
       if (!relation) continue;
       const parsed = parseTracingProviderBag(relation.remoteAppData());
-      if (parsed.kind === "invalid") problems.push(selfTracingInvalid(endpoint, relation.app, parsed.reasons));
-      if (parsed.kind === "valid" && !parsed.data.otlp_http) problems.push(selfTracingInvalid(endpoint, relation.app, ["it offers no otlp_http receiver"]));
+      const from = { coordinator: model.app.name, endpoint, app: relation.app };
+      if (parsed.kind === "invalid") problems.push(selfTracingInvalid(from, parsed.reasons));
+      if (parsed.kind === "valid" && !parsed.data.otlp_http) problems.push(selfTracingInvalid(from, ["it offers no otlp_http receiver"]));
     }
     return { problems };
   },
@@ -70,9 +71,6 @@ export const selfTracingIntegration: CoordinatorIntegration = {
   },
 };
 
-export function selfTracingInvalid(endpoint: string, app: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${app} on ${endpoint} sent unusable receivers (${reasons.join(", ")}); traces go to this cluster instead`,
-  };
+export function selfTracingInvalid(from: NeighbourRelation, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${from.app} on ${from.endpoint} sent unusable receivers (${reasons.join(", ")})`, "traces go to this cluster instead");
 }

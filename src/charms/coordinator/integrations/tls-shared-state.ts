@@ -16,7 +16,7 @@ export const TLS_STATE_KEY = "tls-state";
 
 const SharedTlsState = z.object({
   relationId: z.number().int(),
-  status: z.enum(["active", "waiting", "blocked", "maintenance"]),
+  status: z.enum(["active", "waiting", "blocked", "maintenance", "note"]),
   message: z.string(),
 });
 export type SharedTlsState = z.output<typeof SharedTlsState>;

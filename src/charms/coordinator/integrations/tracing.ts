@@ -12,7 +12,7 @@ import { parseCoordinatorConfig } from "../config-options.js";
 import { enabledReceivers } from "../desired-state.js";
 import { type CoordinatorIntegration, type IntegrationInputs, NO_INTEGRATIONS } from "../integrations.js";
 import { ENDPOINTS } from "../meta.js";
-import type { Problem } from "../status.js";
+import { type NeighbourRelation, type Problem, unusableNeighbourData } from "../status.js";
 import {
   CHARM_TRACING_PROTOCOLS,
   WORKLOAD_TRACING_PROTOCOLS,
@@ -89,7 +89,8 @@ function gatherRequests(model: Model): { requestedReceivers: ReceiverProtocol[];
   const problems: Problem[] = [];
   for (const relation of model.relations(ENDPOINTS.tracing)) {
     const parsed = parseTracingRequest(relation.remoteAppData());
-    if (parsed.kind === "invalid") problems.push(tracingRequestInvalid(relation.app, parsed.reasons));
+    const from = { coordinator: model.app.name, endpoint: ENDPOINTS.tracing, app: relation.app };
+    if (parsed.kind === "invalid") problems.push(tracingRequestInvalid(from, parsed.reasons));
     if (parsed.kind !== "valid") continue;
     for (const protocol of parsed.data.supported) requested.add(protocol);
     if (parsed.data.unsupported.length > 0) problems.push(tracingProtocolsUnsupported(relation.app, parsed.data.unsupported));
@@ -117,17 +118,14 @@ function ingestDoor(model: Model, options: TracingOptions): FrontDoor | undefine
 }
 
 /** A request we cannot read at all: that charm gets URLs (if any) but asked for nothing we can honour. */
-export function tracingRequestInvalid(app: string, reasons: readonly string[]): Problem {
-  return {
-    severity: "blocked",
-    message: `${app} sent an unusable tracing request (${reasons.join(", ")}); its traces are not received`,
-  };
+export function tracingRequestInvalid(from: NeighbourRelation, reasons: readonly string[]): Problem {
+  return unusableNeighbourData(from, `${from.app} sent an unusable tracing request (${reasons.join(", ")})`, "its traces are not received");
 }
 
 /** Names no Tempo receiver speaks; the rest of that request is honoured. */
 export function tracingProtocolsUnsupported(app: string, protocols: readonly string[]): Problem {
   return {
-    severity: "blocked",
+    severity: "note",
     message: `${app} asked for tracing protocols Tempo does not support: ${protocols.join(", ")} (ignored)`,
   };
 }

@@ -8,6 +8,7 @@ import type { TracingDestination } from "../../../../src/juju/hook-tracing.js";
 import type { Model } from "../../../../src/juju/model.js";
 import { DEFAULT_UNIT_BAG, MemoryBackend, type RegularRelationState, on, relation, run, state, worldFromState } from "../../../../src/testing/index.js";
 import { coordinatorState, distributed, jsonKey, s3 } from "../tracing-fixtures.js";
+import { nginxContainer } from "../fixtures.js";
 
 const REMOTE = "http://tempo-central.obs.svc.cluster.local:4318";
 
@@ -68,7 +69,10 @@ describe("the coordinator related to another Tempo for its own telemetry", () =>
   });
 
   it("keeps tracing into the cluster, and says why, when the related Tempo's data is unusable", async () => {
-    const state = coordinatorState([...distributed(), s3(), remoteTempo(70, "self-charm-tracing", "nope")], { config: { always_enable_otlp_http: true } });
+    const state = coordinatorState([...distributed(), s3(), remoteTempo(70, "self-charm-tracing", "nope")], {
+      config: { always_enable_otlp_http: true },
+      containers: [nginxContainer()],
+    });
     const result = await run(coordinatorCharm, on.relationChanged({ id: 70 }, { remoteUnit: 0 }), state);
     expect(jsonKey(result.state, 1, "charm_tracing_receivers")).toEqual({ otlp_http: "http://tempo.cos.svc.cluster.local:4318" });
     expect(result.state.unitStatus.message).toContain("self-charm-tracing");
