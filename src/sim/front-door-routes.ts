@@ -6,9 +6,8 @@
  */
 import { NGINX_CONTAINER } from "../charms/coordinator/meta.js";
 import { NGINX_CONFIG_PATH } from "../charms/coordinator/nginx/paths.js";
-import { kubernetesUnitFqdn } from "../charms/worker/desired-state.js";
 import type { Simulator } from "./simulator.js";
-import { workerUnits } from "./tempo-report.js";
+import { workerUnitsByHost } from "./tempo-report.js";
 
 export interface FrontDoorRouteLine {
   readonly port: number;
@@ -30,7 +29,7 @@ export function frontDoorRoutes(sim: Simulator, coordinatorApp: string): FrontDo
   if (unit === undefined) return { routes: [] };
   const config = sim.world.units.get(unit)?.containers.get(NGINX_CONTAINER)?.readText(NGINX_CONFIG_PATH);
   if (config === undefined) return { unit, routes: [] };
-  const unitByHost = new Map(workerUnits(sim).map((worker) => [kubernetesUnitFqdn(worker, sim.world.modelName), worker]));
+  const unitByHost = workerUnitsByHost(sim);
   const upstreams = new Map<string, string[]>();
   for (const block of config.matchAll(/split_clients "\$\{request_id\}" \$(\w+) \{([^}]*)\}/g)) {
     const members = [...(block[2] ?? "").matchAll(/^\s*(?:\S+%|\*) (\S+):(\d+);$/gm)].map((entry) => {

@@ -54,6 +54,32 @@ export function workerUnits(sim: Simulator): string[] {
   return sim.unitsInOrder().filter((unit) => sim.charmOf(sim.world.units.get(unit)!.app)?.meta.name === workerMeta.name);
 }
 
+/**
+ * Worker units by the host they published on `tempo-cluster` (their pod's name, in whatever cluster
+ * domain the simulated pods have), falling back to the computed `cluster.local` name before they have.
+ */
+export function workerUnitsByHost(sim: Simulator): Map<string, string> {
+  const byHost = new Map<string, string>();
+  for (const unit of workerUnits(sim)) {
+    byHost.set(publishedAddress(sim, unit) ?? kubernetesUnitFqdn(unit, sim.world.modelName), unit);
+  }
+  return byHost;
+}
+
+function publishedAddress(sim: Simulator, unit: string): string | undefined {
+  for (const relation of sim.world.relations.values()) {
+    const raw = relation.unitData.get(unit)?.address;
+    if (raw === undefined || !relation.ends.some((end) => end.endpoint === CLUSTER_ENDPOINT)) continue;
+    try {
+      const address: unknown = JSON.parse(raw);
+      if (typeof address === "string") return address;
+    } catch {
+      // A bag the worker wrote is JSON; anything else falls back to the computed name.
+    }
+  }
+  return undefined;
+}
+
 /** The config file a worker runs, from its container. */
 export function configOf(sim: Simulator, unit: string): string | undefined {
   return sim.world.units.get(unit)?.containers.get(CONTAINER_NAME)?.readText(CONFIG_PATH);
@@ -140,7 +166,7 @@ export function ringOf(configText: string, sim: Simulator): RingMember[] {
   const config = parseYaml(configText) as { memberlist?: { join_members?: unknown } } | null;
   const members = config?.memberlist?.join_members;
   if (!Array.isArray(members)) return [];
-  const unitByHost = new Map(workerUnits(sim).map((unit) => [kubernetesUnitFqdn(unit, sim.world.modelName), unit]));
+  const unitByHost = workerUnitsByHost(sim);
   return members
     .map(String)
     .sort()

@@ -27,6 +27,15 @@ describe("tempo-cluster demo", () => {
     expect(run.stdout).not.toContain("\u001b[");
   });
 
+  it("runs on another cluster domain: the ring, the front door and the routes name pods in it", async () => {
+    const run = await runCliCaptured(["demo", ...SMALL, "--cluster-domain", "cluster.example"]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^  tempo-ingester-1\.tempo-ingester-endpoints\.tempo-sim\.svc\.cluster\.example:7946\s+tempo-ingester\/1$/m);
+    expect(run.stdout).toContain("otlp-http  http://tempo.tempo-sim.svc.cluster.example:4318");
+    expect(run.stdout).toMatch(/^\s+4318\s+http\s+otlp-http\s+tempo-distributor\/0$/m);
+    expect(run.stdout.replaceAll("minio.sim.svc.cluster.local", "")).not.toContain("svc.cluster.local");
+  });
+
   it("shows the front door's routes as nginx got them: each port, its protocol and the worker units behind it", async () => {
     const run = await runCliCaptured(["demo", "--workers", "query-frontend=1,querier=1,ingester=1,distributor=2,compactor=1", "--with", "tracing"]);
     expect(run.exitCode).toBe(0);
@@ -66,6 +75,7 @@ describe("tempo-cluster demo", () => {
     [["--then", "explode everything"], 'unknown step "explode"'],
     [["--then", "remove-unit ingester"], '"ingester" is not a unit name'],
     [["--then", "config tempo retention"], 'expected key=value, got "retention"'],
+    [["--cluster-domain", "Cluster Example"], '--cluster-domain "Cluster Example": not a DNS domain'],
   ])("rejects %j with exit code 2 and a clear message", async (args, message) => {
     const run = await runCliCaptured(["demo", ...args]);
     expect(run.exitCode).toBe(2);

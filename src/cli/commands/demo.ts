@@ -37,7 +37,7 @@ const TOPOLOGIES = ["distributed", "monolithic"] as const;
 export const command: CliCommand = {
   name: "demo",
   summary: "Run a simulated Juju model with the real charms and show the converged cluster.",
-  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging,grafana,ingress|all] [--then STEP]… [--out DIR] [--timeline] [--json]",
+  usage: "demo [--topology distributed|monolithic | --workers role=n,…] [--with tls,tracing,logging,grafana,ingress|all] [--then STEP]… [--cluster-domain DOMAIN] [--out DIR] [--timeline] [--json]",
   description: `Deploys a Tempo cluster into an in-memory Juju model — the tempo coordinator, one
 tempo-worker application per role, and two small stand-ins: an S3 provider (s3-integrator) and a
 remote-write receiver (prometheus) for the metrics-generator — runs every hook Juju would run, in
@@ -90,6 +90,7 @@ Examples:
   tempo-cluster demo --with all --then "remove-relation tempo self-signed-certificates"
   tempo-cluster demo --then "fail-hook tempo/0 config-changed" --then "config tempo retention-period=72"
   tempo-cluster demo --timeline --then "config tempo retention-period=48"   (workers restart one unit at a time)
+  tempo-cluster demo --with tls --cluster-domain cluster.example   (every name the charms publish ends in cluster.example)
 
 Exit codes: 0 the model converged; 1 it did not (a unit is stuck in error); 2 bad arguments or a
 step the model rejects.`,
@@ -98,6 +99,12 @@ step the model rejects.`,
     { name: "workers", type: "string", valueName: "ROLE=N,…", description: "Any worker shape instead of a topology, e.g. ingester=3,querier=1." },
     { name: "with", type: "string", valueName: "NAME,…", description: `Also deploy and relate integrations: ${SIM_INTEGRATIONS.join(", ")}, or all.` },
     { name: "then", type: "string", valueName: "STEP", multiple: true, description: 'An operator step after convergence, e.g. "remove-unit tempo-ingester/2" (repeatable).' },
+    {
+      name: "cluster-domain",
+      type: "string",
+      valueName: "DOMAIN",
+      description: "Simulate a Kubernetes cluster whose DNS domain is DOMAIN (each pod's /etc/hosts says so); default: none, so cluster.local.",
+    },
     { name: "out", type: "string", valueName: "DIR", description: "Write every worker's container files under DIR/<unit>/…" },
     { name: "timeline", type: "boolean", description: "Also print every hook that ran (unit, hook, remote unit, outcome)." },
     { name: "json", type: "boolean", description: "Print one JSON document instead of text." },
@@ -107,6 +114,11 @@ step the model rejects.`,
 };
 
 type Usage = { kind: "usage"; message: string };
+
+/** What a kubelet's --cluster-domain may be: a DNS name of lower-case labels. */
+function isClusterDomain(text: string): boolean {
+  return text.length <= 200 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text);
+}
 
 function chooseShape(args: ParsedArgs): { kind: "shape"; shape: readonly WorkerGroup[] } | Usage {
   const topology = args.values.topology;
@@ -160,7 +172,14 @@ async function runDemo(args: ParsedArgs, io: CliIo): Promise<number> {
     if (parsed.kind === "invalid") return fail(`--with ${JSON.stringify(args.values.with)}: ${parsed.reasons.join("; ")}`);
     integrations = parsed.integrations;
   }
-  const built = buildTempoModel(shape.shape, integrations === undefined ? {} : { integrations });
+  const clusterDomain = args.values["cluster-domain"];
+  if (clusterDomain !== undefined && !isClusterDomain(clusterDomain)) {
+    return fail(`--cluster-domain ${JSON.stringify(clusterDomain)}: not a DNS domain (lower-case labels of letters, digits and hyphens, e.g. cluster.example)`);
+  }
+  const built = buildTempoModel(shape.shape, {
+    ...(integrations === undefined ? {} : { integrations }),
+    ...(clusterDomain === undefined ? {} : { clusterDomain }),
+  });
   if (built.kind === "rejected") return fail(built.reason);
   const sim = built.value;
   const isReportingIntegrations = integrations !== undefined;
