@@ -29,11 +29,13 @@ export function unusableCertificate(provider: string, reasons: readonly string[]
   };
 }
 
-export function servingPreviousCertificate(provider: string, currentProblems: readonly string[]): Problem {
+/** `isRenewal`: the pending request renews the certificate; otherwise it covers new names. */
+export function servingPreviousCertificate(provider: string, currentProblems: readonly string[], isRenewal = false): Problem {
   const why = currentProblems.length > 0 ? `; the new one is unusable (${summarize(currentProblems)})` : "";
+  const request = isRenewal ? "the request that renews it" : "the request for the current workers";
   return {
     severity: "maintenance",
-    message: `TLS: using the previous certificate until ${provider} signs the request for the current workers${why}`,
+    message: `TLS: using the previous certificate until ${provider} signs ${request}${why}`,
   };
 }
 
