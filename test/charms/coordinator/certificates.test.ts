@@ -11,6 +11,7 @@ import { coordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import { createCsr, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
 import { chooseCertificate } from "../../../src/charms/coordinator/integrations/tls-issued-certificate.js";
 import { PRIVATE_KEY_SECRET_LABEL } from "../../../src/charms/coordinator/integrations/tls-private-key.js";
+import { renewalIdentifier } from "../../../src/charms/coordinator/integrations/tls-renewal.js";
 import type { Role } from "../../../src/interface/roles.js";
 import { requirerAppDatabag } from "../../../src/interface/requirer.js";
 import { validateTempoConfigText } from "../../../src/tempo/validate.js";
@@ -681,3 +682,106 @@ describe("the coordinator's certificates integration", () => {
     expect(follower.state.unitStatus.message).not.toContain(PROVIDER);
   });
 });
+
+// The test CA's certificates are valid 2026-01-01 to 2036-01-01: due for renewal a third of that
+// (1217 days 8 hours) before they expire.
+const BEFORE_DUE = "2032-06-01T00:00:00Z";
+const AFTER_DUE = "2033-01-01T00:00:00Z";
+/** 2036-01-01 − 3652 days / 3, to the second (Juju keeps expire times to the second). */
+const DUE_AT = "2032-08-31T16:00:00Z";
+
+describe("the coordinator's certificate renewal", () => {
+  it("asks nothing new before the certificate is due, and has Juju wake the leader when it is due", async () => {
+    const { csr, issued } = await clusterWithTls();
+    expect(keySecret(issued.state).expire).toBe(DUE_AT);
+    const later = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: BEFORE_DUE });
+    expect(requestedCsr(later.state)).toBe(csr);
+    expect(relationSetsOn(later, CERTIFICATES_ID)).toEqual([]);
+    expect(secretCalls(later).filter((call) => call.startsWith("secret-set"))).toEqual([]);
+  });
+
+  it("asks for a renewal of the same names and key at update-status once a third of the lifetime is left", async () => {
+    const { csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    expect(renewal).not.toBe(csr);
+    const [before, after] = [readCsr(csr), readCsr(renewal)];
+    if (before.kind !== "valid" || after.kind !== "valid") throw new Error("unreadable CSR");
+    expect({ ...after.csr, uniqueIdentifier: undefined }).toEqual({ ...before.csr, uniqueIdentifier: undefined });
+    expect(after.csr.uniqueIdentifier).toBe(renewalIdentifier(certificate));
+    expect(keySecret(due.state).id).toBe(keySecret(issued.state).id);
+  });
+
+  it("renews on secret-expired of the key's secret, the event Juju runs at the expire time it was given", async () => {
+    const { csr, issued } = await clusterWithTls();
+    const secret = keySecret(issued.state);
+    const expired = await run(coordinatorCharm, on.secretExpired(secret.id, 1), { ...issued.state, now: DUE_AT });
+    expect(requestedCsr(expired.state)).not.toBe(csr);
+    // Now woken at the expiry instead, should the provider not answer.
+    expect(keySecret(expired.state).expire).toBe("2036-01-01T00:00:00Z");
+  });
+
+  it("writes the same renewal request whichever hook or leader computes it, and nothing more on the next hook", async () => {
+    const { issued } = await clusterWithTls();
+    const due = { ...issued.state, now: AFTER_DUE };
+    const first = await run(coordinatorCharm, on.updateStatus(), due);
+    const again = await run(coordinatorCharm, on.leaderElected(), due);
+    expect(requestedCsr(again.state)).toBe(requestedCsr(first.state));
+    const next = await run(coordinatorCharm, on.updateStatus(), first.state);
+    expect(relationSetsOn(next, CERTIFICATES_ID)).toEqual([]);
+    expect(requestedCsr(next.state)).toBe(requestedCsr(first.state));
+  });
+
+  it("keeps the workers on their certificate while the renewal is signed, even after the provider withdraws the old answer", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const withdrawn = await run(coordinatorCharm, on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }), withProviderData(due.state, {}));
+    const stillOld = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem }])),
+    );
+    for (const pending of [withdrawn, stillOld]) {
+      for (const id of WORKER_IDS) expect(JSON.parse(bagOf(pending.state, id).server_cert ?? "null")).toBe(certificate);
+      expect(configOf(pending.state, 1).memberlist.tls_enabled).toBe(true);
+      expect(pending.state.unitStatus).toEqual({
+        status: "maintenance",
+        message: `TLS: using the previous certificate until ${PROVIDER} signs the request that renews it`,
+      });
+      // A pending renewal is not renewed again.
+      expect(requestedCsr(pending.state)).toBe(requestedCsr(due.state));
+    }
+  });
+
+  it("moves every worker to the renewed certificate once it is signed, with the same key and CA, and wakes at its due time", async () => {
+    const { ca, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    const renewed = issue(ca, renewal, { serial: "05" });
+    const signed = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr: renewal, certificate: renewed, ca: ca.pem }])),
+    );
+    for (const id of WORKER_IDS) {
+      const bag = bagOf(signed.state, id);
+      expect(JSON.parse(bag.server_cert ?? "null")).toBe(renewed);
+      expect(JSON.parse(bag.ca_cert ?? "null")).toBe(ca.pem);
+      expect(bag.privkey_secret_id).toBe(bagOf(issued.state, id).privkey_secret_id);
+    }
+    expect(signed.state.unitStatus.status).toBe("active");
+    // The test CA signs for the same dates, so the renewed certificate is due again at once: the
+    // next hook renews it, and its request differs from the first renewal's.
+    expect(requestedCsr(signed.state)).not.toBe(renewal);
+  });
+
+  it("renews earlier when the provider recommends a longer notice before expiry", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    // Five years' notice on a ten-year certificate: due on 2031-01-01, before a third of the lifetime.
+    const bag = JSON.parse(providerBag([{ csr, certificate, ca: ca.pem }]).certificates!) as Record<string, unknown>[];
+    const withNotice = { certificates: JSON.stringify(bag.map((entry) => ({ ...entry, recommended_expiry_notification_time: 5 * 8766 }))) };
+    const noticed = await run(coordinatorCharm, on.updateStatus(), { ...withProviderData(issued.state, withNotice), now: "2031-06-01T00:00:00Z" });
+    expect(requestedCsr(noticed.state)).not.toBe(csr);
+  });
+});
+
