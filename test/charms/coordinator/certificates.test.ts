@@ -58,12 +58,18 @@ function signCertificate(cert: forge.pki.Certificate, keyPem: string): string {
   return forge.pki.certificateToPem(cert).trim();
 }
 
-function newCertificate(publicKey: forge.pki.PublicKey, serial: string): forge.pki.Certificate {
+interface TestValidity {
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+const TEN_YEARS: TestValidity = { notBefore: "2026-01-01T00:00:00Z", notAfter: "2036-01-01T00:00:00Z" };
+
+function newCertificate(publicKey: forge.pki.PublicKey, serial: string, validity: TestValidity = TEN_YEARS): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = serial;
-  cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
-  cert.validity.notAfter = new Date("2036-01-01T00:00:00Z");
+  cert.validity.notBefore = new Date(validity.notBefore);
+  cert.validity.notAfter = new Date(validity.notAfter);
   return cert;
 }
 
@@ -82,12 +88,12 @@ function publicPemOf(keyPem: string): string {
 }
 
 /** What a CA signs for `csrPem`: its key and names, unless a test asks for something else. */
-function issue(ca: TestCa, csrPem: string, options: { isCa?: boolean; publicKeyFrom?: string; serial?: string } = {}): string {
+function issue(ca: TestCa, csrPem: string, options: { isCa?: boolean; publicKeyFrom?: string; serial?: string; validity?: TestValidity } = {}): string {
   const csr = forge.pki.certificationRequestFromPem(csrPem);
   const publicKey = options.publicKeyFrom
     ? forge.pki.publicKeyFromPem(publicPemOf(options.publicKeyFrom))
     : (csr.publicKey as forge.pki.PublicKey);
-  const cert = newCertificate(publicKey, options.serial ?? "02");
+  const cert = newCertificate(publicKey, options.serial ?? "02", options.validity);
   cert.setSubject(csr.subject.attributes);
   cert.setIssuer(ca.subject);
   const requested = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: object[] } | null;
@@ -757,7 +763,7 @@ describe("the coordinator's certificate renewal", () => {
     const { ca, issued } = await clusterWithTls();
     const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
     const renewal = requestedCsr(due.state);
-    const renewed = issue(ca, renewal, { serial: "05" });
+    const renewed = issue(ca, renewal, { serial: "05", validity: { notBefore: AFTER_DUE, notAfter: "2036-01-01T00:00:00Z" } });
     const signed = await run(
       coordinatorCharm,
       on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
@@ -770,9 +776,24 @@ describe("the coordinator's certificate renewal", () => {
       expect(bag.privkey_secret_id).toBe(bagOf(issued.state, id).privkey_secret_id);
     }
     expect(signed.state.unitStatus.status).toBe("active");
-    // The test CA signs for the same dates, so the renewed certificate is due again at once: the
-    // next hook renews it, and its request differs from the first renewal's.
-    expect(requestedCsr(signed.state)).not.toBe(renewal);
+    // Three years valid from 2033-01-01: due a year before it expires.
+    expect(keySecret(signed.state).expire).toBe("2035-01-01T00:00:00Z");
+    expect(requestedCsr(signed.state)).toBe(renewal);
+  });
+
+  it("keeps the expired certificate on the workers and says so in a blocked status when the renewal is never signed", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const expired = await run(
+      coordinatorCharm,
+      on.updateStatus(),
+      { ...withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem }])), now: "2036-02-01T00:00:00Z" },
+    );
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(expired.state, id).server_cert ?? "null")).toBe(certificate);
+    expect(expired.state.unitStatus).toEqual({
+      status: "blocked",
+      message: `the TLS certificate expired at 2036-01-01T00:00:00Z and ${PROVIDER} has not signed its renewal: check ${PROVIDER}`,
+    });
   });
 
   it("renews earlier when the provider recommends a longer notice before expiry", async () => {

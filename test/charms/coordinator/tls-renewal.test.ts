@@ -76,6 +76,11 @@ describe("what a hook does about renewal", () => {
     expect(planRenewal(current, ISSUED + 60 * DAY)).toEqual({ renewWith: renewalIdentifier(current.serverCert), wakeAt: ISSUED + 90 * DAY });
   });
 
+  it("counts a wake-up up to a minute early as due, since Juju fires expire times truncated to the minute", () => {
+    expect(planRenewal(served(), ISSUED + 60 * DAY - 59_000).renewWith).toBeDefined();
+    expect(planRenewal(served(), ISSUED + 60 * DAY - 61_000).renewWith).toBeUndefined();
+  });
+
   it("does not ask again while the previous certificate is served and a request is pending", () => {
     expect(planRenewal(served({ answersCurrentRequest: false }), ISSUED + 70 * DAY)).toEqual({ renewWith: undefined, wakeAt: ISSUED + 90 * DAY });
   });

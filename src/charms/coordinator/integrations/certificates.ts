@@ -43,7 +43,7 @@ import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
 import { type CertificateChoice, type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
-import { invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
+import { expiredCertificate, invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
 import { TLS_STATE_KEY, encodeSharedTlsState, problemSharedByLeader, sharedTlsState } from "./tls-shared-state.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
@@ -105,15 +105,18 @@ function readTls(model: Model): Partial<IntegrationInputs> {
     tls: { ...certificate, privkeySecretId: key.secretId, serverName: request.serverName },
     problems,
   });
-  // What the workers already run, while it is sound and unexpired: kept when the provider says
-  // nothing usable about it, so a provider that withdraws its answer to our old request before it
-  // signs the new one (renewal, new names) does not send every worker back to plain text.
+  // What the workers already run, while it is sound: kept when the provider says nothing usable
+  // about it, so a provider that withdraws its answer to our old request before it signs the new
+  // one (renewal, new names) does not send every worker back to plain text. Kept even once
+  // expired (with a status saying so): dropping TLS would restart every worker into a cluster its
+  // clients can no longer reach over https either.
   const keepPublished = (problem: (kept: boolean) => Problem): Partial<IntegrationInputs> => {
     const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
-    if (!kept || kept.validity.notAfter <= model.now()) return withoutCertificate(problem(false));
+    if (!kept) return withoutCertificate(problem(false));
     servedThisHook.set(model, { serverCert: kept.certificate.serverCert, validity: kept.validity, answersCurrentRequest: false });
-    return serve(kept.certificate, [problem(true)]);
+    return serve(kept.certificate, [...expiryProblems(kept.validity.notAfter), problem(true)]);
   };
+  const expiryProblems = (notAfter: number): Problem[] => (notAfter <= model.now() ? [expiredCertificate(provider, notAfter)] : []);
   const offered = decodeProviderDatabag(relation.remoteAppData());
   // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
   // upgrade) must not restart every worker into plain text.
@@ -138,10 +141,10 @@ function readTls(model: Model): Partial<IntegrationInputs> {
         providerNoticeHours: choice.providerNoticeHours,
         answersCurrentRequest,
       });
-      return serve(
-        choice.certificate,
-        answersCurrentRequest ? [] : [servingPreviousCertificate(provider, choice.kind === "previous" ? choice.currentProblems : [], current?.isRenewal === true)],
-      );
+      return serve(choice.certificate, [
+        ...expiryProblems(choice.validity.notAfter),
+        ...(answersCurrentRequest ? [] : [servingPreviousCertificate(provider, choice.kind === "previous" ? choice.currentProblems : [], current?.isRenewal === true)]),
+      ]);
     }
   }
 }

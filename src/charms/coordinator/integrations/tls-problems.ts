@@ -39,6 +39,17 @@ export function servingPreviousCertificate(provider: string, currentProblems: re
   };
 }
 
+/**
+ * The certificate the workers present has expired: clients refuse it until the provider signs the
+ * renewal the coordinator asked for (it asks a third of the lifetime before expiry).
+ */
+export function expiredCertificate(provider: string, notAfter: number): Problem {
+  return {
+    severity: "blocked",
+    message: `the TLS certificate expired at ${new Date(notAfter).toISOString().replace(".000Z", "Z")} and ${provider} has not signed its renewal: check ${provider}`,
+  };
+}
+
 function summarize(reasons: readonly string[]): string {
   const hidden = reasons.length - REASONS_SHOWN;
   return reasons.slice(0, REASONS_SHOWN).join("; ") + (hidden > 0 ? `; and ${hidden} more` : "");

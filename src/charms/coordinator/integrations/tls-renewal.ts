@@ -25,6 +25,13 @@ export interface CertificateValidity {
   readonly notAfter: number;
 }
 
+/**
+ * Juju runs `secret-expired` once the expire time truncated to the minute is past
+ * (worker/secretexpire `expire`), so up to a minute early; the next try would come only after
+ * `ExpireRetryDelay` (5 minutes, core/secrets). A renewal this close to its due time counts as due.
+ */
+export const JUJU_EXPIRY_GRANULARITY_MS = 60_000;
+
 /** Provider recommendations beyond this (about 11 years) are not a notice period but noise. */
 const MAX_NOTICE_HOURS = 100_000;
 const HOUR_MS = 3_600_000;
@@ -99,7 +106,7 @@ export type RenewalPlan = {
 export function planRenewal(served: ServedCertificate | undefined, now: number): RenewalPlan {
   if (served === undefined) return { renewWith: undefined, wakeAt: undefined };
   const dueAt = renewalDueAt(served.validity, served.providerNoticeHours);
-  const isDue = served.answersCurrentRequest && now >= dueAt;
+  const isDue = served.answersCurrentRequest && now >= dueAt - JUJU_EXPIRY_GRANULARITY_MS;
   const renewWith = isDue ? renewalIdentifier(served.serverCert) : undefined;
   const wakeAt = served.answersCurrentRequest && !isDue ? dueAt : served.validity.notAfter;
   return { renewWith, wakeAt: wakeAt > now ? wakeAt : undefined };
