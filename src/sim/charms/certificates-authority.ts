@@ -14,10 +14,10 @@
  * answer already published by this CA is kept as it is, so a byte-identical request never gets a
  * new certificate; a requirer that wants one (renewal) sends a different request.
  *
- * Validity: the fixed dates of ca-signing.ts, unless `certificate-validity` is set (the option of
- * self-signed-certificates, same syntax: `90d`, `12h`, `30m`, `2w`, a bare number of days); then a
- * certificate is valid from the model's clock when it is signed for that long, which is what lets
- * the simulator show renewal.
+ * Validity: `certificate-validity`, the option of self-signed-certificates with its syntax and
+ * default (`90d`; also `12h`, `30m`, `2w`, a bare number of days): a certificate is valid from the
+ * model's clock when it is signed, for that long, which is what lets the simulator show renewal
+ * (`--then "wait 61d"`). Set empty, the fixed dates of ca-signing.ts.
  *
  * Determinism: the CA key is random (RSA key generation is), made once per deployed CA and kept in
  * its secret, and the coordinator's own key is random too, so certificate bytes differ between
@@ -30,6 +30,7 @@ import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";
 import type { Model, Relation } from "../../juju/model.js";
+import { parseDuration } from "../duration.js";
 import { type Validity, caCertificatePem, generateCaKeyPem, signServerCertificate } from "./ca-signing.js";
 
 export const CERTIFICATES_ENDPOINT = "certificates";
@@ -45,29 +46,22 @@ export const CERTIFICATES_AUTHORITY_META: CharmMeta = {
     options: {
       "certificate-validity": {
         type: "string",
-        default: "",
-        description: "How long a certificate is valid from when it is signed: a number with m, h, d or w (days without a unit). Empty: fixed dates, 2025 to 2045.",
+        default: "90d",
+        description: "How long a certificate is valid from when it is signed: a number with m, h, d or w (days without a unit), 90 days as in self-signed-certificates. Empty: fixed dates, 2025 to 2045.",
       },
     },
   },
 };
 
-const VALIDITY_UNITS_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
 /**
  * `certificate-validity` in ms, as self-signed-certificates parses it (`_parse_config_time_string`:
- * digits alone are days, else digits and one of m, h, d, w); `fixed` when empty, the reason
- * for anything else.
+ * digits alone are days, else digits and one of m, h, d, w); `fixed` when empty, the reason for
+ * anything else.
  */
 export function parseCertificateValidity(text: string): { kind: "fixed" } | { kind: "valid"; ms: number } | { kind: "invalid"; reason: string } {
-  const trimmed = text.trim();
-  if (trimmed === "") return { kind: "fixed" };
-  const match = /^(\d+)([mhdw]?)$/.exec(trimmed);
-  const ms = match ? Number(match[1]) * VALIDITY_UNITS_MS[match[2] || "d"]! : 0;
-  if (!match || ms <= 0 || !Number.isSafeInteger(ms)) {
-    return { kind: "invalid", reason: `certificate-validity "${trimmed}" is not a positive number with m, h, d or w (e.g. 90d)` };
-  }
-  return { kind: "valid", ms };
+  if (text.trim() === "") return { kind: "fixed" };
+  const parsed = parseDuration(text, "d");
+  return parsed.kind === "valid" ? parsed : { kind: "invalid", reason: `certificate-validity ${parsed.reason}` };
 }
 
 const CsrEntry = z.object({ certificate_signing_request: z.string().trim().min(1), ca: z.boolean().nullish() });
