@@ -759,6 +759,18 @@ describe("the coordinator's certificate renewal", () => {
     }
   });
 
+  it("stops serving the old certificate while the renewal is pending if the provider revokes it", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const revoked = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem, revoked: true }])),
+    );
+    for (const id of WORKER_IDS) expect(bagOf(revoked.state, id).server_cert).toBeUndefined();
+    expect(revoked.state.unitStatus.status).toBe("waiting");
+  });
+
   it("moves every worker to the renewed certificate once it is signed, with the same key and CA, and wakes at its due time", async () => {
     const { ca, issued } = await clusterWithTls();
     const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });

@@ -105,14 +105,14 @@ function readTls(model: Model): Partial<IntegrationInputs> {
     tls: { ...certificate, privkeySecretId: key.secretId, serverName: request.serverName },
     problems,
   });
-  // What the workers already run, while it is sound: kept when the provider says nothing usable
-  // about it, so a provider that withdraws its answer to our old request before it signs the new
-  // one (renewal, new names) does not send every worker back to plain text. Kept even once
-  // expired (with a status saying so): dropping TLS would restart every worker into a cluster its
-  // clients can no longer reach over https either.
-  const keepPublished = (problem: (kept: boolean) => Problem): Partial<IntegrationInputs> => {
+  // What the workers already run, while it is sound and the provider has not revoked it: kept when
+  // the provider says nothing usable about it, so a provider that withdraws its answer to our old
+  // request before it signs the new one (renewal, new names) does not send every worker back to
+  // plain text. Kept even once expired (with a status saying so): dropping TLS would restart every
+  // worker into a cluster its clients can no longer reach over https either.
+  const keepPublished = (problem: (kept: boolean) => Problem, revoked: ReadonlySet<string> = new Set()): Partial<IntegrationInputs> => {
     const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
-    if (!kept) return withoutCertificate(problem(false));
+    if (!kept || revoked.has(kept.certificate.serverCert.trim())) return withoutCertificate(problem(false));
     servedThisHook.set(model, { serverCert: kept.certificate.serverCert, validity: kept.validity, answersCurrentRequest: false });
     return serve(kept.certificate, [...expiryProblems(kept.validity.notAfter), problem(true)]);
   };
@@ -128,8 +128,11 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   const pending = (kept: boolean) =>
     kept ? servingPreviousCertificate(provider, [], current?.isRenewal === true) : waitingForCertificate(provider);
   switch (choice.kind) {
-    case "none":
-      return keepPublished(pending);
+    case "none": {
+      // The interface asks a requirer to stop using a certificate its provider revoked.
+      const revoked = offered.kind === "valid" ? offered.data.filter((entry) => entry.revoked === true).map((entry) => entry.certificate.trim()) : [];
+      return keepPublished(pending, new Set(revoked));
+    }
     case "unusable":
       return withoutCertificate(unusableCertificate(provider, choice.reasons));
     case "current":
