@@ -808,6 +808,26 @@ describe("the coordinator's certificate renewal", () => {
     });
   });
 
+  it("does not ask again, and says why, when the provider renews for the same dates (each answer would restart every worker)", async () => {
+    const { ca, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    const sameDates = issue(ca, renewal, { serial: "06" });
+    const answered = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr: renewal, certificate: sameDates, ca: ca.pem }])),
+    );
+    expect(requestedCsr(answered.state)).toBe(renewal);
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(answered.state, id).server_cert ?? "null")).toBe(sameDates);
+    expect(answered.state.unitStatus).toEqual({
+      status: "blocked",
+      message: `${PROVIDER} renewed the TLS certificate only until 2036-01-01T00:00:00Z, already due for renewal; not asking again: check ${PROVIDER}'s certificate validity and CA`,
+    });
+    const later = await run(coordinatorCharm, on.updateStatus(), answered.state);
+    expect(relationSetsOn(later, CERTIFICATES_ID)).toEqual([]);
+  });
+
   it("renews earlier when the provider recommends a longer notice before expiry", async () => {
     const { ca, csr, certificate, issued } = await clusterWithTls();
     // Five years' notice on a ten-year certificate: due on 2031-01-01, before a third of the lifetime.

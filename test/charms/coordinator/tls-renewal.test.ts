@@ -85,6 +85,28 @@ describe("what a hook does about renewal", () => {
     expect(planRenewal(served({ answersCurrentRequest: false }), ISSUED + 70 * DAY)).toEqual({ renewWith: undefined, wakeAt: ISSUED + 90 * DAY });
   });
 
+  describe("for a certificate that answers a renewal", () => {
+    // The renewal of a 90-day certificate that expired at ISSUED + 90 days, asked at day 60.
+    const renewedValidity = { notBefore: ISSUED + 60 * DAY, notAfter: ISSUED + 150 * DAY };
+    const answer = served({ serverCert: certificate(renewedValidity, "02"), validity: renewedValidity, answersRenewal: true });
+    const askedAt = ISSUED + 90 * DAY; // what the leader held when it asked: the old expiry
+
+    it("renews at its due time, which the leader recorded when it arrived", () => {
+      expect(planRenewal(answer, ISSUED + 120 * DAY, ISSUED + 120 * DAY).renewWith).toBeDefined();
+    });
+
+    it("renews one first seen after its due time when it extends the old expiry by a third of its lifetime or more (a leader that slept)", () => {
+      expect(planRenewal(answer, ISSUED + 125 * DAY, askedAt)).toMatchObject({ renewWith: expect.any(String) });
+    });
+
+    it("does not ask again when the answer was due on arrival and hardly outlives the certificate it replaced", () => {
+      const capped = served({ serverCert: certificate({ notBefore: ISSUED + 60 * DAY, notAfter: ISSUED + 95 * DAY }, "03"), validity: { notBefore: ISSUED + 60 * DAY, notAfter: ISSUED + 95 * DAY }, answersRenewal: true });
+      expect(planRenewal(capped, ISSUED + 84 * DAY, askedAt)).toEqual({ renewWith: undefined, wakeAt: ISSUED + 95 * DAY, stalledUntil: ISSUED + 95 * DAY });
+      // And on every later hook, the expiry now being what the leader holds.
+      expect(planRenewal(capped, ISSUED + 85 * DAY, ISSUED + 95 * DAY).stalledUntil).toBe(ISSUED + 95 * DAY);
+    });
+  });
+
   it("sets no wake time in the past, and does nothing without a certificate", () => {
     expect(planRenewal(served({ answersCurrentRequest: false }), ISSUED + 91 * DAY).wakeAt).toBeUndefined();
     expect(planRenewal(undefined, ISSUED)).toEqual({ renewWith: undefined, wakeAt: undefined });

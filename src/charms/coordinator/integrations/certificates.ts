@@ -43,11 +43,18 @@ import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
 import { type CertificateChoice, type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
-import { expiredCertificate, invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
+import {
+  expiredCertificate,
+  invalidProviderData,
+  renewalStalled,
+  servingPreviousCertificate,
+  unusableCertificate,
+  waitingForCertificate,
+} from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
 import { TLS_STATE_KEY, encodeSharedTlsState, problemSharedByLeader, sharedTlsState } from "./tls-shared-state.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
-import { type ServedCertificate, planRenewal } from "./tls-renewal.js";
+import { type RenewalPlan, type ServedCertificate, planRenewal } from "./tls-renewal.js";
 
 /** The tempo_cluster provider keys that carry TLS to a worker (python-reference §1.4). */
 const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
@@ -71,8 +78,8 @@ export function hasTlsMaterial(model: Model): boolean {
 
 /** One answer per hook: `gather` and `hasTlsMaterial` both ask, and a Model lives for one hook. */
 const gatheredThisHook = new WeakMap<Model, Partial<IntegrationInputs>>();
-/** The certificate the leader's `gather` handed the workers this hook, for `apply`'s renewal. */
-const servedThisHook = new WeakMap<Model, ServedCertificate>();
+/** What renewal asks of the leader this hook, decided in `gather` (it has a status) for `apply`. */
+const renewalThisHook = new WeakMap<Model, RenewalPlan>();
 
 function gatherTls(model: Model): Partial<IntegrationInputs> {
   let gathered = gatheredThisHook.get(model);
@@ -113,10 +120,19 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   const keepPublished = (problem: (kept: boolean) => Problem, revoked: ReadonlySet<string> = new Set()): Partial<IntegrationInputs> => {
     const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
     if (!kept || revoked.has(kept.certificate.serverCert.trim())) return withoutCertificate(problem(false));
-    servedThisHook.set(model, { serverCert: kept.certificate.serverCert, validity: kept.validity, answersCurrentRequest: false });
-    return serve(kept.certificate, [...expiryProblems(kept.validity.notAfter), problem(true)]);
+    const served = { serverCert: kept.certificate.serverCert, validity: kept.validity, answersCurrentRequest: false };
+    return serve(kept.certificate, [...renewalProblems(served), problem(true)]);
   };
-  const expiryProblems = (notAfter: number): Problem[] => (notAfter <= model.now() ? [expiredCertificate(provider, notAfter)] : []);
+  // Decided here, where the status is made, and carried out by `apply`.
+  const heldWakeAt = key.expiry === undefined ? undefined : Date.parse(key.expiry);
+  const renewalProblems = (served: ServedCertificate): Problem[] => {
+    const plan = planRenewal(served, model.now(), Number.isFinite(heldWakeAt) ? heldWakeAt : undefined);
+    renewalThisHook.set(model, plan);
+    return [
+      ...(served.validity.notAfter <= model.now() ? [expiredCertificate(provider, served.validity.notAfter)] : []),
+      ...(plan.stalledUntil !== undefined ? [renewalStalled(provider, plan.stalledUntil)] : []),
+    ];
+  };
   const offered = decodeProviderDatabag(relation.remoteAppData());
   // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
   // upgrade) must not restart every worker into plain text.
@@ -138,14 +154,15 @@ function readTls(model: Model): Partial<IntegrationInputs> {
     case "current":
     case "previous": {
       const answersCurrentRequest = choice.kind === "current";
-      servedThisHook.set(model, {
+      const served = {
         serverCert: choice.certificate.serverCert,
         validity: choice.validity,
         providerNoticeHours: choice.providerNoticeHours,
         answersCurrentRequest,
-      });
+        answersRenewal: answersCurrentRequest && current?.isRenewal === true,
+      };
       return serve(choice.certificate, [
-        ...expiryProblems(choice.validity.notAfter),
+        ...renewalProblems(served),
         ...(answersCurrentRequest ? [] : [servingPreviousCertificate(provider, choice.kind === "previous" ? choice.currentProblems : [], current?.isRenewal === true)]),
       ]);
     }
@@ -173,7 +190,7 @@ function applyTls(model: Model, outcome: CoordinatorOutcome): void {
     const key = ensurePrivateKey(model);
     const request = certificateRequest(model);
     const current = currentRequest(relation, request, key.pem);
-    const renewal = planRenewal(servedThisHook.get(model), model.now());
+    const renewal = renewalThisHook.get(model) ?? { renewWith: undefined, wakeAt: undefined };
     if (current === undefined) {
       relation.localAppData().update(requirerDatabag(createCsr(key.pem, request)));
     } else if (renewal.renewWith !== undefined) {

@@ -50,6 +50,18 @@ export function expiredCertificate(provider: string, notAfter: number): Problem 
   };
 }
 
+/**
+ * The provider answered a renewal with a certificate already due for renewal that expires hardly
+ * later than the one it replaced (fixed dates, backdating, or capped at its CA's expiry), so the
+ * coordinator does not ask again: each answer would restart every worker for nothing.
+ */
+export function renewalStalled(provider: string, notAfter: number): Problem {
+  return {
+    severity: "blocked",
+    message: `${provider} renewed the TLS certificate only until ${new Date(notAfter).toISOString().replace(".000Z", "Z")}, already due for renewal; not asking again: check ${provider}'s certificate validity and CA`,
+  };
+}
+
 function summarize(reasons: readonly string[]): string {
   const hidden = reasons.length - REASONS_SHOWN;
   return reasons.slice(0, REASONS_SHOWN).join("; ") + (hidden > 0 ? `; and ${hidden} more` : "");

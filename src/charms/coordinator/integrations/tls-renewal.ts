@@ -85,6 +85,8 @@ export interface ServedCertificate {
   readonly providerNoticeHours?: number | null | undefined;
   /** False while serving the previous certificate (a renewal or new names are being signed). */
   readonly answersCurrentRequest: boolean;
+  /** The request it answers is itself a renewal. */
+  readonly answersRenewal?: boolean;
 }
 
 export type RenewalPlan = {
@@ -96,18 +98,48 @@ export type RenewalPlan = {
    * already past (update-status still runs) or nothing is served.
    */
   readonly wakeAt: number | undefined;
+  /**
+   * Due, but not renewed: the provider answered the last renewal with a certificate that is due
+   * already and buys less than a third of its lifetime over the one it replaced. Asking again
+   * would only repeat that, restarting every worker each time.
+   */
+  readonly stalledUntil?: number;
 };
 
 /**
  * What renewal asks of this hook. Only a certificate that answers our current request is renewed:
  * while the previous one is served, a request is already waiting for the provider, and asking
  * again would only replace it.
+ *
+ * `heldWakeAt` is the wake time the key's secret holds (ms, to the second), the leader's only
+ * memory between hooks. When a renewal's answer arrives not yet due, the leader records its due
+ * time there, so a certificate found due with another time held is one that was due on arrival.
+ * Then the time held is the expiry of the certificate it renewed (recorded when the leader asked),
+ * and the answer is renewed again only if it extends that by at least a third of its lifetime —
+ * which a normal renewal does (by about two thirds), and a leader that slept past the due time
+ * sees too, while a provider that signs for fixed dates, backdates, or caps certificates at its
+ * CA's expiry does not.
  */
-export function planRenewal(served: ServedCertificate | undefined, now: number): RenewalPlan {
+export function planRenewal(served: ServedCertificate | undefined, now: number, heldWakeAt?: number): RenewalPlan {
   if (served === undefined) return { renewWith: undefined, wakeAt: undefined };
   const dueAt = renewalDueAt(served.validity, served.providerNoticeHours);
   const isDue = served.answersCurrentRequest && now >= dueAt - JUJU_EXPIRY_GRANULARITY_MS;
-  const renewWith = isDue ? renewalIdentifier(served.serverCert) : undefined;
+  const lifetime = served.validity.notAfter - served.validity.notBefore;
+  const isStalled =
+    isDue &&
+    served.answersRenewal === true &&
+    heldWakeAt !== undefined &&
+    seconds(heldWakeAt) !== seconds(dueAt) &&
+    served.validity.notAfter - heldWakeAt < lifetime / 3;
+  const renewWith = isDue && !isStalled ? renewalIdentifier(served.serverCert) : undefined;
   const wakeAt = served.answersCurrentRequest && !isDue ? dueAt : served.validity.notAfter;
-  return { renewWith, wakeAt: wakeAt > now ? wakeAt : undefined };
+  return {
+    renewWith,
+    wakeAt: wakeAt > now ? wakeAt : undefined,
+    ...(isStalled ? { stalledUntil: served.validity.notAfter } : {}),
+  };
+}
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
 }
