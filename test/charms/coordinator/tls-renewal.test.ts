@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import { createCsr, csrAsksFor, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
 import { coordinatorCertificateRequest } from "../../../src/charms/coordinator/integrations/tls-request.js";
 import {
-  certificateValidity,
   planRenewal,
   renewalDueAt,
   renewalIdentifier,
@@ -58,11 +57,6 @@ describe("when the coordinator's certificate is due for renewal", () => {
     expect(renewalDueAt(NINETY_DAYS, 24)).toBe(ISSUED + 60 * DAY);
     expect(renewalDueAt(NINETY_DAYS, 100 * 24)).toBe(ISSUED + 60 * DAY);
     expect(renewalDueAt(NINETY_DAYS, Number.NaN)).toBe(ISSUED + 60 * DAY);
-  });
-
-  it("reads the validity from the certificate itself", () => {
-    expect(certificateValidity(certificate(NINETY_DAYS))).toEqual(NINETY_DAYS);
-    expect(certificateValidity("not a certificate")).toBeUndefined();
   });
 });
 

@@ -42,7 +42,13 @@ import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
-import { type CertificateChoice, type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
+import {
+  type Assessment,
+  type CertificateChoice,
+  type IssuedCertificate,
+  checkIssuedCertificate,
+  chooseCertificate,
+} from "./tls-issued-certificate.js";
 import {
   expiredCertificate,
   invalidProviderData,
@@ -294,7 +300,7 @@ function lastPublishedCertificate(
   secretId: string,
   privateKeyPem: string,
   serverName: string,
-): Extract<ReturnType<typeof checkIssuedCertificate>, { kind: "usable" }> | undefined {
+): Extract<Assessment, { kind: "usable" }> | undefined {
   for (const relation of model.relations(ENDPOINTS.cluster)) {
     const published = publishedString(relation, PRIVKEY_SECRET_ID_KEY);
     if (published === undefined || !isSameSecret(published, secretId)) continue;

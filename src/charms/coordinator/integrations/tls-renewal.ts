@@ -51,19 +51,6 @@ export function renewalDueAt(validity: CertificateValidity, providerNoticeHours?
   return byProvider > validity.notBefore ? Math.min(byLifetime, byProvider) : byLifetime;
 }
 
-/** The validity of a PEM certificate, or undefined when it does not parse or names no dates. */
-export function certificateValidity(pem: string): CertificateValidity | undefined {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(pem);
-  } catch {
-    return undefined;
-  }
-  const notBefore = Date.parse(certificate.validFrom);
-  const notAfter = Date.parse(certificate.validTo);
-  return Number.isFinite(notBefore) && Number.isFinite(notAfter) ? { notBefore, notAfter } : undefined;
-}
-
 /**
  * The `x500UniqueIdentifier` of the request that renews `certificatePem`: a UUID, the form the
  * library writes, made from a SHA-256 of the certificate's DER (RFC 9562 version 8, the layout
