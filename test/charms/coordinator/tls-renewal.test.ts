@@ -2,10 +2,16 @@
  * Certificate renewal's pure parts: when a certificate is due, what a hook does about it, and the
  * renewal request (same names and key, a unique identifier derived from the renewed certificate).
  */
+import { execFileSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import forge from "node-forge";
 import { describe, expect, it } from "vitest";
 import { createCsr, csrAsksFor, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
+import { chooseCertificate } from "../../../src/charms/coordinator/integrations/tls-issued-certificate.js";
+import { realComponent } from "../../helpers/real-component.js";
 import { coordinatorCertificateRequest } from "../../../src/charms/coordinator/integrations/tls-request.js";
 import {
   planRenewal,
@@ -139,3 +145,37 @@ describe("the request that renews a certificate", () => {
     ]);
   });
 });
+
+const openssl = realComponent("openssl");
+
+describe.skipIf(!openssl.available)(`the renewal request through a real CA (${openssl.reason})`, () => {
+  const request = coordinatorCertificateRequest({ appName: "tempo", modelName: "cos", workerApps: ["tempo-ingester"] });
+
+  it("is verified, read and signed by openssl, and the coordinator takes the certificate as the answer to it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "renewal-ca-"));
+    try {
+      const run = (args: string[]) => execFileSync(openssl.path, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      const renewal = createCsr(KEY, request, renewalIdentifier(certificate(NINETY_DAYS)));
+      writeFileSync(path.join(dir, "renewal.csr"), `${renewal}\n`);
+      writeFileSync(path.join(dir, "first.csr"), `${createCsr(KEY, request)}\n`);
+      expect(run(["req", "-in", "renewal.csr", "-noout", "-verify", "-subject", "-nameopt", "sep_multiline"])).toContain(
+        `x500UniqueIdentifier=${renewalIdentifier(certificate(NINETY_DAYS))}`,
+      );
+      // The same public key as the first request.
+      expect(run(["req", "-in", "renewal.csr", "-noout", "-pubkey"])).toBe(run(["req", "-in", "first.csr", "-noout", "-pubkey"]));
+      run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "2"]);
+      run(["x509", "-req", "-in", "renewal.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-copy_extensions", "copyall", "-days", "1", "-out", "renewed.crt"]);
+      const read = (name: string) => readFileSync(path.join(dir, name), "utf8");
+      const choice = chooseCertificate({
+        offered: [{ certificate_signing_request: renewal, certificate: read("renewed.crt"), ca: read("ca.crt") }],
+        currentCsr: renewal,
+        privateKeyPem: KEY,
+        serverName: request.serverName,
+      });
+      expect(choice).toMatchObject({ kind: "current", certificate: { serverCert: read("renewed.crt") } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
