@@ -7,6 +7,7 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { PRIVATE_KEY_SECRET_LABEL } from "../../src/charms/coordinator/integrations/tls-private-key.js";
+import { NGINX_SERVER_CERT_PATH } from "../../src/charms/coordinator/nginx/paths.js";
 import { SERVER_CERT_PATH } from "../../src/charms/worker/workload-files.js";
 import type { Simulator } from "../../src/sim/simulator.js";
 import { CA_APP, COORDINATOR_APP, buildTempoModel, parseWorkerShape } from "../../src/sim/tempo-cluster.js";
@@ -22,9 +23,15 @@ async function clusterWithShortLivedCertificates(): Promise<Simulator> {
   if (built.kind !== "done") throw new Error(built.reason);
   const sim = built.value;
   expect(sim.configure(CA_APP, { "certificate-validity": "90d" }).kind).toBe("done");
+  // A second coordinator unit: its nginx gets the certificate from what the leader shares.
+  expect(sim.addUnits(COORDINATOR_APP, 1).kind).toBe("done");
   expect(await sim.run()).toMatchObject({ kind: "quiet" });
   return sim;
 }
+
+/** The certificate each coordinator unit's nginx serves, from its container. */
+const frontDoorCertificates = (sim: Simulator) =>
+  sim.unitsInOrder(COORDINATOR_APP).map((unit) => sim.world.units.get(unit)!.containers.get("nginx")?.readText(NGINX_SERVER_CERT_PATH)?.trim());
 
 /** The certificate each worker unit's Tempo serves, from its container. */
 const servedCertificates = (sim: Simulator) => new Map(workerUnits(sim).map((unit) => [unit, tempoOf(sim, unit).readText(SERVER_CERT_PATH)]));
@@ -52,6 +59,7 @@ describe("renewal of the cluster's certificate in the simulator", () => {
     const [first] = caAnswers(sim);
     expect(first).toBeDefined();
     for (const served of servedCertificates(sim).values()) expect(served).toBe(first);
+    expect(frontDoorCertificates(sim)).toEqual([first, first]);
     const keyId = keySecret(sim).id;
 
     // Only Juju's secret expiry timer fires: no update-status.
@@ -70,6 +78,7 @@ describe("renewal of the cluster's certificate in the simulator", () => {
     expect(is.publicKey.export({ type: "spki", format: "der" })).toEqual(was.publicKey.export({ type: "spki", format: "der" }));
     expect(Date.parse(is.validTo)).toBeGreaterThan(Date.parse(was.validTo));
     for (const served of servedCertificates(sim).values()) expect(served).toBe(renewed);
+    expect(frontDoorCertificates(sim)).toEqual([renewed, renewed]);
     expect(keySecret(sim).id).toBe(keyId);
 
     expect(outages.map((outage) => outage.unit).sort()).toEqual([...workerUnits(sim)].sort());
