@@ -78,6 +78,14 @@ export interface SecretInfo {
 export interface SecretMetadata {
   readonly label?: string;
   readonly description?: string;
+  /**
+   * `--expire`: when the latest revision expires, RFC 3339. Juju then runs `secret-expired` on the
+   * owner (the leader, for an application secret) and runs it again every few minutes until the
+   * revision is removed or given another expire time (worker/secretexpire: `ExpireRetryDelay`). A
+   * content change without `--expire` gives a new revision with no expire time (state/secrets.go
+   * `updateSecretMetadataDoc`).
+   */
+  readonly expire?: string;
 }
 
 export interface Backend {

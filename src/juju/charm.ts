@@ -44,6 +44,8 @@ export interface HookRuntime {
   readonly env: HookEnv;
   readonly backend: Backend;
   readonly pebble?: PebbleFactory;
+  /** Wall-clock time in ms (`Date.now` by default): the harness and the simulator pass their own. */
+  readonly clock?: () => number;
   /** Told the hook's model as soon as it exists, so a failed hook can still be traced. */
   readonly onModel?: (model: Model) => void;
 }
@@ -66,6 +68,7 @@ export async function runHook(charm: Charm, runtime: HookRuntime): Promise<HookR
     context,
     backend: runtime.backend,
     ...(runtime.pebble ? { pebble: runtime.pebble } : {}),
+    ...(runtime.clock ? { clock: runtime.clock } : {}),
   });
   runtime.onModel?.(model);
   if (context.event.kind === "action") {

@@ -129,6 +129,7 @@ function metadataArgs(metadata: SecretMetadata | undefined): string[] {
   const args: string[] = [];
   if (metadata?.label !== undefined) args.push("--label", metadata.label);
   if (metadata?.description !== undefined) args.push("--description", metadata.description);
+  if (metadata?.expire !== undefined) args.push("--expire", metadata.expire);
   return args;
 }
 

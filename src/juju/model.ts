@@ -177,6 +177,8 @@ export interface ModelOptions {
   readonly context: HookContext;
   readonly backend: Backend;
   readonly pebble?: PebbleFactory;
+  /** Wall-clock time in ms since the epoch; `Date.now` unless a test or the simulator sets its own. */
+  readonly clock?: () => number;
 }
 
 export class Model {
@@ -190,6 +192,7 @@ export class Model {
 
   private readonly backend: Backend;
   private readonly pebbleFactory: PebbleFactory | undefined;
+  private readonly clock: () => number;
   private leaderCache: boolean | undefined;
   private configCache: Readonly<Record<string, ConfigValue>> | undefined;
   private readonly relationIdsByEndpoint = new Map<string, readonly RelationRef[]>();
@@ -206,12 +209,21 @@ export class Model {
     this.meta = options.meta;
     this.backend = options.backend;
     this.pebbleFactory = options.pebble;
+    this.clock = options.clock ?? Date.now;
     this.unit = { name: context.unitName, id: Number(context.unitName.split("/")[1]) };
     this.app = { name: context.appName };
     this.name = context.modelName;
     this.uuid = context.modelUuid;
     this.event = context.event;
     this.secrets = new Secrets(this.backend, context.modelUuid);
+  }
+
+  /**
+   * The time now, in ms since the epoch. Juju gives a hook no clock of its own, so this is the
+   * unit's; behind a seam so that tests and the simulator move time without waiting for it.
+   */
+  now(): number {
+    return this.clock();
   }
 
   /** `is-leader`, asked once per hook: a true answer holds for the 30 s lease (§2.5). */

@@ -99,6 +99,15 @@ export class Secrets {
   }
 
   /**
+   * Move the expire time of a secret this charm owns, content untouched (`secret-set --expire`
+   * without content: Juju updates the latest revision's expire time in place, state/secrets.go
+   * `UpdateSecret`). `expire` is a time; Juju keeps it to the second.
+   */
+  setExpire(id: string, expire: Date): void {
+    this.backend.secretSet(id, {}, { expire: rfc3339Seconds(expire) });
+  }
+
+  /**
    * Grant `relation`'s application (or one unit) access, at commit. Juju applies a hook's grants
    * before its revokes, whatever order the hook made them in (runner/context/context.go doFlush:
    * `AddSecretGrants`, then `AddSecretRevokes`), so a grant and a revoke of one secret to one grantee
@@ -175,4 +184,9 @@ function lookup<T>(
     }
     throw error;
   }
+}
+
+/** `2026-12-06T10:00:00Z`: the form `secret-set --expire` parses (RFC 3339), to the second as Juju keeps it. */
+export function rfc3339Seconds(time: Date): string {
+  return new Date(Math.floor(time.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }

@@ -25,6 +25,8 @@ export type TlsReport =
       readonly issuer: string;
       readonly subject: string;
       readonly dnsNames: readonly string[];
+      /** When the certificate expires (RFC 3339): a renewal moves it. */
+      readonly validUntil: string;
       /** Workers whose ready check probes https and whose container holds the key. */
       readonly workersServingHttps: number;
     };
@@ -112,8 +114,11 @@ function tlsReport(sim: Simulator, serverCert: unknown, workersServingHttps: num
     state: "on",
     ...(provider !== undefined ? { provider } : {}),
     issuer: certificate.issuer.replace(/^CN=/, ""),
-    subject: certificate.subject.replace(/^CN=/, ""),
+    // The common name: node prints a subject one attribute a line, and a renewed certificate's
+    // subject also carries the request's x500UniqueIdentifier.
+    subject: certificate.subject.split("\n").find((line) => line.startsWith("CN="))?.slice("CN=".length) ?? certificate.subject,
     dnsNames,
+    validUntil: new Date(certificate.validTo).toISOString().replace(".000Z", "Z"),
     workersServingHttps,
   };
 }

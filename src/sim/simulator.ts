@@ -43,6 +43,11 @@ export type Outcome<T> = { readonly kind: "done"; readonly value: T } | { readon
 export const MAX_HOOK_ATTEMPTS = 3;
 /** Simulated workload time that passes each time the model goes quiet (Pebble's checks probe every few seconds). */
 export const WORKLOAD_CLOCK_STEP_MS = 30_000;
+/**
+ * Where the model's wall clock starts (`Model.now()` in every hook), fixed so that runs repeat. It
+ * moves with the workloads' time while a run settles, and by `passTime`.
+ */
+export const SIM_CLOCK_START_MS = Date.parse("2026-01-01T00:00:00Z");
 /** How often one `run` lets workload time pass before it calls the model quiet (a crash loop never ends by itself). */
 export const MAX_CLOCK_STEPS_PER_RUN = 20;
 
@@ -145,6 +150,12 @@ export class Simulator {
 
   constructor(model: { name?: string; uuid?: string } = {}) {
     this.world = createWorld({ name: model.name ?? "sim", uuid: model.uuid ?? "5e1a7000-0000-4000-8000-000000000001" });
+    this.world.clockMs = SIM_CLOCK_START_MS;
+  }
+
+  /** The model's wall clock, ms since the epoch. */
+  get now(): number {
+    return this.world.clockMs ?? SIM_CLOCK_START_MS;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -385,6 +396,7 @@ export class Simulator {
    * (≥ 3.6) runs for it. Returns how many hooks that queued.
    */
   private letWorkloadTimePass(): number {
+    this.world.clockMs = this.now + WORKLOAD_CLOCK_STEP_MS;
     let queued = 0;
     for (const unit of this.unitsInOrder()) {
       const containers = this.world.units.get(unit)?.containers;
@@ -398,6 +410,38 @@ export class Simulator {
       }
     }
     return queued;
+  }
+
+  /**
+   * Wall-clock time passes (`ms`, > 0) while nothing else happens: Juju's timers fire. Each owned
+   * secret whose latest revision's expire time is now past gets `secret-expired` on its owner, the
+   * leader for an application's secret (worker/secretexpire fires at the expire time; the
+   * revision is named); with `updateStatus`, every unit also runs update-status, as Juju does every
+   * `update-status-hook-interval` (5 minutes by default). Workload time does not jump with it: Pebble
+   * only sees the seconds a run needs to settle. Returns how many hooks were queued.
+   */
+  passTime(ms: number, options: { updateStatus?: boolean } = {}): Outcome<number> {
+    if (!Number.isFinite(ms) || ms <= 0) return rejected(`time passes forward only, got ${ms} ms`);
+    this.world.clockMs = this.now + ms;
+    let queued = 0;
+    for (const secret of [...this.world.secrets.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      if (secret.expiry === undefined || !(Date.parse(secret.expiry) <= this.now)) continue;
+      const owner = secret.owner.unit ?? this.world.apps.get(secret.owner.app)?.leader;
+      if (owner === undefined || this.units.get(owner)?.isDying !== false) continue;
+      this.enqueue(owner, {
+        kind: "secret-expired",
+        secret: { id: secret.id, ...(secret.label !== undefined ? { label: secret.label } : {}), revision: secret.latestRevision },
+      });
+      queued += 1;
+    }
+    if (options.updateStatus) {
+      for (const unit of this.unitsInOrder()) {
+        if (this.units.get(unit)!.isDying) continue;
+        this.enqueue(unit, { kind: "update-status" });
+        queued += 1;
+      }
+    }
+    return done(queued);
   }
 
   /** `juju resolve UNIT`: a unit left in error retries its failed hook. */

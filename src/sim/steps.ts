@@ -5,9 +5,13 @@
  *
  *   add-unit APP [N]          remove-unit UNIT           remove-application APP
  *   relate A B                remove-relation A B        config APP key=value …
- *   set-leader UNIT           fail-hook UNIT HOOK
+ *   set-leader UNIT           fail-hook UNIT HOOK        wait DURATION
+ *
+ * `wait 61d` is not a Juju command: time passes and Juju's timers fire (secret expiry,
+ * update-status), which is how a certificate comes up for renewal.
  */
 import { parseAssignments } from "./config-values.js";
+import { parseDuration } from "./duration.js";
 import type { Outcome, Simulator } from "./simulator.js";
 
 export type Step =
@@ -18,7 +22,8 @@ export type Step =
   | { readonly kind: "remove-relation"; readonly a: string; readonly b: string }
   | { readonly kind: "config"; readonly app: string; readonly values: Readonly<Record<string, string>> }
   | { readonly kind: "set-leader"; readonly unit: string }
-  | { readonly kind: "fail-hook"; readonly unit: string; readonly hook: string };
+  | { readonly kind: "fail-hook"; readonly unit: string; readonly hook: string }
+  | { readonly kind: "wait"; readonly duration: string; readonly ms: number };
 
 export const STEP_USAGE = [
   "add-unit APP [N]",
@@ -29,6 +34,7 @@ export const STEP_USAGE = [
   "config APP key=value …",
   "set-leader UNIT",
   "fail-hook UNIT HOOK",
+  "wait DURATION",
 ] as const;
 
 export type StepParse = { kind: "valid"; step: Step } | { kind: "invalid"; reason: string };
@@ -67,6 +73,13 @@ export function parseStep(text: string): StepParse {
       return expect(1, "set-leader UNIT") ?? unitArgument(rest[0]) ?? { kind: "valid", step: { kind: "set-leader", unit: rest[0]! } };
     case "fail-hook":
       return expect(2, "fail-hook UNIT HOOK") ?? unitArgument(rest[0]) ?? { kind: "valid", step: { kind: "fail-hook", unit: rest[0]!, hook: rest[1]! } };
+    case "wait": {
+      const wrongCount = expect(1, "wait DURATION (e.g. wait 61d)");
+      if (wrongCount) return wrongCount;
+      const duration = parseDuration(rest[0]!);
+      if (duration.kind === "invalid") return invalid(duration.reason);
+      return { kind: "valid", step: { kind: "wait", duration: rest[0]!, ms: duration.ms } };
+    }
     default:
       return invalid(`unknown step "${verb ?? ""}"; steps: ${STEP_USAGE.join(", ")}`);
   }
@@ -91,6 +104,8 @@ export function applyStep(sim: Simulator, step: Step): Outcome<unknown> {
       return sim.setLeader(step.unit);
     case "fail-hook":
       return sim.failNextHook(step.unit, step.hook);
+    case "wait":
+      return sim.passTime(step.ms, { updateStatus: true });
   }
 }
 
@@ -112,5 +127,7 @@ export function describeStep(step: Step): string {
       return `set-leader ${step.unit}`;
     case "fail-hook":
       return `fail-hook ${step.unit} ${step.hook}`;
+    case "wait":
+      return `wait ${step.duration}`;
   }
 }

@@ -315,6 +315,7 @@ export class MemoryBackend implements Backend {
       owner: owner === "unit" ? { app: this.app.name, unit: this.unitName } : { app: this.app.name },
       ...(metadata.label !== undefined ? { label: metadata.label } : {}),
       ...(metadata.description !== undefined ? { description: metadata.description } : {}),
+      ...(metadata.expire !== undefined ? { expiry: metadata.expire } : {}),
       revisions: new Map([[1, { ...content }]]),
       latestRevision: 1,
       grants: new Map(),
@@ -329,14 +330,18 @@ export class MemoryBackend implements Backend {
   }
 
   secretSet(id: string, content: Record<string, string>, metadata: SecretMetadata = {}): void {
-    this.call(`secret-set ${id}`);
+    this.call(`secret-set ${id}${metadata.expire !== undefined ? ` --expire ${metadata.expire}` : ""}`);
     const secret = this.ownedSecret(id, "secret-set");
     const latest = secret.revisions.get(secret.latestRevision) ?? {};
     // A new revision only when the content really changed (Juju compares checksums).
     if (Object.keys(content).length > 0 && canonical(content) !== canonical(latest)) {
       secret.latestRevision += 1;
       secret.revisions.set(secret.latestRevision, { ...content });
+      // The new revision has no expire time unless this call gives one (state/secrets.go
+      // updateSecretMetadataDoc clears LatestExpireTime on new content without ExpireTime).
+      delete secret.expiry;
     }
+    if (metadata.expire !== undefined) secret.expiry = metadata.expire;
     if (metadata.label !== undefined) secret.label = metadata.label;
     if (metadata.description !== undefined) secret.description = metadata.description;
   }
@@ -384,6 +389,7 @@ export class MemoryBackend implements Backend {
       owner: secret.owner.unit ? "unit" : "application",
       ...(secret.label !== undefined ? { label: secret.label } : {}),
       ...(secret.description !== undefined ? { description: secret.description } : {}),
+      ...(secret.expiry !== undefined ? { expiry: secret.expiry } : {}),
     };
   }
 

@@ -76,7 +76,8 @@ export async function runUnitHook(
   const pebble = (container: string): PebbleClient =>
     unit.containers.get(container) ?? new MemoryPebble({ canConnect: false });
   try {
-    await runHook(charm, { env, backend, pebble });
+    const clock = world.clockMs === undefined ? undefined : () => world.clockMs!;
+    await runHook(charm, { env, backend, pebble, ...(clock ? { clock } : {}) });
     const changes = backend.commit();
     return { kind: "committed", record: backend.record, env, changes };
   } catch (error) {

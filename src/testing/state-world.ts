@@ -32,6 +32,7 @@ export function worldFromState(meta: CharmMeta, state: State): UnitWorld {
     secrets: new Map(),
     secretSerial: 0,
     relationSerial: Math.max(0, ...state.relations.map((relation) => relation.id)),
+    ...(state.now !== undefined ? { clockMs: Date.parse(state.now) } : {}),
   };
   const app: WorldApp = {
     name: appName,
@@ -110,6 +111,7 @@ function secretFromState(secret: SecretState, appName: string, unitName: string)
     owner,
     ...(secret.owner !== null && secret.label !== undefined ? { label: secret.label } : {}),
     ...(secret.description !== undefined ? { description: secret.description } : {}),
+    ...(secret.owner !== null && secret.expire !== undefined ? { expiry: secret.expire } : {}),
     revisions,
     latestRevision,
     // A consumer in the State has been granted the secret and tracks revision 1.
@@ -167,6 +169,7 @@ function secretsFromWorld(world: World, appName: string, unitName: string): Secr
         trackedContent: { ...latest },
         ...(secret.label !== undefined ? { label: secret.label } : {}),
         ...(secret.description !== undefined ? { description: secret.description } : {}),
+        ...(secret.expiry !== undefined ? { expire: secret.expiry } : {}),
         grants: Object.fromEntries(
           [...secret.grants]
             .filter(([id]) => id !== GRANTED_OUTSIDE_STATE)

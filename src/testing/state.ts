@@ -80,6 +80,8 @@ export const SecretState = z.object({
   latestContent: z.record(z.string(), z.string()).optional(),
   label: z.string().optional(),
   description: z.string().optional(),
+  /** Owned secrets only: the latest revision's expire time (RFC 3339). */
+  expire: z.string().optional(),
   /** Owned secrets only: relation id → apps or units it is granted to. */
   grants: z.record(z.string().regex(/^\d+$/), z.array(z.string())).default({}),
 });
@@ -129,6 +131,8 @@ export const State = z.object({
   /** Defaults to the charm's name. */
   appName: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
   unitId: z.number().int().nonnegative().default(0),
+  /** The time `Model.now()` reads during the hook (RFC 3339); the real time when unset. */
+  now: z.iso.datetime().optional(),
 });
 export type State = z.infer<typeof State>;
 export type StateInput = z.input<typeof State>;

@@ -92,6 +92,8 @@ export interface WorldSecret {
   tracked: Map<string, number>;
   /** Consumer unit → its own label for the secret. */
   consumerLabels: Map<string, string>;
+  /** The latest revision's expire time (RFC 3339), as `secret-add`/`secret-set --expire` set it. */
+  expiry?: string;
 }
 
 export interface World {
@@ -105,6 +107,11 @@ export interface World {
   secretSerial: number;
   /** Last relation id handed out; Juju never reuses one. */
   relationSerial: number;
+  /**
+   * The model's wall clock, ms since the epoch, as every hook's `Model.now()` reads it; unset, hooks
+   * read the real time. The simulator starts it at a fixed date and moves it (`passTime`).
+   */
+  clockMs?: number;
   /**
    * Serve remote *member* unit bags from a per-observer cache across hooks, refreshed only by a
    * joined/changed hook for that unit — what the uniter's relation cache does (juju-hook-tools.md

@@ -36,6 +36,15 @@ describe("tempo-cluster demo --with", () => {
     expect(run.stdout).toContain("\n    http_tls_config:\n      cert_file: /etc/worker/server.cert\n");
   });
 
+  it("renews the cluster's certificate after wait 61d of a 90-day certificate, and every worker serves the new one", async () => {
+    const run = await runCliCaptured(["demo", "--topology", "monolithic", "--with", "tls", "--then", "wait 61d"]);
+    expect(run.exitCode).toBe(0);
+    const [before, after] = run.stdout.split("── then: wait 61d");
+    expect(before).toMatch(/DNS names, valid until 2026-04-01/);
+    expect(after).toMatch(/TLS {10}on: certificate for \S+ from self-signed-certificates \(issuer "Simulated Juju model CA"\), \d+ DNS names, valid until 2026-06-01/);
+    expect(after).toMatch(/1 of 1 worker serves? HTTPS with it/);
+  });
+
   it("never prints certificate or key bytes, so two runs print the same text", async () => {
     const first = await runCliCaptured(["demo", "--topology", "monolithic", "--with", "all"]);
     const second = await runCliCaptured(["demo", "--topology", "monolithic", "--with", "all"]);

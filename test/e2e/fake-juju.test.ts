@@ -333,6 +333,18 @@ describe("fake agent: other commands", () => {
     expect(info).toBe(`{"${xid}":{"revision":1,"label":"l1","owner":"application"}}\n`);
   });
 
+  it("moves an expire time with secret-set --expire alone, and drops it when new content comes without --expire, as Juju's state does", () => {
+    const state = workerState({ leader: true });
+    const hook = begin(state);
+    const uri = tool(hook, "secret-add", ["--owner", "application", "--expire", "2030-01-01T00:00:00Z", "password=pw"]).stdout.trim();
+    const xid = uri.slice(uri.lastIndexOf("/") + 1);
+    const expiry = () => (JSON.parse(tool(hook, "secret-info-get", ["--format=json", uri]).stdout) as Record<string, { expiry?: string; revision: number }>)[xid];
+    expect(tool(hook, "secret-set", ["--expire", "2031-01-01T00:00:00Z", uri]).code).toBe(0);
+    expect(expiry()).toMatchObject({ revision: 1, expiry: "2031-01-01T00:00:00Z" });
+    expect(tool(hook, "secret-set", [uri, "password=changed"]).code).toBe(0);
+    expect(expiry()?.expiry).toBeUndefined();
+  });
+
   it("commits a hook's secret grants before its revokes, as Juju does, so a revoke of what the hook granted wins", () => {
     const state = workerState({ leader: true });
     const hook = begin(state);

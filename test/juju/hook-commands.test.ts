@@ -366,6 +366,16 @@ describe("HookCommandsBackend: secrets", () => {
     expect(set?.args[3]).toMatch(/^password#file=/);
   });
 
+  it("moves a secret's expire time with secret-set --expire and no content, and reads it back from secret-info-get", () => {
+    const { backend, hook } = hookWith(coordinatorState());
+    const uri = backend.secretAdd({ password: "one" }, "application", { expire: "2030-01-01T00:00:00Z" });
+    backend.secretSet(uri, {}, { expire: "2031-06-01T12:00:00Z" });
+    expect(backend.secretInfoGet({ id: uri })).toMatchObject({ revision: 1, expiry: "2031-06-01T12:00:00Z" });
+    const calls = finish(hook).calls.filter((call) => call.command === "secret-add" || call.command === "secret-set");
+    expect(calls[0]?.args.slice(0, 2)).toEqual(["--expire", "2030-01-01T00:00:00Z"]);
+    expect([calls[1]?.command, ...(calls[1]?.args ?? [])]).toEqual(["secret-set", "--expire", "2031-06-01T12:00:00Z", uri]);
+  });
+
   it("grants, revokes and removes with the relation passed as --relation <id>", () => {
     const { backend, hook } = hookWith(coordinatorState());
     const uri = backend.secretAdd({ password: "pw1" }, "application");

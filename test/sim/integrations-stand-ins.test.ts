@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createCsr } from "../../src/charms/coordinator/integrations/csr-pkcs10.js";
 import type { Charm } from "../../src/juju/charm.js";
 import { CA_COMMON_NAME, SERVER_CERT_VALIDITY, caCertificatePem, generateCaKeyPem, signServerCertificate } from "../../src/sim/charms/ca-signing.js";
-import { CERTIFICATES_ENDPOINT, answerRequests, certificatesAuthorityCharm } from "../../src/sim/charms/certificates-authority.js";
+import { CERTIFICATES_ENDPOINT, answerRequests, certificatesAuthorityCharm, parseCertificateValidity } from "../../src/sim/charms/certificates-authority.js";
 import { LOKI_ENDPOINT, lokiCharm } from "../../src/sim/charms/loki.js";
 import { TRACING_CLIENT_ENDPOINT, tracingClientCharm } from "../../src/sim/charms/tracing-client.js";
 import { Simulator } from "../../src/sim/simulator.js";
@@ -93,6 +93,29 @@ describe("the simulator's certificate authority", () => {
     ]);
     // An empty value deletes the key from the provider's bag.
     expect(answered.databag).toEqual({ certificates: "" });
+  });
+
+  it("keeps an answer it already gave instead of signing the same request again, as self-signed-certificates does", () => {
+    const request = { who: "tempo", bag: { certificate_signing_requests: JSON.stringify([{ certificate_signing_request: CSR, ca: false }]) } };
+    const ca = { keyPem: CA_KEY, certPem: CA_CERT };
+    const march = { notBefore: new Date("2026-03-01T00:00:00Z"), notAfter: new Date("2026-05-30T00:00:00Z") };
+    const first = answerRequests([request], ca, { validity: march });
+    const published = JSON.parse(first.databag.certificates!);
+    const june = { notBefore: new Date("2026-06-01T00:00:00Z"), notAfter: new Date("2026-08-30T00:00:00Z") };
+    expect(answerRequests([request], ca, { published, validity: june }).databag).toEqual(first.databag);
+    // Signed afresh only when asked with no answer of this CA on record.
+    const fresh = JSON.parse(answerRequests([request], ca, { validity: june }).databag.certificates!) as { certificate: string }[];
+    expect(new Date(new X509Certificate(fresh[0]!.certificate).validFrom)).toEqual(june.notBefore);
+  });
+
+  it("reads certificate-validity as self-signed-certificates does: m, h, d, w, or days without a unit", () => {
+    expect(parseCertificateValidity("")).toEqual({ kind: "fixed" });
+    expect(parseCertificateValidity("90d")).toEqual({ kind: "valid", ms: 90 * 86_400_000 });
+    expect(parseCertificateValidity("90")).toEqual({ kind: "valid", ms: 90 * 86_400_000 });
+    expect(parseCertificateValidity("15m")).toEqual({ kind: "valid", ms: 15 * 60_000 });
+    expect(parseCertificateValidity("2w")).toEqual({ kind: "valid", ms: 14 * 86_400_000 });
+    expect(parseCertificateValidity("1y")).toMatchObject({ kind: "invalid", reason: expect.stringContaining('"1y"') });
+    expect(parseCertificateValidity("0d")).toMatchObject({ kind: "invalid" });
   });
 
   /** Requires tls-certificates; its leader asks for a certificate for the names in its `names` option. */

@@ -12,6 +12,8 @@ describe("operator steps typed after --then", () => {
     ["config tempo retention-period=72 tempo-version=2.8", { kind: "config", app: "tempo", values: { "retention-period": "72", "tempo-version": "2.8" } }],
     ["set-leader tempo-ingester/1", { kind: "set-leader", unit: "tempo-ingester/1" }],
     ["  fail-hook   tempo/0   config-changed ", { kind: "fail-hook", unit: "tempo/0", hook: "config-changed" }],
+    ["wait 61d", { kind: "wait", duration: "61d", ms: 61 * 86_400_000 }],
+    ["wait 90m", { kind: "wait", duration: "90m", ms: 90 * 60_000 }],
   ])("reads %j", (text, step) => {
     const parsed = parseStep(text);
     expect(parsed).toEqual({ kind: "valid", step });
@@ -29,6 +31,9 @@ describe("operator steps typed after --then", () => {
     ["config tempo", "expected config APP key=value"],
     ["config tempo =3", 'expected key=value, got "=3"'],
     ["fail-hook tempo/0", "expected fail-hook UNIT HOOK"],
+    ["wait", "expected wait DURATION"],
+    ["wait 61", '"61" is not a duration'],
+    ["wait soon", '"soon" is not a duration'],
   ])("rejects %j, naming the problem", (text, reason) => {
     const parsed = parseStep(text);
     expect(parsed.kind).toBe("invalid");

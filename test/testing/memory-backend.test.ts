@@ -235,6 +235,15 @@ describe("MemoryBackend: secrets", () => {
     expect(backend.secretInfoGet({ id }).revision).toBe(1);
   });
 
+  it("keeps an expire time until new content without --expire replaces the revision, as Juju's state does", () => {
+    const { backend } = backendFor({ leader: true });
+    const id = backend.secretAdd({ password: "p" }, "application", { expire: "2030-01-01T00:00:00Z" });
+    backend.secretSet(id, {}, { expire: "2031-01-01T00:00:00Z" });
+    expect(backend.secretInfoGet({ id })).toMatchObject({ revision: 1, expiry: "2031-01-01T00:00:00Z" });
+    backend.secretSet(id, { password: "q" });
+    expect(backend.secretInfoGet({ id }).expiry).toBeUndefined();
+  });
+
   it("hides the metadata of secrets this charm does not own", () => {
     const { backend } = backendFor({ secrets: [{ id: consumed, trackedContent: { key: "v" } }] });
     expect(failure(() => backend.secretInfoGet({ id: consumed })).kind).toBe("secret-not-found");

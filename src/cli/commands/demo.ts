@@ -432,7 +432,7 @@ function integrationLines(report: IntegrationsReport): [string, string[]][] {
       : tls.state === "pending"
         ? [`waiting for ${tls.provider} to issue the certificate; the workers serve plain HTTP and gRPC meanwhile`]
         : [
-            `on: certificate for ${tls.subject} from ${tls.provider ?? "an earlier provider"} (issuer "${tls.issuer}"), ${plural(tls.dnsNames.length, "DNS name")}`,
+            `on: certificate for ${tls.subject} from ${tls.provider ?? "an earlier provider"} (issuer "${tls.issuer}"), ${plural(tls.dnsNames.length, "DNS name")}, valid until ${tls.validUntil}`,
             `${ofWorkers(tls.workersServingHttps)} serve HTTPS with it (ready check on https, key file 0600)`,
           ];
   const urlLines = (urls: Readonly<Record<string, string>>) => {

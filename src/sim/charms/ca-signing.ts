@@ -4,9 +4,10 @@
  * keeps its key answers the same request with the same bytes in every hook — and the provider bag
  * it rewrites never changes unless a request does (no relation-changed storm).
  *
- * What makes the bytes repeatable: fixed validity dates, serials derived from what is signed
- * (the CA's from its public key, a server certificate's from the CSR), and RSA PKCS#1 v1.5
- * signatures, which are deterministic. The keys themselves are random (see certificates-authority.ts).
+ * What makes the bytes repeatable: validity dates that are inputs (fixed ones by default), serials
+ * derived from what is signed (the CA's from its public key, a server certificate's from the CSR
+ * and its start date), and RSA PKCS#1 v1.5 signatures, which are deterministic. The keys
+ * themselves are random (see certificates-authority.ts).
  *
  * node-forge encodes the ASN.1; `node:crypto` signs (native, where forge's pure-JS RSA is slow).
  * Untrusted requests are checked and refused with a reason, never an exception.
@@ -28,6 +29,11 @@ export const CA_VALIDITY = { notBefore: new Date("2025-01-01T00:00:00Z"), notAft
 export const SERVER_CERT_VALIDITY = CA_VALIDITY;
 
 export const CA_COMMON_NAME = "Simulated Juju model CA";
+
+export interface Validity {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
 
 export type SignedCertificate =
   | { readonly kind: "signed"; readonly certificate: string }
@@ -62,7 +68,7 @@ export function caCertificatePem(caKeyPem: string): string {
  * A server certificate for `csrPem`, issued by the CA: the request's subject and its DNS and IP
  * names, for TLS servers and clients (Tempo's workers are both to each other).
  */
-export function signServerCertificate(csrPem: string, caKeyPem: string, caCertPem: string): SignedCertificate {
+export function signServerCertificate(csrPem: string, caKeyPem: string, caCertPem: string, validity: Validity = SERVER_CERT_VALIDITY): SignedCertificate {
   let csr: forge.pki.CertificateSigningRequest;
   try {
     csr = forge.pki.certificationRequestFromPem(csrPem, true);
@@ -77,9 +83,10 @@ export function signServerCertificate(csrPem: string, caKeyPem: string, caCertPe
   const caCert = forge.pki.certificateFromPem(caCertPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = csr.publicKey;
-  cert.serialNumber = serialFrom(forge.pem.decode(csrPem)[0]?.body ?? csrPem);
-  cert.validity.notBefore = SERVER_CERT_VALIDITY.notBefore;
-  cert.validity.notAfter = SERVER_CERT_VALIDITY.notAfter;
+  // The start date is part of the serial: a request signed again later gets another serial.
+  cert.serialNumber = serialFrom((forge.pem.decode(csrPem)[0]?.body ?? csrPem) + validity.notBefore.toISOString());
+  cert.validity.notBefore = validity.notBefore;
+  cert.validity.notAfter = validity.notAfter;
   cert.setSubject(csr.subject.attributes);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([

@@ -8,17 +8,30 @@
  * `{certificate_signing_request, certificate, ca, chain}` (neighbour-interfaces/tls_certificates-v1).
  * Requests no longer asked for lose their answer, as the interface expects of a provider.
  *
+ * Each request is signed once, as self-signed-certificates does: its library's
+ * `get_outstanding_certificate_requests` lists only requests without an issued, unrevoked
+ * certificate, and the charm signs only those (`_process_outstanding_certificate_requests`). An
+ * answer already published by this CA is kept as it is, so a byte-identical request never gets a
+ * new certificate; a requirer that wants one (renewal) sends a different request.
+ *
+ * Validity: `certificate-validity`, the option of self-signed-certificates with its syntax and
+ * default (`90d`; also `12h`, `30m`, `2w`, a bare number of days): a certificate is valid from the
+ * model's clock when it is signed, for that long, which is what lets the simulator show renewal
+ * (`--then "wait 61d"`). Set empty, the fixed dates of ca-signing.ts.
+ *
  * Determinism: the CA key is random (RSA key generation is), made once per deployed CA and kept in
  * its secret, and the coordinator's own key is random too, so certificate bytes differ between
- * runs. Everything else is fixed (ca-signing.ts), so within a run a request always gets the same
- * bytes. The demo and its determinism tests therefore never print certificate contents: they show
- * where TLS is on (statuses, the Tempo config's file paths, https checks), which is repeatable.
+ * runs. Everything else is a function of the request and the simulator's clock (ca-signing.ts),
+ * so within a run a request always gets the same bytes. The demo and its determinism tests
+ * therefore never print certificate contents: they show where TLS is on (statuses, the Tempo
+ * config's file paths, https checks), which is repeatable.
  */
 import { z } from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";
 import type { Model, Relation } from "../../juju/model.js";
-import { caCertificatePem, generateCaKeyPem, signServerCertificate } from "./ca-signing.js";
+import { parseDuration } from "../duration.js";
+import { type Validity, caCertificatePem, generateCaKeyPem, signServerCertificate } from "./ca-signing.js";
 
 export const CERTIFICATES_ENDPOINT = "certificates";
 export const CA_KEY_SECRET_LABEL = "sim-ca-private-key";
@@ -29,7 +42,27 @@ export const CERTIFICATES_AUTHORITY_META: CharmMeta = {
   summary: "Signs TLS certificates with its own CA over tls-certificates (simulator stand-in).",
   description: "Answers every certificate signing request of every related application with a certificate from a self-signed CA.",
   provides: { [CERTIFICATES_ENDPOINT]: { interface: "tls-certificates" } },
+  config: {
+    options: {
+      "certificate-validity": {
+        type: "string",
+        default: "90d",
+        description: "How long a certificate is valid from when it is signed: a number with m, h, d or w (days without a unit), 90 days as in self-signed-certificates. Empty: fixed dates, 2025 to 2045.",
+      },
+    },
+  },
 };
+
+/**
+ * `certificate-validity` in ms, as self-signed-certificates parses it (`_parse_config_time_string`:
+ * digits alone are days, else digits and one of m, h, d, w); `fixed` when empty, the reason for
+ * anything else.
+ */
+export function parseCertificateValidity(text: string): { kind: "fixed" } | { kind: "valid"; ms: number } | { kind: "invalid"; reason: string } {
+  if (text.trim() === "") return { kind: "fixed" };
+  const parsed = parseDuration(text, "d");
+  return parsed.kind === "valid" ? parsed : { kind: "invalid", reason: `certificate-validity ${parsed.reason}` };
+}
 
 const CsrEntry = z.object({ certificate_signing_request: z.string().trim().min(1), ca: z.boolean().nullish() });
 const RequirerBag = z.array(CsrEntry);
@@ -66,7 +99,10 @@ export function requestedCsrs(bag: Readonly<Record<string, string>>): { kind: "v
 export function answerRequests(
   bags: readonly { readonly who: string; readonly bag: Readonly<Record<string, string>> }[],
   ca: { readonly keyPem: string; readonly certPem: string },
+  options: { readonly published?: readonly ProviderCertificate[]; readonly validity?: Validity } = {},
 ): { databag: Record<string, string>; refused: { who: string; reason: string }[] } {
+  // Answers this CA already gave, by request: kept rather than signed again.
+  const issued = new Map((options.published ?? []).filter((entry) => entry.ca === ca.certPem).map((entry) => [entry.certificate_signing_request, entry]));
   const answers: Answer[] = [];
   for (const { who, bag } of bags) {
     const requests = requestedCsrs(bag);
@@ -80,7 +116,12 @@ export function answerRequests(
         answers.push({ kind: "refused", who, reason: "asks for a CA certificate, which this stand-in does not issue" });
         continue;
       }
-      const signed = signServerCertificate(request.csr, ca.keyPem, ca.certPem);
+      const kept = issued.get(request.csr);
+      if (kept) {
+        answers.push({ kind: "signed", entry: kept });
+        continue;
+      }
+      const signed = signServerCertificate(request.csr, ca.keyPem, ca.certPem, options.validity);
       answers.push(
         signed.kind === "signed"
           ? { kind: "signed", entry: { certificate_signing_request: request.csr, certificate: signed.certificate, ca: ca.certPem, chain: [signed.certificate, ca.certPem] } }
@@ -96,6 +137,20 @@ export function answerRequests(
     databag: { certificates: certificates.length === 0 ? "" : JSON.stringify(certificates) },
     refused: answers.flatMap((answer) => (answer.kind === "refused" ? [{ who: answer.who, reason: answer.reason }] : [])),
   };
+}
+
+const PublishedBag = z.array(
+  z.object({ certificate_signing_request: z.string(), certificate: z.string(), ca: z.string(), chain: z.array(z.string()) }),
+);
+
+/** What this CA published on a relation before (its own bag); anything unreadable counts as nothing. */
+function publishedAnswers(bag: Readonly<Record<string, string>>): ProviderCertificate[] {
+  try {
+    const parsed = PublishedBag.safeParse(JSON.parse(bag.certificates ?? "[]"));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Leader only: the CA key, from its secret, or made now and kept there. */
@@ -121,13 +176,22 @@ async function reconcile(model: Model): Promise<void> {
     model.setUnitStatus({ status: "active", message: "" });
     return;
   }
+  const validityOption = parseCertificateValidity(String(model.config["certificate-validity"] ?? ""));
+  if (validityOption.kind === "invalid") {
+    model.setUnitStatus({ status: "blocked", message: `${validityOption.reason}: juju config ${model.app.name} certificate-validity=90d` });
+    return;
+  }
   const relations = model.relations(CERTIFICATES_ENDPOINT).filter((relation) => relation.isActive);
   const refused: { who: string; reason: string }[] = [];
   if (relations.length > 0) {
     const keyPem = ensureCaKey(model);
     const ca = { keyPem, certPem: caCertificatePem(keyPem) };
+    // From the model's clock, to the second (X.509 times have no finer grain).
+    const now = Math.floor(model.now() / 1000) * 1000;
+    const validity = validityOption.kind === "valid" ? { notBefore: new Date(now), notAfter: new Date(now + validityOption.ms) } : undefined;
     for (const relation of relations) {
-      const answered = answerRequests(requestBags(relation), ca);
+      const published = publishedAnswers(relation.localAppData().entries());
+      const answered = answerRequests(requestBags(relation), ca, { published, ...(validity ? { validity } : {}) });
       relation.localAppData().update(answered.databag);
       refused.push(...answered.refused);
     }

@@ -792,6 +792,9 @@ const COMMANDS = {
         Object.keys(content).length > 0 &&
         JSON.stringify(sortKeysDeep(content)) !== JSON.stringify(sortKeysDeep(revisionContent(found, latest)));
       if (changed) secret = { ...secret, revisions: [...secret.revisions, { revision: latest + 1, content }] };
+      // New content without --expire: the new revision has no expire time (Juju state/secrets.go
+      // updateSecretMetadataDoc clears LatestExpireTime).
+      if (changed && ctx.flags.expire === undefined) delete secret.expiry;
       ctx.working.secrets = ctx.working.secrets.map((candidate) => (candidate === found ? secret : candidate));
       ctx.saveWorking();
     },

@@ -11,6 +11,7 @@ import { coordinatorCharm } from "../../../src/charms/coordinator/charm.js";
 import { createCsr, readCsr } from "../../../src/charms/coordinator/integrations/csr-pkcs10.js";
 import { chooseCertificate } from "../../../src/charms/coordinator/integrations/tls-issued-certificate.js";
 import { PRIVATE_KEY_SECRET_LABEL } from "../../../src/charms/coordinator/integrations/tls-private-key.js";
+import { renewalIdentifier } from "../../../src/charms/coordinator/integrations/tls-renewal.js";
 import type { Role } from "../../../src/interface/roles.js";
 import { requirerAppDatabag } from "../../../src/interface/requirer.js";
 import { validateTempoConfigText } from "../../../src/tempo/validate.js";
@@ -57,12 +58,18 @@ function signCertificate(cert: forge.pki.Certificate, keyPem: string): string {
   return forge.pki.certificateToPem(cert).trim();
 }
 
-function newCertificate(publicKey: forge.pki.PublicKey, serial: string): forge.pki.Certificate {
+interface TestValidity {
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+const TEN_YEARS: TestValidity = { notBefore: "2026-01-01T00:00:00Z", notAfter: "2036-01-01T00:00:00Z" };
+
+function newCertificate(publicKey: forge.pki.PublicKey, serial: string, validity: TestValidity = TEN_YEARS): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = serial;
-  cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
-  cert.validity.notAfter = new Date("2036-01-01T00:00:00Z");
+  cert.validity.notBefore = new Date(validity.notBefore);
+  cert.validity.notAfter = new Date(validity.notAfter);
   return cert;
 }
 
@@ -81,12 +88,12 @@ function publicPemOf(keyPem: string): string {
 }
 
 /** What a CA signs for `csrPem`: its key and names, unless a test asks for something else. */
-function issue(ca: TestCa, csrPem: string, options: { isCa?: boolean; publicKeyFrom?: string; serial?: string } = {}): string {
+function issue(ca: TestCa, csrPem: string, options: { isCa?: boolean; publicKeyFrom?: string; serial?: string; validity?: TestValidity } = {}): string {
   const csr = forge.pki.certificationRequestFromPem(csrPem);
   const publicKey = options.publicKeyFrom
     ? forge.pki.publicKeyFromPem(publicPemOf(options.publicKeyFrom))
     : (csr.publicKey as forge.pki.PublicKey);
-  const cert = newCertificate(publicKey, options.serial ?? "02");
+  const cert = newCertificate(publicKey, options.serial ?? "02", options.validity);
   cert.setSubject(csr.subject.attributes);
   cert.setIssuer(ca.subject);
   const requested = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: object[] } | null;
@@ -443,9 +450,9 @@ describe("the coordinator's certificates integration", () => {
     ];
     const choose = (offered: typeof entries) => chooseCertificate({ offered, currentCsr: current, privateKeyPem: key, serverName: SERVER_NAME });
     const chosen = choose(entries);
-    expect(chosen).toEqual({ kind: "current", certificate: { caCert: ca.pem, serverCert: entries[1]?.certificate } });
+    expect(chosen).toMatchObject({ kind: "current", certificate: { caCert: ca.pem, serverCert: entries[1]?.certificate } });
     expect(choose([...entries].reverse())).toEqual(chosen);
-    expect(choose([entries[2]!, entries[0]!])).toEqual({
+    expect(choose([entries[2]!, entries[0]!])).toMatchObject({
       kind: "previous",
       certificate: { caCert: ca.pem, serverCert: entries[0]?.certificate },
       currentProblems: ["the certificate is a CA certificate, not a server certificate"],
@@ -681,3 +688,153 @@ describe("the coordinator's certificates integration", () => {
     expect(follower.state.unitStatus.message).not.toContain(PROVIDER);
   });
 });
+
+// The test CA's certificates are valid 2026-01-01 to 2036-01-01: due for renewal a third of that
+// (1217 days 8 hours) before they expire.
+const BEFORE_DUE = "2032-06-01T00:00:00Z";
+const AFTER_DUE = "2033-01-01T00:00:00Z";
+/** 2036-01-01 − 3652 days / 3, to the second (Juju keeps expire times to the second). */
+const DUE_AT = "2032-08-31T16:00:00Z";
+
+describe("the coordinator's certificate renewal", () => {
+  it("asks nothing new before the certificate is due, and has Juju wake the leader when it is due", async () => {
+    const { csr, issued } = await clusterWithTls();
+    expect(keySecret(issued.state).expire).toBe(DUE_AT);
+    const later = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: BEFORE_DUE });
+    expect(requestedCsr(later.state)).toBe(csr);
+    expect(relationSetsOn(later, CERTIFICATES_ID)).toEqual([]);
+    expect(secretCalls(later).filter((call) => call.startsWith("secret-set"))).toEqual([]);
+  });
+
+  it("asks for a renewal of the same names and key at update-status once a third of the lifetime is left", async () => {
+    const { csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    expect(renewal).not.toBe(csr);
+    const [before, after] = [readCsr(csr), readCsr(renewal)];
+    if (before.kind !== "valid" || after.kind !== "valid") throw new Error("unreadable CSR");
+    expect({ ...after.csr, uniqueIdentifier: undefined }).toEqual({ ...before.csr, uniqueIdentifier: undefined });
+    expect(after.csr.uniqueIdentifier).toBe(renewalIdentifier(certificate));
+    expect(keySecret(due.state).id).toBe(keySecret(issued.state).id);
+  });
+
+  it("renews on secret-expired of the key's secret, the event Juju runs at the expire time it was given", async () => {
+    const { csr, issued } = await clusterWithTls();
+    const secret = keySecret(issued.state);
+    const expired = await run(coordinatorCharm, on.secretExpired(secret.id, 1), { ...issued.state, now: DUE_AT });
+    expect(requestedCsr(expired.state)).not.toBe(csr);
+    // Now woken at the expiry instead, should the provider not answer.
+    expect(keySecret(expired.state).expire).toBe("2036-01-01T00:00:00Z");
+  });
+
+  it("writes the same renewal request whichever hook or leader computes it, and nothing more on the next hook", async () => {
+    const { issued } = await clusterWithTls();
+    const due = { ...issued.state, now: AFTER_DUE };
+    const first = await run(coordinatorCharm, on.updateStatus(), due);
+    const again = await run(coordinatorCharm, on.leaderElected(), due);
+    expect(requestedCsr(again.state)).toBe(requestedCsr(first.state));
+    const next = await run(coordinatorCharm, on.updateStatus(), first.state);
+    expect(relationSetsOn(next, CERTIFICATES_ID)).toEqual([]);
+    expect(requestedCsr(next.state)).toBe(requestedCsr(first.state));
+  });
+
+  it("keeps the workers on their certificate while the renewal is signed, even after the provider withdraws the old answer", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const withdrawn = await run(coordinatorCharm, on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }), withProviderData(due.state, {}));
+    const stillOld = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem }])),
+    );
+    for (const pending of [withdrawn, stillOld]) {
+      for (const id of WORKER_IDS) expect(JSON.parse(bagOf(pending.state, id).server_cert ?? "null")).toBe(certificate);
+      expect(configOf(pending.state, 1).memberlist.tls_enabled).toBe(true);
+      expect(pending.state.unitStatus).toEqual({
+        status: "maintenance",
+        message: `TLS: using the previous certificate until ${PROVIDER} signs the request that renews it`,
+      });
+      // A pending renewal is not renewed again.
+      expect(requestedCsr(pending.state)).toBe(requestedCsr(due.state));
+    }
+  });
+
+  it("stops serving the old certificate while the renewal is pending if the provider revokes it", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const revoked = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem, revoked: true }])),
+    );
+    for (const id of WORKER_IDS) expect(bagOf(revoked.state, id).server_cert).toBeUndefined();
+    expect(revoked.state.unitStatus.status).toBe("waiting");
+  });
+
+  it("moves every worker to the renewed certificate once it is signed, with the same key and CA, and wakes at its due time", async () => {
+    const { ca, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    const renewed = issue(ca, renewal, { serial: "05", validity: { notBefore: AFTER_DUE, notAfter: "2036-01-01T00:00:00Z" } });
+    const signed = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr: renewal, certificate: renewed, ca: ca.pem }])),
+    );
+    for (const id of WORKER_IDS) {
+      const bag = bagOf(signed.state, id);
+      expect(JSON.parse(bag.server_cert ?? "null")).toBe(renewed);
+      expect(JSON.parse(bag.ca_cert ?? "null")).toBe(ca.pem);
+      expect(bag.privkey_secret_id).toBe(bagOf(issued.state, id).privkey_secret_id);
+    }
+    expect(signed.state.unitStatus.status).toBe("active");
+    // Three years valid from 2033-01-01: due a year before it expires.
+    expect(keySecret(signed.state).expire).toBe("2035-01-01T00:00:00Z");
+    expect(requestedCsr(signed.state)).toBe(renewal);
+  });
+
+  it("keeps the expired certificate on the workers and says so in a blocked status when the renewal is never signed", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const expired = await run(
+      coordinatorCharm,
+      on.updateStatus(),
+      { ...withProviderData(due.state, providerBag([{ csr, certificate, ca: ca.pem }])), now: "2036-02-01T00:00:00Z" },
+    );
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(expired.state, id).server_cert ?? "null")).toBe(certificate);
+    expect(expired.state.unitStatus).toEqual({
+      status: "blocked",
+      message: `the TLS certificate expired at 2036-01-01T00:00:00Z and ${PROVIDER} has not signed its renewal: check ${PROVIDER}`,
+    });
+  });
+
+  it("does not ask again, and says why, when the provider renews for the same dates (each answer would restart every worker)", async () => {
+    const { ca, issued } = await clusterWithTls();
+    const due = await run(coordinatorCharm, on.updateStatus(), { ...issued.state, now: AFTER_DUE });
+    const renewal = requestedCsr(due.state);
+    const sameDates = issue(ca, renewal, { serial: "06" });
+    const answered = await run(
+      coordinatorCharm,
+      on.relationChanged({ id: CERTIFICATES_ID }, { remoteUnit: 0 }),
+      withProviderData(due.state, providerBag([{ csr: renewal, certificate: sameDates, ca: ca.pem }])),
+    );
+    expect(requestedCsr(answered.state)).toBe(renewal);
+    for (const id of WORKER_IDS) expect(JSON.parse(bagOf(answered.state, id).server_cert ?? "null")).toBe(sameDates);
+    expect(answered.state.unitStatus).toEqual({
+      status: "blocked",
+      message: `${PROVIDER} renewed the TLS certificate only until 2036-01-01T00:00:00Z, already due for renewal; not asking again: check ${PROVIDER}'s certificate validity and CA`,
+    });
+    const later = await run(coordinatorCharm, on.updateStatus(), answered.state);
+    expect(relationSetsOn(later, CERTIFICATES_ID)).toEqual([]);
+  });
+
+  it("renews earlier when the provider recommends a longer notice before expiry", async () => {
+    const { ca, csr, certificate, issued } = await clusterWithTls();
+    // Five years' notice on a ten-year certificate: due on 2031-01-01, before a third of the lifetime.
+    const bag = JSON.parse(providerBag([{ csr, certificate, ca: ca.pem }]).certificates!) as Record<string, unknown>[];
+    const withNotice = { certificates: JSON.stringify(bag.map((entry) => ({ ...entry, recommended_expiry_notification_time: 5 * 8766 }))) };
+    const noticed = await run(coordinatorCharm, on.updateStatus(), { ...withProviderData(issued.state, withNotice), now: "2031-06-01T00:00:00Z" });
+    expect(requestedCsr(noticed.state)).not.toBe(csr);
+  });
+});
+

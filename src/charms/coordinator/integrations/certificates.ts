@@ -6,7 +6,19 @@
  * `gather` only reads: the key, our request and the provider's answer become `TlsMaterial` (and
  * with it the TLS variant of the Tempo config and the `ca_cert` / `server_cert` /
  * `privkey_secret_id` keys of every worker databag) or a problem saying what we wait for. `apply`
- * writes, leader only: the key on first need, the CSR when what it must cover changed, the grants.
+ * writes, leader only: the key on first need, the CSR when what it must cover changed or the
+ * certificate is due for renewal (tls-renewal.ts), the time Juju should wake it for the next
+ * renewal, the grants.
+ *
+ * Renewal. A third of its lifetime before the certificate expires (or earlier, at the provider's
+ * recommended notice) the leader replaces its request with one for the same names and key that
+ * differs only by an `x500UniqueIdentifier` derived from the certificate it renews, as
+ * Canonical's library replaces its request with a fresh one. Two hooks notice it is due: any hook
+ * of the leader, update-status included, and `secret-expired` on the key's secret, whose expire
+ * time is kept at the due time (Juju's only timer besides update-status; it is the owner's, the
+ * leader's, event). Until the provider signs the new request the workers keep the certificate they
+ * have — also when the provider withdraws its answer to the old request first — and then move to
+ * the new one, each worker application one unit at a time (the worker's rollout gate).
  *
  * Until the first certificate is usable, `gather` offers a `firstCertificate` wait instead of a
  * problem: workers not yet given a config get none, so Tempo starts once, with TLS
@@ -31,11 +43,25 @@ import { ENDPOINTS } from "../meta.js";
 import type { Problem } from "../status.js";
 import { createCsr, csrAsksFor, readCsr } from "./csr-pkcs10.js";
 import { decodeProviderDatabag, decodeRequirerDatabag, requirerDatabag } from "./tls-certificates-databags.js";
-import { type IssuedCertificate, checkIssuedCertificate, chooseCertificate } from "./tls-issued-certificate.js";
-import { invalidProviderData, servingPreviousCertificate, unusableCertificate, waitingForCertificate } from "./tls-problems.js";
+import {
+  type Assessment,
+  type CertificateChoice,
+  type IssuedCertificate,
+  checkIssuedCertificate,
+  chooseCertificate,
+} from "./tls-issued-certificate.js";
+import {
+  expiredCertificate,
+  invalidProviderData,
+  renewalStalled,
+  servingPreviousCertificate,
+  unusableCertificate,
+  waitingForCertificate,
+} from "./tls-problems.js";
 import { ensurePrivateKey, readPrivateKey } from "./tls-private-key.js";
 import { TLS_STATE_KEY, encodeSharedTlsState, problemSharedByLeader, sharedTlsState } from "./tls-shared-state.js";
 import { type CoordinatorCertificateRequest, coordinatorCertificateRequest } from "./tls-request.js";
+import { type RenewalPlan, type ServedCertificate, planRenewal } from "./tls-renewal.js";
 
 /** The tempo_cluster provider keys that carry TLS to a worker (python-reference §1.4). */
 const PRIVKEY_SECRET_ID_KEY = "privkey_secret_id";
@@ -59,6 +85,8 @@ export function hasTlsMaterial(model: Model): boolean {
 
 /** One answer per hook: `gather` and `hasTlsMaterial` both ask, and a Model lives for one hook. */
 const gatheredThisHook = new WeakMap<Model, Partial<IntegrationInputs>>();
+/** What renewal asks of the leader this hook, decided in `gather` (it has a status) for `apply`. */
+const renewalThisHook = new WeakMap<Model, RenewalPlan>();
 
 function gatherTls(model: Model): Partial<IntegrationInputs> {
   let gathered = gatheredThisHook.get(model);
@@ -86,36 +114,65 @@ function readTls(model: Model): Partial<IntegrationInputs> {
   if (key.kind !== "found") return withoutCertificate(waitingForCertificate(provider));
 
   const request = certificateRequest(model);
-  const offered = decodeProviderDatabag(relation.remoteAppData());
-  if (offered.kind === "absent") return withoutCertificate(waitingForCertificate(provider));
-  if (offered.kind === "invalid") {
-    // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
-    // upgrade) must not restart every worker into plain text. Keep what the workers run, if sound.
-    const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
-    if (!kept) return withoutCertificate(invalidProviderData(provider, offered.reasons));
-    return {
-      tls: { ...kept, privkeySecretId: key.secretId, serverName: request.serverName },
-      problems: [invalidProviderData(provider, offered.reasons, true)],
-    };
-  }
-
-  const choice = chooseCertificate({
-    offered: offered.data,
-    currentCsr: currentCsr(relation, request, key.pem),
-    privateKeyPem: key.pem,
-    serverName: request.serverName,
+  const current = currentRequest(relation, request, key.pem);
+  const serve = (certificate: IssuedCertificate, problems: Problem[]): Partial<IntegrationInputs> => ({
+    tls: { ...certificate, privkeySecretId: key.secretId, serverName: request.serverName },
+    problems,
   });
+  // What the workers already run, while it is sound and the provider has not revoked it: kept when
+  // the provider says nothing usable about it, so a provider that withdraws its answer to our old
+  // request before it signs the new one (renewal, new names) does not send every worker back to
+  // plain text. Kept even once expired (with a status saying so): dropping TLS would restart every
+  // worker into a cluster its clients can no longer reach over https either.
+  const keepPublished = (problem: (kept: boolean) => Problem, revoked: ReadonlySet<string> = new Set()): Partial<IntegrationInputs> => {
+    const kept = lastPublishedCertificate(model, key.secretId, key.pem, request.serverName);
+    if (!kept || revoked.has(kept.certificate.serverCert.trim())) return withoutCertificate(problem(false));
+    const served = { serverCert: kept.certificate.serverCert, validity: kept.validity, answersCurrentRequest: false };
+    return serve(kept.certificate, [...renewalProblems(served), problem(true)]);
+  };
+  // Decided here, where the status is made, and carried out by `apply`.
+  const heldWakeAt = key.expiry === undefined ? undefined : Date.parse(key.expiry);
+  const renewalProblems = (served: ServedCertificate): Problem[] => {
+    const plan = planRenewal(served, model.now(), Number.isFinite(heldWakeAt) ? heldWakeAt : undefined);
+    renewalThisHook.set(model, plan);
+    return [
+      ...(served.validity.notAfter <= model.now() ? [expiredCertificate(provider, served.validity.notAfter)] : []),
+      ...(plan.stalledUntil !== undefined ? [renewalStalled(provider, plan.stalledUntil)] : []),
+    ];
+  };
+  const offered = decodeProviderDatabag(relation.remoteAppData());
+  // The provider broke its own wire format, so what it meant is unknown: a glitch there (a bad
+  // upgrade) must not restart every worker into plain text.
+  if (offered.kind === "invalid") return keepPublished((kept) => invalidProviderData(provider, offered.reasons, kept));
+  const choice: CertificateChoice =
+    offered.kind === "absent"
+      ? { kind: "none" }
+      : chooseCertificate({ offered: offered.data, currentCsr: current?.pem, privateKeyPem: key.pem, serverName: request.serverName });
+  const pending = (kept: boolean) =>
+    kept ? servingPreviousCertificate(provider, [], current?.isRenewal === true) : waitingForCertificate(provider);
   switch (choice.kind) {
-    case "none":
-      return withoutCertificate(waitingForCertificate(provider));
+    case "none": {
+      // The interface asks a requirer to stop using a certificate its provider revoked.
+      const revoked = offered.kind === "valid" ? offered.data.filter((entry) => entry.revoked === true).map((entry) => entry.certificate.trim()) : [];
+      return keepPublished(pending, new Set(revoked));
+    }
     case "unusable":
       return withoutCertificate(unusableCertificate(provider, choice.reasons));
     case "current":
-    case "previous":
-      return {
-        tls: { ...choice.certificate, privkeySecretId: key.secretId, serverName: request.serverName },
-        problems: choice.kind === "previous" ? [servingPreviousCertificate(provider, choice.currentProblems)] : [],
+    case "previous": {
+      const answersCurrentRequest = choice.kind === "current";
+      const served = {
+        serverCert: choice.certificate.serverCert,
+        validity: choice.validity,
+        providerNoticeHours: choice.providerNoticeHours,
+        answersCurrentRequest,
+        answersRenewal: answersCurrentRequest && current?.isRenewal === true,
       };
+      return serve(choice.certificate, [
+        ...renewalProblems(served),
+        ...(answersCurrentRequest ? [] : [servingPreviousCertificate(provider, choice.kind === "previous" ? choice.currentProblems : [], current?.isRenewal === true)]),
+      ]);
+    }
   }
 }
 
@@ -139,12 +196,31 @@ function applyTls(model: Model, outcome: CoordinatorOutcome): void {
   if (relation) {
     const key = ensurePrivateKey(model);
     const request = certificateRequest(model);
-    if (currentCsr(relation, request, key.pem) === undefined) {
+    const current = currentRequest(relation, request, key.pem);
+    const renewal = renewalThisHook.get(model) ?? { renewWith: undefined, wakeAt: undefined };
+    if (current === undefined) {
       relation.localAppData().update(requirerDatabag(createCsr(key.pem, request)));
+    } else if (renewal.renewWith !== undefined) {
+      model.log("INFO", `renewing the TLS certificate: same names and key, request ${renewal.renewWith}`);
+      relation.localAppData().update(requirerDatabag(createCsr(key.pem, request, renewal.renewWith)));
     }
+    wakeForRenewalAt(model, key, renewal.wakeAt);
     shareTlsState(model, relation.id);
   }
   syncGrants(model, outcome);
+}
+
+/**
+ * Keep the key secret's expire time at the next renewal step, so that Juju runs `secret-expired`
+ * on the leader then (worker/secretexpire fires at the latest revision's expire time, to the
+ * minute, and again every few minutes until the charm moves it). Written only when it moves: the
+ * time `secret-info-get` reported this hook is compared to the second, which is what Juju keeps.
+ */
+function wakeForRenewalAt(model: Model, key: { readonly secretId: string; readonly expiry?: string | undefined }, wakeAt: number | undefined): void {
+  if (wakeAt === undefined) return;
+  const wanted = Math.floor(wakeAt / 1000);
+  const held = key.expiry === undefined ? undefined : Math.floor(Date.parse(key.expiry) / 1000);
+  if (held !== wanted) model.secrets.setExpire(key.secretId, new Date(wanted * 1000));
 }
 
 /** Tell the other coordinator units, through the peer application bag, what this hook found. */
@@ -225,7 +301,7 @@ function lastPublishedCertificate(
   secretId: string,
   privateKeyPem: string,
   serverName: string,
-): IssuedCertificate | undefined {
+): Extract<Assessment, { kind: "usable" }> | undefined {
   for (const relation of model.relations(ENDPOINTS.cluster)) {
     const published = publishedString(relation, PRIVKEY_SECRET_ID_KEY);
     if (published === undefined || !isSameSecret(published, secretId)) continue;
@@ -233,7 +309,7 @@ function lastPublishedCertificate(
     const caCert = publishedString(relation, CA_CERT_KEY);
     if (serverCert === undefined || caCert === undefined) continue;
     const check = checkIssuedCertificate({ caCert, serverCert }, privateKeyPem, serverName);
-    return check.kind === "usable" ? check.certificate : undefined;
+    return check.kind === "usable" ? check : undefined;
   }
   return undefined;
 }
@@ -267,12 +343,20 @@ function certificateRequest(model: Model): CoordinatorCertificateRequest {
   });
 }
 
-/** Our application bag's CSR when it asks for exactly `request` with our key; otherwise a new one is due. */
-function currentCsr(relation: Relation, request: CoordinatorCertificateRequest, privateKeyPem: string): string | undefined {
+/**
+ * Our application bag's CSR when it asks for exactly `request` with our key (a renewal request does:
+ * only its unique identifier differs); otherwise a new one is due.
+ */
+function currentRequest(
+  relation: Relation,
+  request: CoordinatorCertificateRequest,
+  privateKeyPem: string,
+): { readonly pem: string; readonly isRenewal: boolean } | undefined {
   const requested = decodeRequirerDatabag(relation.localAppData().entries());
   if (requested.kind !== "valid" || requested.data.length !== 1) return undefined;
   const [pem] = requested.data;
   if (pem === undefined) return undefined;
   const reading = readCsr(pem);
-  return reading.kind === "valid" && csrAsksFor(reading.csr, request, privateKeyPem) ? pem : undefined;
+  if (reading.kind !== "valid" || !csrAsksFor(reading.csr, request, privateKeyPem)) return undefined;
+  return { pem, isRenewal: reading.csr.uniqueIdentifier !== undefined };
 }

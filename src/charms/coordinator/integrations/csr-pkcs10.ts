@@ -5,6 +5,8 @@
  * node-forge encodes the ASN.1; the signature comes from `node:crypto` (native and fast, where
  * forge's pure-JS RSA takes about a second). RSA PKCS#1 v1.5 signatures are deterministic, so the
  * same key and names always give the same bytes — a CSR never changes unless what it asks for does.
+ * A renewal adds one input, an `x500UniqueIdentifier` in the subject (tls-renewal.ts), and is just
+ * as deterministic.
  */
 import { createPrivateKey, createPublicKey, sign } from "node:crypto";
 import forge from "node-forge";
@@ -18,6 +20,8 @@ export interface CertificateRequest {
 /** What an existing CSR asks for, and for which public key (SPKI DER, base64). */
 export interface CsrContent extends CertificateRequest {
   readonly publicKeySpki: string;
+  /** The subject's `x500UniqueIdentifier`, which only a renewal request carries. */
+  readonly uniqueIdentifier?: string;
 }
 
 export type CsrReading = { readonly kind: "valid"; readonly csr: CsrContent } | { readonly kind: "invalid"; readonly reason: string };
@@ -31,17 +35,28 @@ const pkiInternals = forge.pki as unknown as {
 const DNS_NAME = 2;
 /** sha256WithRSAEncryption (RFC 4055): what the tls-certificates library's CSRs use. */
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+/**
+ * x500UniqueIdentifier (X.520, 2.5.4.45). Canonical's tls-certificates library puts one, a random
+ * UUID, after the common name of every request, encoded as a UTF8String (Python cryptography's
+ * default for a text value); ours has the same place and encoding.
+ */
+const X500_UNIQUE_IDENTIFIER = "2.5.4.45";
+/** forge reads `valueTagClass` as the universal tag number; its type declarations say `Class`. */
+const UTF8_STRING = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 
 /**
  * A CSR for `request`, signed with `privateKeyPem` (an RSA key). The PEM is trimmed, as the
  * tls-certificates library writes and compares it.
  */
-export function createCsr(privateKeyPem: string, request: CertificateRequest): string {
+export function createCsr(privateKeyPem: string, request: CertificateRequest, uniqueIdentifier?: string): string {
   const privateKey = createPrivateKey(privateKeyPem);
   const spkiPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(spkiPem);
-  csr.setSubject([{ name: "commonName", value: request.commonName }]);
+  csr.setSubject([
+    { name: "commonName", value: request.commonName },
+    ...(uniqueIdentifier === undefined ? [] : [{ type: X500_UNIQUE_IDENTIFIER, value: uniqueIdentifier, valueTagClass: UTF8_STRING }]),
+  ]);
   if (request.dnsNames.length > 0) {
     csr.setAttributes([
       {
@@ -70,12 +85,14 @@ export function readCsr(pem: string): CsrReading {
   const commonName = csr.subject.getField("CN")?.value;
   const extensionRequest = csr.getAttribute({ name: "extensionRequest" }) as { extensions?: unknown[] } | null;
   const dnsNames = (extensionRequest?.extensions ?? []).flatMap((extension) => subjectAltDnsNames(extension));
+  const uniqueIdentifier = csr.subject.getField({ type: X500_UNIQUE_IDENTIFIER })?.value;
   return {
     kind: "valid",
     csr: {
       commonName: typeof commonName === "string" ? commonName : "",
       dnsNames: [...new Set(dnsNames)].sort(),
       publicKeySpki: forgePublicKeySpki(csr.publicKey as forge.pki.rsa.PublicKey),
+      ...(typeof uniqueIdentifier === "string" ? { uniqueIdentifier } : {}),
     },
   };
 }

@@ -5,28 +5,35 @@
  */
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import type { ProviderCertificateEntry } from "./tls-certificates-databags.js";
+import type { CertificateValidity } from "./tls-renewal.js";
 
 export interface IssuedCertificate {
   readonly caCert: string;
   readonly serverCert: string;
 }
 
+/** When a chosen certificate is valid, and the provider's notice before its expiry (hours), if any. */
+export interface ChosenValidity {
+  readonly validity: CertificateValidity;
+  readonly providerNoticeHours?: number | null | undefined;
+}
+
 export type CertificateChoice =
   /** The provider answered our current CSR with a usable certificate. */
-  | { readonly kind: "current"; readonly certificate: IssuedCertificate }
+  | ({ readonly kind: "current"; readonly certificate: IssuedCertificate } & ChosenValidity)
   /**
    * Our current CSR is not answered (yet, or unusably), but a certificate for an earlier CSR of ours
    * still fits: keep serving with it instead of dropping the whole cluster back to plain text while
    * a new worker application's names are being signed.
    */
-  | { readonly kind: "previous"; readonly certificate: IssuedCertificate; readonly currentProblems: readonly string[] }
+  | ({ readonly kind: "previous"; readonly certificate: IssuedCertificate; readonly currentProblems: readonly string[] } & ChosenValidity)
   /** The answer to our current CSR is unusable, and nothing else is. */
   | { readonly kind: "unusable"; readonly reasons: readonly string[] }
   /** Nothing for us yet. */
   | { readonly kind: "none" };
 
 export type Assessment =
-  | { readonly kind: "usable"; readonly certificate: IssuedCertificate; readonly notAfter: number }
+  | { readonly kind: "usable"; readonly certificate: IssuedCertificate; readonly validity: CertificateValidity }
   | { readonly kind: "unusable"; readonly reason: string };
 
 export interface ChoiceInputs {
@@ -40,21 +47,28 @@ export interface ChoiceInputs {
 export function chooseCertificate(inputs: ChoiceInputs): CertificateChoice {
   const assessed = inputs.offered.map((entry) => ({
     isCurrent: inputs.currentCsr !== undefined && entry.certificate_signing_request.trim() === inputs.currentCsr.trim(),
+    providerNoticeHours: entry.recommended_expiry_notification_time,
     assessment: assessCertificate(entry, inputs.privateKeyPem, inputs.serverName),
   }));
-  const current = assessed.filter((candidate) => candidate.isCurrent).map((candidate) => candidate.assessment);
-  const currentUsable = current.find((assessment) => assessment.kind === "usable");
-  if (currentUsable?.kind === "usable") return { kind: "current", certificate: currentUsable.certificate };
+  const current = assessed.filter((candidate) => candidate.isCurrent);
+  const currentUsable = current.find((candidate) => candidate.assessment.kind === "usable");
+  if (currentUsable?.assessment.kind === "usable") {
+    const { certificate, validity } = currentUsable.assessment;
+    return { kind: "current", certificate, validity, providerNoticeHours: currentUsable.providerNoticeHours };
+  }
 
-  const currentProblems = current.flatMap((assessment) => (assessment.kind === "unusable" ? [assessment.reason] : []));
+  const currentProblems = current.flatMap(({ assessment }) => (assessment.kind === "unusable" ? [assessment.reason] : []));
   // Ours by key: the provider's bag for this relation only answers this relation's requests, and the
   // key match proves the certificate was issued for a CSR we signed.
   const previous = assessed
     .filter((candidate) => !candidate.isCurrent)
-    .flatMap((candidate) => (candidate.assessment.kind === "usable" ? [candidate.assessment] : []))
+    .flatMap(({ assessment, providerNoticeHours }) => (assessment.kind === "usable" ? [{ ...assessment, providerNoticeHours }] : []))
     // The longest-lived first; ties by text, so the choice never depends on the provider's order.
-    .sort((a, b) => b.notAfter - a.notAfter || compareText(a.certificate.serverCert, b.certificate.serverCert))[0];
-  if (previous) return { kind: "previous", certificate: previous.certificate, currentProblems };
+    .sort((a, b) => b.validity.notAfter - a.validity.notAfter || compareText(a.certificate.serverCert, b.certificate.serverCert))[0];
+  if (previous) {
+    const { certificate, validity, providerNoticeHours } = previous;
+    return { kind: "previous", certificate, currentProblems, validity, providerNoticeHours };
+  }
   if (currentProblems.length > 0) return { kind: "unusable", reasons: currentProblems };
   return { kind: "none" };
 }
@@ -80,7 +94,7 @@ export function checkIssuedCertificate(certificate: IssuedCertificate, privateKe
   if (server.checkHost(serverName) === undefined) {
     return { kind: "unusable", reason: `the certificate does not cover ${serverName}` };
   }
-  return { kind: "usable", certificate, notAfter: Date.parse(server.validTo) || 0 };
+  return { kind: "usable", certificate, validity: { notBefore: Date.parse(server.validFrom) || 0, notAfter: Date.parse(server.validTo) || 0 } };
 }
 
 function parseCertificate(pem: string): X509Certificate | undefined {

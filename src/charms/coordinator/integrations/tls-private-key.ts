@@ -12,7 +12,8 @@ export const PRIVATE_KEY_SECRET_LABEL = "tempo-coordinator-tls-private-key";
 export const PRIVATE_KEY_CONTENT_KEY = "private-key";
 
 export type PrivateKeyLookup =
-  | { readonly kind: "found"; readonly secretId: string; readonly pem: string }
+  /** `expiry`: the expire time Juju holds for the secret's latest revision (tls-renewal.ts sets it). */
+  | { readonly kind: "found"; readonly secretId: string; readonly pem: string; readonly expiry?: string | undefined }
   | { readonly kind: "absent" }
   /** The secret exists but holds no usable RSA key (edited by hand?): it is replaced. */
   | { readonly kind: "unusable"; readonly secretId: string };
@@ -49,7 +50,7 @@ function lookUpPrivateKey(model: Model): PrivateKeyLookup {
   const content = model.secrets.get({ id: info.info.id });
   const pem = content.kind === "found" ? content.content[PRIVATE_KEY_CONTENT_KEY] : undefined;
   if (pem === undefined || !isRsaPrivateKey(pem)) return { kind: "unusable", secretId: info.info.id };
-  return { kind: "found", secretId: info.info.id, pem };
+  return { kind: "found", secretId: info.info.id, pem, expiry: info.info.expiry };
 }
 
 /** Leader only: the key, created (or repaired) when there is none usable. */

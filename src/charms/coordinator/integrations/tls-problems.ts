@@ -29,11 +29,36 @@ export function unusableCertificate(provider: string, reasons: readonly string[]
   };
 }
 
-export function servingPreviousCertificate(provider: string, currentProblems: readonly string[]): Problem {
+/** `isRenewal`: the pending request renews the certificate; otherwise it covers new names. */
+export function servingPreviousCertificate(provider: string, currentProblems: readonly string[], isRenewal = false): Problem {
   const why = currentProblems.length > 0 ? `; the new one is unusable (${summarize(currentProblems)})` : "";
+  const request = isRenewal ? "the request that renews it" : "the request for the current workers";
   return {
     severity: "maintenance",
-    message: `TLS: using the previous certificate until ${provider} signs the request for the current workers${why}`,
+    message: `TLS: using the previous certificate until ${provider} signs ${request}${why}`,
+  };
+}
+
+/**
+ * The certificate the workers present has expired: clients refuse it until the provider signs the
+ * renewal the coordinator asked for (it asks a third of the lifetime before expiry).
+ */
+export function expiredCertificate(provider: string, notAfter: number): Problem {
+  return {
+    severity: "blocked",
+    message: `the TLS certificate expired at ${new Date(notAfter).toISOString().replace(".000Z", "Z")} and ${provider} has not signed its renewal: check ${provider}`,
+  };
+}
+
+/**
+ * The provider answered a renewal with a certificate already due for renewal that expires hardly
+ * later than the one it replaced (fixed dates, backdating, or capped at its CA's expiry), so the
+ * coordinator does not ask again: each answer would restart every worker for nothing.
+ */
+export function renewalStalled(provider: string, notAfter: number): Problem {
+  return {
+    severity: "blocked",
+    message: `${provider} renewed the TLS certificate only until ${new Date(notAfter).toISOString().replace(".000Z", "Z")}, already due for renewal; not asking again: check ${provider}'s certificate validity and CA`,
   };
 }
 
