@@ -422,7 +422,8 @@ function statusChanges(before: ModelStatus, after: ModelStatus, style: TerminalS
 
 /** Each integration as a label and its lines, the same for the full section and the per-step summary. */
 function integrationLines(report: IntegrationsReport): [string, string[]][] {
-  const ofWorkers = (count: number) => `${count} of ${plural(report.workers, "worker")}`;
+  // "1 of 8 workers serve", "1 of 1 worker serves": the verb agrees with the count before it.
+  const ofWorkers = (count: number, verb: string) => `${count} of ${plural(report.workers, "worker")} ${count === 1 ? `${verb}s` : verb}`;
   const urlList = (urls: Readonly<Record<string, string>>) =>
     Object.keys(urls).length === 0 ? "none" : Object.entries(urls).map(([name, url]) => `${name} ${url}`).join(", ");
   const tls = report.tls;
@@ -433,7 +434,7 @@ function integrationLines(report: IntegrationsReport): [string, string[]][] {
         ? [`waiting for ${tls.provider} to issue the certificate; the workers serve plain HTTP and gRPC meanwhile`]
         : [
             `on: certificate for ${tls.subject} from ${tls.provider ?? "an earlier provider"} (issuer "${tls.issuer}"), ${plural(tls.dnsNames.length, "DNS name")}, valid until ${tls.validUntil}`,
-            `${ofWorkers(tls.workersServingHttps)} serve HTTPS with it (ready check on https, key file 0600)`,
+            `${ofWorkers(tls.workersServingHttps, "serve")} HTTPS with it (ready check on https, key file 0600)`,
           ];
   const urlLines = (urls: Readonly<Record<string, string>>) => {
     const width = Math.max(0, ...Object.keys(urls).map((name) => name.length));
@@ -452,8 +453,8 @@ function integrationLines(report: IntegrationsReport): [string, string[]][] {
   const lokiNames = Object.keys(report.lokiEndpoints);
   const loggingLines =
     lokiNames.length === 0
-      ? [`none: ${ofWorkers(report.workersForwardingLogs)} forward their logs`]
-      : [...Object.entries(report.lokiEndpoints).map(([name, url]) => `${name} ${url}`), `${ofWorkers(report.workersForwardingLogs)} forward their logs there through Pebble`];
+      ? [`none: ${ofWorkers(report.workersForwardingLogs, "forward")} ${report.workersForwardingLogs === 1 ? "its" : "their"} logs`]
+      : [...Object.entries(report.lokiEndpoints).map(([name, url]) => `${name} ${url}`), `${ofWorkers(report.workersForwardingLogs, "forward")} ${report.workersForwardingLogs === 1 ? "its" : "their"} logs there through Pebble`];
   const grafanaLines = (report.grafana ?? []).map(
     (ds) => `${ds.grafana} has a ${ds.type} datasource for ${ds.unit} at ${ds.url}${ds.uid ? ` (uid ${ds.uid})` : " (no uid yet)"}`,
   );
