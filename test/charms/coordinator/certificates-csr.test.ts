@@ -147,33 +147,34 @@ describe("the tls-certificates databags", () => {
 });
 
 describe("the certificates problems an operator can see", () => {
+  const VAULT = { app: "vault", coordinator: "tempo" };
   // Verbatim: each names the provider and what to do.
   it.each([
-    ["waiting for vault to issue the TLS certificate (certificates relation)", "waiting", waitingForCertificate("vault")],
+    ["waiting for vault to issue the TLS certificate (to go without TLS: juju remove-relation tempo:certificates vault)", "waiting", waitingForCertificate(VAULT)],
     [
-      "vault sent invalid certificates data (certificates is not JSON): check vault, or remove the certificates relation",
+      "vault sent invalid certificates data (certificates is not JSON): check vault, or go without TLS: juju remove-relation tempo:certificates vault",
       "blocked",
-      invalidProviderData("vault", ["certificates is not JSON"]),
+      invalidProviderData(VAULT, ["certificates is not JSON"]),
     ],
     [
-      "vault sent invalid certificates data (certificates is not JSON) (the workers keep their current certificate): check vault, or remove the certificates relation",
+      "vault sent invalid certificates data (certificates is not JSON) (the workers keep their current certificate): check vault, or go without TLS: juju remove-relation tempo:certificates vault",
       "blocked",
-      invalidProviderData("vault", ["certificates is not JSON"], true),
+      invalidProviderData(VAULT, ["certificates is not JSON"], true),
     ],
     [
-      "the TLS certificate from vault is unusable (a; b; and 1 more): check vault, or remove the certificates relation",
+      "the TLS certificate from vault is unusable (a; b; and 1 more): check vault, or go without TLS: juju remove-relation tempo:certificates vault",
       "blocked",
-      unusableCertificate("vault", ["a", "b", "c"]),
+      unusableCertificate(VAULT, ["a", "b", "c"]),
     ],
     [
       "TLS: using the previous certificate until vault signs the request for the current workers",
       "maintenance",
-      servingPreviousCertificate("vault", []),
+      servingPreviousCertificate(VAULT, []),
     ],
     [
       "TLS: using the previous certificate until vault signs the request for the current workers; the new one is unusable (the certificate was revoked)",
       "maintenance",
-      servingPreviousCertificate("vault", ["the certificate was revoked"]),
+      servingPreviousCertificate(VAULT, ["the certificate was revoked"]),
     ],
   ] as const)("%s (%s)", (message, severity, problem) => {
     expect(problem).toEqual({ severity, message });

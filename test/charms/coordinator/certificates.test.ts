@@ -317,7 +317,7 @@ describe("the coordinator's certificates integration", () => {
     const pending = await run(coordinatorCharm, on.relationCreated({ id: CERTIFICATES_ID }), withRelations(plain.state, certificates()));
     expect(pending.state.unitStatus).toEqual({
       status: "waiting",
-      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (to go without TLS: juju remove-relation tempo:certificates ${PROVIDER})`,
     });
   });
 
@@ -499,7 +499,7 @@ describe("the coordinator's certificates integration", () => {
     );
     expect(result.state.unitStatus).toEqual({
       status: "blocked",
-      message: `the TLS certificate from ${PROVIDER} is unusable (the certificate does not match our private key): check ${PROVIDER}, or remove the certificates relation`,
+      message: `the TLS certificate from ${PROVIDER} is unusable (the certificate does not match our private key): check ${PROVIDER}, or go without TLS: juju remove-relation tempo:certificates ${PROVIDER}`,
     });
     expect(bagOf(result.state, 1).server_cert).toBeUndefined();
   });
@@ -653,7 +653,7 @@ describe("the coordinator's certificates integration", () => {
     expect(shared(requested.state)).toEqual({
       relationId: CERTIFICATES_ID,
       status: "waiting",
-      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation)`,
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (to go without TLS: juju remove-relation tempo:certificates ${PROVIDER})`,
     });
     expect(shared(issued.state)).toEqual({ relationId: CERTIFICATES_ID, status: "active", message: "TLS on" });
     const steady = await run(coordinatorCharm, on.configChanged(), issued.state);
@@ -665,7 +665,7 @@ describe("the coordinator's certificates integration", () => {
     const follower = await run(coordinatorCharm, on.updateStatus(), { ...requested.state, leader: false });
     expect(follower.state.unitStatus).toEqual({
       status: "waiting",
-      message: `waiting for ${PROVIDER} to issue the TLS certificate (certificates relation) (per the leader)`,
+      message: `waiting for ${PROVIDER} to issue the TLS certificate (to go without TLS: juju remove-relation tempo:certificates ${PROVIDER}) (per the leader)`,
     });
   });
 

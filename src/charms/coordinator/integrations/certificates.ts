@@ -51,6 +51,7 @@ import {
   chooseCertificate,
 } from "./tls-issued-certificate.js";
 import {
+  type CertificatesProvider,
   expiredCertificate,
   invalidProviderData,
   renewalStalled,
@@ -107,7 +108,7 @@ function readTls(model: Model): Partial<IntegrationInputs> {
     const shared = problemSharedByLeader(model.relations(ENDPOINTS.peers)[0]?.localAppData().get(TLS_STATE_KEY), relation.id);
     return shared ? { problems: [shared] } : {};
   }
-  const provider = relation.app;
+  const provider = { app: relation.app, coordinator: model.app.name };
   const withoutCertificate = (answer: Problem) => noCertificateYet(model, provider, answer);
   const key = readPrivateKey(model);
   // No key yet: `apply` creates it and sends the request in this same hook.
@@ -181,13 +182,13 @@ function readTls(model: Model): Partial<IntegrationInputs> {
  * (see first-certificate-wait.ts); once a worker databag carries our key's secret id, TLS has been
  * on, and losing the certificate now is reported as it always was (workers go back to plain).
  */
-function noCertificateYet(model: Model, provider: string, answer: Problem): Partial<IntegrationInputs> {
+function noCertificateYet(model: Model, provider: CertificatesProvider, answer: Problem): Partial<IntegrationInputs> {
   const clusterRelations = model.relations(ENDPOINTS.cluster);
   if (clusterRelations.some((relation) => publishedSecretId(relation) !== undefined)) return { problems: [answer] };
   const publishedRelationIds = clusterRelations
     .filter((relation) => relation.localAppData().get(WORKER_CONFIG_KEY) !== undefined)
     .map((relation) => relation.id);
-  return { firstCertificate: { provider, publishedRelationIds, answer } };
+  return { firstCertificate: { provider: provider.app, publishedRelationIds, answer } };
 }
 
 function applyTls(model: Model, outcome: CoordinatorOutcome): void {
