@@ -46,8 +46,8 @@ const REQUIRE_SHIM = 'import { createRequire as __charmCreateRequire } from "nod
  * Every hook is a fresh Node process, so what loads at start-up is paid on every hook. esbuild
  * hoists an external `import` to the top of the bundle, where Node builds an ES module facade for
  * it: a facade reads every export, and Node 22's `node:http` has lazy exports (`WebSocket`, …)
- * that load all of undici — about 30 ms of a hook that never talks HTTP (measured with
- * `--cpu-prof`). Through `require` a built-in is a plain object read when used, and one imported by
+ * that load all of undici — about 30 ms of a hook that never talks HTTP, and again of every hook
+ * that sends its span (`import("node:http")`), measured with `--cpu-prof`. Through `require` a built-in is a plain object read when used, and one imported by
  * a lazily loaded module (Pebble's client) loads only when that module does. Dependencies already
  * reach built-ins this way (`REQUIRE_SHIM`).
  */
@@ -55,7 +55,7 @@ const builtinsThroughRequire: Plugin = {
   name: "builtins-through-require",
   setup(plugin) {
     plugin.onResolve({ filter: /^node:/ }, (args) =>
-      args.kind === "import-statement" ? { path: args.path, namespace: "node-builtin" } : undefined,
+      args.kind === "import-statement" || args.kind === "dynamic-import" ? { path: args.path, namespace: "node-builtin" } : undefined,
     );
     plugin.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,

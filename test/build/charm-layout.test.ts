@@ -124,6 +124,7 @@ describe("a built charm directory", () => {
     expect(report.bundledYaml).toBe("bundled: true");
     expect(report.commonJsDependency).toBe("function");
     expect(report.builtin).toBe("e3b0c442");
+    expect(report.lazyBuiltin).toBe("function");
   });
 
   it("bundles plain ASCII, so Node holds the source as one-byte text", async () => {
@@ -134,6 +135,7 @@ describe("a built charm directory", () => {
     const bundle = await readFile(path.join(charmDir, "charm.mjs"), "utf8");
     const imports = [...bundle.matchAll(/\bimport\s*\{?[\w\s,{}]*\}?\s*from\s*"([^"]+)"/g)].map((match) => match[1]);
     expect(imports).toEqual(["node:module"]);
+    expect(bundle).not.toMatch(/\bimport\(\s*"node:/);
   });
 
   it("points Node's compile cache at a directory it makes inside the charm directory", async () => {
