@@ -47,6 +47,24 @@ export class GobWriter {
 
   /** Below 128 one byte; otherwise `-(byte count)` then the value big-endian (doc.go:109–122). */
   uint(value: number | bigint): this {
+    // Lengths, field deltas and type ids are small numbers: no BigInt for them (a hook makes
+    // ~30 of these per hook command, 1,000+ commands at 1,000 workers).
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
+      if (value < 128) {
+        this.reserve(1);
+        this.buffer[this.length++] = value;
+        return this;
+      }
+      let count = 0;
+      for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) count += 1;
+      this.reserve(count + 1);
+      this.buffer[this.length++] = 256 - count;
+      for (let index = count - 1, rest = value; index >= 0; index -= 1, rest = Math.floor(rest / 256)) {
+        this.buffer[this.length + index] = rest % 256;
+      }
+      this.length += count;
+      return this;
+    }
     let big = BigInt(value);
     if (big < 0n) throw new RangeError(`gob uint cannot be negative: ${value}`);
     if (big < 128n) {
@@ -67,6 +85,9 @@ export class GobWriter {
 
   /** Zig-zag into a uint: the sign in the low bit (doc.go:124–134). */
   int(value: number | bigint): this {
+    if (typeof value === "number" && Number.isSafeInteger(value) && Math.abs(value) < 2 ** 51) {
+      return this.uint(value < 0 ? (-value - 1) * 2 + 1 : value * 2);
+    }
     const big = BigInt(value);
     return this.uint(big < 0n ? ((~big) << 1n) | 1n : big << 1n);
   }
@@ -252,6 +273,11 @@ export class GobReader {
 
   /** A uint that must fit a JavaScript number (lengths, counts, deltas). */
   smallUint(what: string): number {
+    const first = this.data[this.offset];
+    if (first !== undefined && first < 128) {
+      this.offset += 1;
+      return first;
+    }
     const value = this.uint();
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new GobDecodeError(`${what} too large: ${value}`);
     return Number(value);

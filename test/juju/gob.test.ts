@@ -116,6 +116,16 @@ describe("the gob codec", () => {
     );
   });
 
+  it("writes a JavaScript number with the same bytes as the same value as a BigInt", () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.maxSafeNat(), (int, uint) => {
+        expect(new GobWriter().int(int).uint(uint).toBuffer()).toEqual(new GobWriter().int(BigInt(int)).uint(BigInt(uint)).toBuffer());
+        const reader = new GobReader(new GobWriter().uint(uint).toBuffer());
+        expect(reader.smallUint("a length")).toBe(uint);
+      }),
+    );
+  });
+
   it("refuses a wire type outside the protocol's subset instead of guessing", () => {
     // wireType.MapT (field 3) for a map[string]string.
     const map = new GobWriter().int(-65).uint(4).uint(1).uint(1).string("map").uint(1).int(65).uint(0).uint(1).int(6).uint(1).int(6).uint(0).uint(0).toBuffer();
