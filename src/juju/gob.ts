@@ -35,8 +35,12 @@ export class GobDecodeError extends Error {
 
 /** A growable byte buffer with gob's scalar encodings. */
 export class GobWriter {
-  private buffer = Buffer.allocUnsafe(256);
+  private buffer: Buffer;
   private length = 0;
+
+  constructor(capacity = 256) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -101,7 +105,12 @@ export class GobWriter {
   }
 
   string(value: string): this {
-    return this.bytes(Buffer.from(value, "utf8"));
+    // Straight into the buffer: no intermediate Buffer per string (several per hook command).
+    const length = Buffer.byteLength(value, "utf8");
+    this.uint(length);
+    this.reserve(length);
+    this.length += this.buffer.write(value, this.length, length, "utf8");
+    return this;
   }
 
   raw(value: Uint8Array): this {
@@ -111,8 +120,9 @@ export class GobWriter {
     return this;
   }
 
+  /** The bytes written so far, without a copy: later writes only append, so they never change it. */
   toBuffer(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.length));
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -135,9 +145,9 @@ export class GobEncoder {
   /** Keyed by the field list itself: net/rpc's header and jujuc's body are both named `Request`. */
   private readonly structIds = new Map<readonly GobField[], number>();
 
-  /** Length-prefix one payload into a message. */
-  private static message(payload: Buffer): Buffer {
-    return new GobWriter().uint(payload.length).raw(payload).toBuffer();
+  /** The `uint(length)` that goes before a payload on the wire. */
+  private static lengthPrefix(payload: Buffer): Buffer {
+    return new GobWriter(9).uint(payload.length).toBuffer();
   }
 
   private static commonType(writer: GobWriter, name: string, id: number): void {
@@ -198,7 +208,7 @@ export class GobEncoder {
     });
     writer.uint(0);
     messages.push(writer.toBuffer());
-    return Buffer.concat(messages.map(GobEncoder.message));
+    return Buffer.concat(messages.flatMap((payload) => [GobEncoder.lengthPrefix(payload), payload]));
   }
 }
 

@@ -101,7 +101,8 @@ export class JujucConnection {
   private received: Buffer = Buffer.alloc(0);
   private readonly readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
-  private sequence = 0n;
+  /** A number, not a bigint: gob writes small numbers without BigInt arithmetic (gob.ts). */
+  private sequence = 0;
   private isClosed = false;
 
   private constructor(
@@ -145,7 +146,7 @@ export class JujucConnection {
   call(call: JujucCall): JujucOutcome {
     if (this.isClosed) throw new JujucTransportError("connection is closed");
     const seq = this.sequence;
-    this.sequence += 1n;
+    this.sequence += 1;
     const request = Buffer.concat([
       this.encoder.encodeStruct("Request", RPC_REQUEST_HEADER, { ServiceMethod: "Jujuc.Main", Seq: seq }),
       this.encoder.encodeStruct("Request", JUJUC_REQUEST, {
@@ -165,7 +166,7 @@ export class JujucConnection {
     const body = this.readValue();
     // Seq 0 is omitted on the wire like every zero field.
     const replySeq = header.Seq ?? 0n;
-    if (replySeq !== seq) throw new JujucTransportError(`reply for call ${String(replySeq)}, expected ${seq}`);
+    if (replySeq !== BigInt(seq)) throw new JujucTransportError(`reply for call ${String(replySeq)}, expected ${seq}`);
     const error = typeof header.Error === "string" ? header.Error : "";
     if (error !== "") {
       // net/rpc's own failures and gob errors mean we do not speak this agent's protocol (§1.5).

@@ -116,6 +116,17 @@ describe("the gob codec", () => {
     );
   });
 
+  it("reads back every string it writes as UTF-8, whatever its characters and length", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), fc.string({ unit: "binary" }), (first, second) => {
+        const reader = new GobReader(new GobWriter(1).string(first).string(second).toBuffer());
+        expect(reader.string()).toBe(first);
+        expect(reader.string()).toBe(Buffer.from(second, "utf8").toString("utf8"));
+        expect(reader.isAtEnd).toBe(true);
+      }),
+    );
+  });
+
   it("writes a JavaScript number with the same bytes as the same value as a BigInt", () => {
     fc.assert(
       fc.property(fc.maxSafeInteger(), fc.maxSafeNat(), (int, uint) => {
