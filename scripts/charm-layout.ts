@@ -47,9 +47,10 @@ const REQUIRE_SHIM = 'import { createRequire as __charmCreateRequire } from "nod
  * hoists an external `import` to the top of the bundle, where Node builds an ES module facade for
  * it: a facade reads every export, and Node 22's `node:http` has lazy exports (`WebSocket`, …)
  * that load all of undici — about 30 ms of a hook that never talks HTTP, and again of every hook
- * that sends its span (`import("node:http")`), measured with `--cpu-prof`. Through `require` a built-in is a plain object read when used, and one imported by
- * a lazily loaded module (Pebble's client) loads only when that module does. Dependencies already
- * reach built-ins this way (`REQUIRE_SHIM`).
+ * that sends its span (`import("node:http")`), measured with `--cpu-prof`. Through `require` a
+ * built-in is a plain object read when used, and one imported by a lazily loaded module (Pebble's
+ * client) loads only when that module does. Dependencies already reach built-ins this way
+ * (`REQUIRE_SHIM`).
  */
 const builtinsThroughRequire: Plugin = {
   name: "builtins-through-require",
