@@ -3,10 +3,10 @@
  * YAML files rendered from the charm's `CharmMeta`. Used by `npm run build` and by the e2e tests
  * (test/helpers/bundle-charm.ts), so every test runs the same artefact a user deploys.
  */
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import type { CharmMeta } from "../src/juju/charm-meta.js";
 import {
   checkCharmMeta,
@@ -40,7 +40,53 @@ export interface BuiltCharmDir {
  */
 const REQUIRE_SHIM = 'import { createRequire as __charmCreateRequire } from "node:module";\nconst require = __charmCreateRequire(import.meta.url);';
 
-/** Bundle `entry` and everything it imports into one ESM file that needs nothing but Node 20+. */
+/**
+ * Node built-ins reached from our own modules through `require`, not through an ESM `import`.
+ *
+ * Every hook is a fresh Node process, so what loads at start-up is paid on every hook. esbuild
+ * hoists an external `import` to the top of the bundle, where Node builds an ES module facade for
+ * it: a facade reads every export, and Node 22's `node:http` has lazy exports (`WebSocket`, …)
+ * that load all of undici — about 30 ms of a hook that never talks HTTP, and again of every hook
+ * that sends its span (`import("node:http")`), measured with `--cpu-prof`. Through `require` a
+ * built-in is a plain object read when used, and one imported by a lazily loaded module (Pebble's
+ * client) loads only when that module does. Dependencies already reach built-ins this way
+ * (`REQUIRE_SHIM`).
+ */
+const builtinsThroughRequire: Plugin = {
+  name: "builtins-through-require",
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === "import-statement" || args.kind === "dynamic-import" ? { path: args.path, namespace: "node-builtin" } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * zod's locales, English only. `z` is one namespace object holding every export, `locales` among
+ * them, so a bundler keeps and evaluates all 50 message catalogues (about 5 ms per hook, measured
+ * with `--cpu-prof`) for the one the charms use: English, which zod installs as its default.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * Bundle `entry` and everything it imports into one ESM file that needs nothing but Node 20+.
+ *
+ * Minified (whitespace and syntax, names kept, so stack traces still name functions): Node reads,
+ * hashes and parses the whole file at every hook. Plain ASCII, so V8 holds it as one-byte text;
+ * `checkBundleText` refuses anything else.
+ */
 export async function bundleCharmEntry(entry: string, outFile: string): Promise<void> {
   await build({
     entryPoints: [path.resolve(REPO_ROOT, entry)],
@@ -54,10 +100,29 @@ export async function bundleCharmEntry(entry: string, outFile: string): Promise<
     banner: { js: REQUIRE_SHIM },
     legalComments: "none",
     sourcemap: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    charset: "ascii",
+    plugins: [builtinsThroughRequire, zodEnglishOnly],
     logLevel: "silent",
     // Resolve the same way as tsc/tsx: `.js` specifiers name `.ts` files.
     resolveExtensions: [".ts", ".js", ".mjs", ".json"],
   });
+  const checked = checkBundleText(await readFile(outFile));
+  if (checked !== undefined) throw new Error(`${outFile}: ${checked}`);
+}
+
+/**
+ * Why a bundle's bytes are not what a quick start needs, or undefined when they are: non-ASCII
+ * text makes V8 hold the whole source as two-byte text (esbuild escapes strings, not regular
+ * expression literals: write `\u00b5`, not `µ`).
+ */
+export function checkBundleText(bytes: Uint8Array): string | undefined {
+  const index = bytes.findIndex((byte) => byte > 0x7f);
+  if (index === -1) return undefined;
+  const line = Buffer.from(bytes.subarray(0, index)).toString("latin1").split("\n").length;
+  const context = Buffer.from(bytes.subarray(Math.max(0, index - 40), index + 10)).toString("utf8");
+  return `non-ASCII byte at line ${line} (…${context}…): Node would read the bundle as two-byte text`;
 }
 
 export async function buildCharmDir(request: CharmDirRequest): Promise<BuiltCharmDir> {

@@ -11,6 +11,13 @@
 /** The one bundled JavaScript file inside a charm directory; `.mjs` so Node loads it as ESM without a package.json. */
 export const CHARM_BUNDLE_FILE = "charm.mjs";
 
+/**
+ * Where Node >= 22.1 keeps V8's compiled code for the bundle (NODE_COMPILE_CACHE), inside the charm
+ * directory the unit owns. Made at run time by the first hook, so packing stays byte-identical;
+ * Node checks each entry against the bundle's content, so a refreshed charm never runs stale code.
+ */
+export const COMPILE_CACHE_DIR = ".node-compile-cache";
+
 /** Where `npm run pack` puts the Node runtime inside a charm; `dispatch` prefers it over `node` on PATH. */
 export const BUNDLED_NODE_PATH = "node/bin/node";
 
@@ -47,6 +54,15 @@ elif command -v node >/dev/null 2>&1; then
 else
   echo "dispatch: no Node.js runtime: neither $charm_dir/${BUNDLED_NODE_PATH} nor node on PATH (\${PATH:-})" >&2
   exit 1
+fi
+
+# Every hook after the first skips parsing and compiling the bundle (Node >= 22.1; older ones ignore
+# the variable). Only a directory that exists or can be made, and is writable: a hook never depends
+# on the cache, and a Node 22 pointed at a directory it cannot create has been seen to hang.
+cache_dir=$charm_dir/${COMPILE_CACHE_DIR}
+if { [ -d "$cache_dir" ] || mkdir "$cache_dir" 2>/dev/null; } && [ -w "$cache_dir" ]; then
+  NODE_COMPILE_CACHE=$cache_dir
+  export NODE_COMPILE_CACHE
 fi
 
 # Juju < 2.7 set no JUJU_DISPATCH_PATH and ran hooks/<name>; the runtime reads the event from it.

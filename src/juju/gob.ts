@@ -35,8 +35,12 @@ export class GobDecodeError extends Error {
 
 /** A growable byte buffer with gob's scalar encodings. */
 export class GobWriter {
-  private buffer = Buffer.allocUnsafe(256);
+  private buffer: Buffer;
   private length = 0;
+
+  constructor(capacity = 256) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -47,6 +51,24 @@ export class GobWriter {
 
   /** Below 128 one byte; otherwise `-(byte count)` then the value big-endian (doc.go:109–122). */
   uint(value: number | bigint): this {
+    // Lengths, field deltas and type ids are small numbers: no BigInt for them (a hook makes
+    // ~30 of these per hook command, 1,000+ commands at 1,000 workers).
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
+      if (value < 128) {
+        this.reserve(1);
+        this.buffer[this.length++] = value;
+        return this;
+      }
+      let count = 0;
+      for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) count += 1;
+      this.reserve(count + 1);
+      this.buffer[this.length++] = 256 - count;
+      for (let index = count - 1, rest = value; index >= 0; index -= 1, rest = Math.floor(rest / 256)) {
+        this.buffer[this.length + index] = rest % 256;
+      }
+      this.length += count;
+      return this;
+    }
     let big = BigInt(value);
     if (big < 0n) throw new RangeError(`gob uint cannot be negative: ${value}`);
     if (big < 128n) {
@@ -67,6 +89,9 @@ export class GobWriter {
 
   /** Zig-zag into a uint: the sign in the low bit (doc.go:124–134). */
   int(value: number | bigint): this {
+    if (typeof value === "number" && Number.isSafeInteger(value) && Math.abs(value) < 2 ** 51) {
+      return this.uint(value < 0 ? (-value - 1) * 2 + 1 : value * 2);
+    }
     const big = BigInt(value);
     return this.uint(big < 0n ? ((~big) << 1n) | 1n : big << 1n);
   }
@@ -80,7 +105,12 @@ export class GobWriter {
   }
 
   string(value: string): this {
-    return this.bytes(Buffer.from(value, "utf8"));
+    // Straight into the buffer: no intermediate Buffer per string (several per hook command).
+    const length = Buffer.byteLength(value, "utf8");
+    this.uint(length);
+    this.reserve(length);
+    this.length += this.buffer.write(value, this.length, length, "utf8");
+    return this;
   }
 
   raw(value: Uint8Array): this {
@@ -90,8 +120,9 @@ export class GobWriter {
     return this;
   }
 
+  /** The bytes written so far, without a copy: later writes only append, so they never change it. */
   toBuffer(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.length));
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -114,9 +145,9 @@ export class GobEncoder {
   /** Keyed by the field list itself: net/rpc's header and jujuc's body are both named `Request`. */
   private readonly structIds = new Map<readonly GobField[], number>();
 
-  /** Length-prefix one payload into a message. */
-  private static message(payload: Buffer): Buffer {
-    return new GobWriter().uint(payload.length).raw(payload).toBuffer();
+  /** The `uint(length)` that goes before a payload on the wire. */
+  private static lengthPrefix(payload: Buffer): Buffer {
+    return new GobWriter(9).uint(payload.length).toBuffer();
   }
 
   private static commonType(writer: GobWriter, name: string, id: number): void {
@@ -177,7 +208,7 @@ export class GobEncoder {
     });
     writer.uint(0);
     messages.push(writer.toBuffer());
-    return Buffer.concat(messages.map(GobEncoder.message));
+    return Buffer.concat(messages.flatMap((payload) => [GobEncoder.lengthPrefix(payload), payload]));
   }
 }
 
@@ -252,6 +283,11 @@ export class GobReader {
 
   /** A uint that must fit a JavaScript number (lengths, counts, deltas). */
   smallUint(what: string): number {
+    const first = this.data[this.offset];
+    if (first !== undefined && first < 128) {
+      this.offset += 1;
+      return first;
+    }
     const value = this.uint();
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new GobDecodeError(`${what} too large: ${value}`);
     return Number(value);

@@ -7,8 +7,9 @@
  * for relation-get/relation-list/relation-set, JSON on stdin for `--file -` with stdin closed (§1.4).
  * Failures become HookCommandError, classified from Juju's `ERROR …` line (hook-command-errors.ts).
  */
-import { spawnSync } from "node:child_process";
+import type { SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -32,6 +33,17 @@ import type {
 import { STATUS_NAMES } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
 import { connectDirectHookCommands, type DirectHookCommandRunner } from "./jujuc-client.js";
+
+/**
+ * `child_process.spawnSync`, loaded when a hook first spawns a tool: only the fallback transport
+ * does, and loading the module (with its dependencies) costs every hook a few ms of start-up.
+ */
+const nodeRequire = createRequire(import.meta.url);
+let loadedChildProcess: typeof import("node:child_process") | undefined;
+function spawnHookTool(command: string, args: readonly string[], options: SpawnSyncOptionsWithStringEncoding): SpawnSyncReturns<string> {
+  loadedChildProcess ??= nodeRequire("node:child_process") as typeof import("node:child_process");
+  return loadedChildProcess.spawnSync(command, args, options);
+}
 
 /** ops splits longer log messages (MAX_LOG_LINE_LEN, §2.10): one argv element must stay under ARG_MAX. */
 export const MAX_LOG_MESSAGE_LENGTH = 131071;
@@ -176,7 +188,7 @@ export class HookCommandsBackend implements Backend {
       if (direct.code !== 0) throw hookCommandError(command, direct.code, direct.stderr);
       return direct.stdout;
     }
-    const child = spawnSync(command, args, {
+    const child = spawnHookTool(command, args, {
       env: this.env,
       encoding: "utf8",
       // Stdin is given whole and then closed: jujuc reads all of it when the command needs it (§1.4).

@@ -24,7 +24,7 @@ import {
   type PushOptions,
   type ServiceInfo,
 } from "./pebble.js";
-import { runExec, type ExecTransport } from "./pebble-exec.js";
+import type { ExecTransport } from "./pebble-exec.js";
 import { decodeMultipart, encodeMultipart, MULTIPART_FORM_DATA, parseHeaderParameters } from "./pebble-multipart.js";
 
 /** Where Juju mounts a workload container's Pebble socket in the charm container. */
@@ -325,8 +325,13 @@ export class PebbleHttpClient implements PebbleClient {
     return entries;
   }
 
-  /** See pebble-exec.ts for the protocol: an async change plus websockets for the command's I/O. */
-  exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  /**
+   * See pebble-exec.ts for the protocol: an async change plus websockets for the command's I/O.
+   * Loaded at the first exec: its websocket library costs ~20 ms of start-up (measured with
+   * `--cpu-prof`) in every hook that talks to Pebble, and most hooks never exec.
+   */
+  async exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { runExec } = await import("./pebble-exec.js");
     const transport: ExecTransport = {
       socketPath: this.socketPath,
       requestTimeoutMs: this.requestTimeoutMs,

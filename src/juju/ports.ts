@@ -20,8 +20,9 @@ export function parsePortKey(text: string): PortSpec | undefined {
 }
 
 export function comparePorts(a: PortSpec, b: PortSpec): number {
-  const protocolOrder = a.protocol.localeCompare(b.protocol);
-  if (protocolOrder !== 0) return protocolOrder;
+  // Code-unit order, not localeCompare: the same in every locale, and the first localeCompare of a
+  // process loads ICU's collation data, ~14 ms of a hook (measured with --cpu-prof).
+  if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
   return (a.protocol === "icmp" ? 0 : a.port) - (b.protocol === "icmp" ? 0 : b.port);
 }
 

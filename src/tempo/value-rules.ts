@@ -32,7 +32,7 @@ const isNonNegativeInteger: ValueRule = (value) =>
     : `expected a non-negative integer, found ${describe(value)}`;
 
 /** Go `time.ParseDuration` syntax, e.g. `720h`, `1h30m`, `0`. */
-const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/;
+const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+)$/;
 const isDuration: ValueRule = (value) =>
   typeof value === "string" && GO_DURATION.test(value) ? null : `expected a Go duration such as "720h", found ${describe(value)}`;
 

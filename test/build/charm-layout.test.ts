@@ -3,6 +3,8 @@ import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from "node:f
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { checkBundleText } from "../../scripts/charm-layout.js";
+import { COMPILE_CACHE_DIR } from "../../scripts/dispatch-script.js";
 import type { CharmMeta } from "../../src/juju/charm-meta.js";
 import { bundleCharm } from "../helpers/bundle-charm.js";
 
@@ -63,7 +65,7 @@ describe("a built charm directory", () => {
     await rm(path.dirname(charmDir), { recursive: true, force: true });
   });
 
-  it("holds exactly the bundle, dispatch and the three YAML files", async () => {
+  it("holds exactly the bundle, dispatch and the three YAML files (the compile cache is made by hooks, not by the build)", async () => {
     const { readdir } = await import("node:fs/promises");
     expect((await readdir(charmDir)).sort()).toEqual(["charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]);
   });
@@ -121,6 +123,37 @@ describe("a built charm directory", () => {
     expect(report).toMatchObject({ argv: [], cwd: charmDir, home: null, dispatchPath: "hooks/install", nodeMarker: null });
     expect(report.bundledYaml).toBe("bundled: true");
     expect(report.commonJsDependency).toBe("function");
+    expect(report.builtin).toBe("e3b0c442");
+    expect(report.lazyBuiltin).toBe("function");
+  });
+
+  it("bundles plain ASCII, so Node holds the source as one-byte text", async () => {
+    expect(checkBundleText(await readFile(path.join(charmDir, "charm.mjs")))).toBeUndefined();
+  });
+
+  it("reaches Node built-ins through require: the bundle's only ES import is the require shim's", async () => {
+    const bundle = await readFile(path.join(charmDir, "charm.mjs"), "utf8");
+    const imports = [...bundle.matchAll(/\bimport\s*\{?[\w\s,{}]*\}?\s*from\s*"([^"]+)"/g)].map((match) => match[1]);
+    expect(imports).toEqual(["node:module"]);
+    expect(bundle).not.toMatch(/\bimport\(\s*"node:/);
+  });
+
+  it("points Node's compile cache at a directory it makes inside the charm directory", async () => {
+    const run = runDispatchAsJuju(charmDir, jujuEnv(charmDir));
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).compileCache).toBe(path.join(charmDir, COMPILE_CACHE_DIR));
+    expect((await stat(path.join(charmDir, COMPILE_CACHE_DIR))).isDirectory()).toBe(true);
+  });
+
+  it("runs the hook without a compile cache when its directory cannot be made", async () => {
+    const blocked = path.join(path.dirname(charmDir), "charm with a file where the cache goes");
+    await cp(charmDir, blocked, { recursive: true });
+    await rm(path.join(blocked, COMPILE_CACHE_DIR), { recursive: true, force: true });
+    await writeFile(path.join(blocked, COMPILE_CACHE_DIR), "not a directory\n");
+    const run = runDispatchAsJuju(blocked, jujuEnv(blocked));
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).compileCache).toBeNull();
   });
 
   it("finds its bundle from its own path when started from another working directory", () => {
@@ -188,5 +221,15 @@ describe("a built charm directory", () => {
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout).nodeMarker).toBe("bundled");
     });
+  });
+});
+
+describe("the bundle text check", () => {
+  it("accepts ASCII", () => {
+    expect(checkBundleText(Buffer.from('const unit = /\\u00b5s/;\n'))).toBeUndefined();
+  });
+
+  it("names the line of the first non-ASCII byte", () => {
+    expect(checkBundleText(Buffer.from("const a = 1;\nconst unit = /µs/;\n"))).toMatch(/^non-ASCII byte at line 2 \(.*const unit = \/µs/s);
   });
 });

@@ -13,9 +13,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/charm-layout.js";
-import { BUNDLED_NODE_PATH } from "../../scripts/dispatch-script.js";
+import { BUNDLED_NODE_PATH, CHARM_BUNDLE_FILE, COMPILE_CACHE_DIR } from "../../scripts/dispatch-script.js";
 import { ensureNodeRuntime } from "../../scripts/node-runtime.js";
 import { exampleCharm } from "../fixtures/example-charm.js";
 import { bundleCharm } from "../helpers/bundle-charm.js";
@@ -132,6 +133,23 @@ describe.skipIf(!go.available)(`the built charm's dispatch against a Go net/rpc 
     expect(result.status).toBe(0);
     expectTheHooksEffects(result.calls);
     expect(result.calls.every((call) => call.StdinSet)).toBe(true);
+  }, 60_000);
+
+  it("starts the second hook from the compile cache the first hook's Node 22 wrote into the charm directory", async () => {
+    rmSync(path.join(charmDir, COMPILE_CACHE_DIR), { recursive: true, force: true });
+    // Node's own trace of its compile cache (src/compile_cache.cc), on stderr.
+    const traced = { NODE_DEBUG_NATIVE: "COMPILE_CACHE" };
+    const bundle = `${pathToFileURL(path.join(charmDir, CHARM_BUNDLE_FILE)).href}`;
+    // Juju's PATH holds the system directories: dispatch makes the cache directory with mkdir.
+    const systemDirs = ["/usr/bin", "/bin"];
+    const first = await runHook({ address: `@${path.join(socketDir, "cold.socket")}`, withNode22: true, pathDirs: systemDirs, extraEnv: traced });
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain(`writing cache for ${bundle}`);
+    expect(first.stderr).not.toContain(`cache for ${bundle} was accepted`);
+    const second = await runHook({ address: `@${path.join(socketDir, "warm.socket")}`, withNode22: true, pathDirs: systemDirs, extraEnv: traced });
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain(`cache for ${bundle} was accepted`);
+    expectTheHooksEffects(second.calls);
   }, 60_000);
 
   it("spawns Juju's hook tools when Node on PATH is older than 22 and the socket is abstract", async () => {

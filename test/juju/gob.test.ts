@@ -116,6 +116,27 @@ describe("the gob codec", () => {
     );
   });
 
+  it("reads back every string it writes as UTF-8, whatever its characters and length", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 300 }), fc.string({ unit: "binary" }), (first, second) => {
+        const reader = new GobReader(new GobWriter(1).string(first).string(second).toBuffer());
+        expect(reader.string()).toBe(first);
+        expect(reader.string()).toBe(Buffer.from(second, "utf8").toString("utf8"));
+        expect(reader.isAtEnd).toBe(true);
+      }),
+    );
+  });
+
+  it("writes a JavaScript number with the same bytes as the same value as a BigInt", () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.maxSafeNat(), (int, uint) => {
+        expect(new GobWriter().int(int).uint(uint).toBuffer()).toEqual(new GobWriter().int(BigInt(int)).uint(BigInt(uint)).toBuffer());
+        const reader = new GobReader(new GobWriter().uint(uint).toBuffer());
+        expect(reader.smallUint("a length")).toBe(uint);
+      }),
+    );
+  });
+
   it("refuses a wire type outside the protocol's subset instead of guessing", () => {
     // wireType.MapT (field 3) for a map[string]string.
     const map = new GobWriter().int(-65).uint(4).uint(1).uint(1).string("map").uint(1).int(65).uint(0).uint(1).int(6).uint(1).int(6).uint(0).uint(0).toBuffer();

@@ -9,7 +9,21 @@
  * as deterministic.
  */
 import { createPrivateKey, createPublicKey, sign } from "node:crypto";
-import forge from "node-forge";
+import { createRequire } from "node:module";
+import type forge from "node-forge";
+
+let loadedForge: typeof forge | undefined;
+
+/**
+ * node-forge, loaded when a hook first makes or reads a CSR: evaluating it at start-up cost every
+ * hook about 10 ms (measured with `--cpu-prof`), and most hooks never touch a CSR. In the bundled
+ * charm esbuild turns the plain `require` into its own lazily evaluated copy of the package; run
+ * from source (tsx, vitest) an ES module has no `require`, so Node's is made.
+ */
+function forgeLibrary(): typeof forge {
+  loadedForge ??= (typeof require === "function" ? require("node-forge") : createRequire(import.meta.url)("node-forge")) as typeof forge;
+  return loadedForge;
+}
 
 export interface CertificateRequest {
   readonly commonName: string;
@@ -27,7 +41,7 @@ export interface CsrContent extends CertificateRequest {
 export type CsrReading = { readonly kind: "valid"; readonly csr: CsrContent } | { readonly kind: "invalid"; readonly reason: string };
 
 /** forge builds the CertificationRequestInfo, but its type declarations omit the function. */
-const pkiInternals = forge.pki as unknown as {
+type PkiInternals = {
   getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1;
 };
 
@@ -41,8 +55,11 @@ const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
  * default for a text value); ours has the same place and encoding.
  */
 const X500_UNIQUE_IDENTIFIER = "2.5.4.45";
-/** forge reads `valueTagClass` as the universal tag number; its type declarations say `Class`. */
-const UTF8_STRING = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
+/**
+ * ASN.1's universal tag 12, UTF8String (forge's `asn1.Type.UTF8`, written out so that forge stays
+ * unloaded until a CSR is made). forge reads `valueTagClass` as the tag number; its types say `Class`.
+ */
+const UTF8_STRING = 12 as unknown as forge.asn1.Class;
 
 /**
  * A CSR for `request`, signed with `privateKeyPem` (an RSA key). The PEM is trimmed, as the
@@ -51,8 +68,9 @@ const UTF8_STRING = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 export function createCsr(privateKeyPem: string, request: CertificateRequest, uniqueIdentifier?: string): string {
   const privateKey = createPrivateKey(privateKeyPem);
   const spkiPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.publicKeyFromPem(spkiPem);
+  const { pki, asn1 } = forgeLibrary();
+  const csr = pki.createCertificationRequest();
+  csr.publicKey = pki.publicKeyFromPem(spkiPem);
   csr.setSubject([
     { name: "commonName", value: request.commonName },
     ...(uniqueIdentifier === undefined ? [] : [{ type: X500_UNIQUE_IDENTIFIER, value: uniqueIdentifier, valueTagClass: UTF8_STRING }]),
@@ -66,18 +84,18 @@ export function createCsr(privateKeyPem: string, request: CertificateRequest, un
     ]);
   }
   csr.signatureOid = csr.siginfo.algorithmOid = SHA256_WITH_RSA;
-  const info = pkiInternals.getCertificationRequestInfo(csr);
+  const info = (pki as unknown as PkiInternals).getCertificationRequestInfo(csr);
   csr.certificationRequestInfo = info;
-  const infoDer = Buffer.from(forge.asn1.toDer(info).getBytes(), "binary");
+  const infoDer = Buffer.from(asn1.toDer(info).getBytes(), "binary");
   csr.signature = sign("sha256", infoDer, privateKey).toString("binary");
-  return forge.pki.certificationRequestToPem(csr).trim();
+  return pki.certificationRequestToPem(csr).trim();
 }
 
 /** Read a CSR (ours from an earlier hook, or one echoed back by a provider); never throws. */
 export function readCsr(pem: string): CsrReading {
   let csr: forge.pki.CertificateSigningRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(pem, true);
+    csr = forgeLibrary().pki.certificationRequestFromPem(pem, true);
   } catch (error) {
     return { kind: "invalid", reason: `not a PEM certificate signing request (${describeError(error)})` };
   }
@@ -122,7 +140,8 @@ function subjectAltDnsNames(extension: unknown): string[] {
 }
 
 function forgePublicKeySpki(publicKey: forge.pki.rsa.PublicKey): string {
-  return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes(), "binary").toString("base64");
+  const { asn1, pki } = forgeLibrary();
+  return Buffer.from(asn1.toDer(pki.publicKeyToAsn1(publicKey)).getBytes(), "binary").toString("base64");
 }
 
 /** forge throws, rather than answering false, for some broken signatures. */
