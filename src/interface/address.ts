@@ -82,6 +82,24 @@ export function normaliseAddress(raw: string): NormalisedAddress {
   return hostname(host);
 }
 
+/**
+ * The host a worker's `address` key names: the key's JSON string (every databag value is JSON,
+ * spec §2), normalised as above. Undefined for an absent, non-JSON, non-string or unusable value;
+ * the cluster view is where such a unit is named in the status.
+ */
+export function publishedHost(rawAddressValue: string | undefined): string | undefined {
+  if (rawAddressValue === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(rawAddressValue);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "string") return undefined;
+  const normalised = normaliseAddress(value);
+  return normalised.kind === "valid" ? normalised.host : undefined;
+}
+
 /** `host:port` for a normalised host, bracketing IPv6 (`[::1]:7946`) so that the port stays unambiguous. */
 export function formatHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;

@@ -35,10 +35,11 @@ export function clusterDomainOf(fqdn: string): string | undefined {
   const svc = labels.indexOf("svc");
   // At least `<service>.<namespace>` before `svc`, and a domain of at least one label after it.
   if (svc < 2 || svc === labels.length - 1) return undefined;
-  const domain = labels.slice(svc + 1);
-  return domain.every(isDnsLabel) ? domain.join(".") : undefined;
+  const domain = labels.slice(svc + 1).join(".");
+  return isClusterDomain(domain) ? domain : undefined;
 }
 
-function isDnsLabel(label: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label);
+/** What a kubelet's `--cluster-domain` may be: lower-case DNS labels of letters, digits and inner hyphens. */
+export function isClusterDomain(text: string): boolean {
+  return text.length <= 200 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text);
 }

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import { CLUSTER_ENDPOINT, CONFIG_PATH, CONTAINER_NAME, kubernetesUnitFqdn, workerMeta } from "../charms/worker/index.js";
+import { publishedHost } from "../interface/address.js";
 import type { Simulator } from "./simulator.js";
 
 export interface WorkerConfigCopy {
@@ -68,14 +69,9 @@ export function workerUnitsByHost(sim: Simulator): Map<string, string> {
 
 function publishedAddress(sim: Simulator, unit: string): string | undefined {
   for (const relation of sim.world.relations.values()) {
-    const raw = relation.unitData.get(unit)?.address;
-    if (raw === undefined || !relation.ends.some((end) => end.endpoint === CLUSTER_ENDPOINT)) continue;
-    try {
-      const address: unknown = JSON.parse(raw);
-      if (typeof address === "string") return address;
-    } catch {
-      // A bag the worker wrote is JSON; anything else falls back to the computed name.
-    }
+    if (!relation.ends.some((end) => end.endpoint === CLUSTER_ENDPOINT)) continue;
+    const host = publishedHost(relation.unitData.get(unit)?.address);
+    if (host !== undefined) return host;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatHostPort, normaliseAddress } from "../../src/interface/address.js";
+import { formatHostPort, normaliseAddress, publishedHost } from "../../src/interface/address.js";
 
 describe("normaliseAddress", () => {
   it.each([
@@ -91,5 +91,15 @@ describe("formatHostPort", () => {
 
   it("brackets an IPv6 host so the port stays unambiguous", () => {
     expect(formatHostPort("::1", 7946)).toBe("[::1]:7946");
+  });
+});
+
+describe("publishedHost", () => {
+  it("is the normalised host of the JSON string a worker published", () => {
+    expect(publishedHost(JSON.stringify("http://Tempo-0.tempo-endpoints.cos.svc.cluster.example:3200"))).toBe("tempo-0.tempo-endpoints.cos.svc.cluster.example");
+  });
+
+  it("is unknown for an absent key, text that is not JSON, JSON that is not a string, or an unusable address", () => {
+    for (const raw of [undefined, "tempo-0.example", "42", JSON.stringify("a b")]) expect(publishedHost(raw)).toBeUndefined();
   });
 });

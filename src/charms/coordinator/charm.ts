@@ -78,11 +78,11 @@ export function createCoordinatorCharm(
   return {
     meta: COORDINATOR_META,
     tracingEndpoint(model: Model): TracingDestination | undefined {
-      observePodHosts(model, readHosts(model));
+      observePodHosts(model, readHosts);
       return charmTracingEndpoint(model);
     },
     async reconcile(model: Model): Promise<void> {
-      observePodHosts(model, readHosts(model));
+      observePodHosts(model, readHosts);
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));
       const desired = desiredState(gatherInputs(model, contributed));
       const workerBagChanges = apply(model, desired);
@@ -100,7 +100,7 @@ export function createCoordinatorCharm(
       setStatus(model, desired, applyProblems);
     },
     async runAction(model: Model): Promise<void> {
-      observePodHosts(model, readHosts(model));
+      observePodHosts(model, readHosts);
       const action = model.action()!;
       if (action.name !== LIST_RECEIVERS_ACTION) return action.fail(`no action ${action.name}`);
       const contributed = combineIntegrationInputs(integrations.map((integration) => integration.gather(model)));

@@ -13,7 +13,7 @@
  * The pod is read once per hook, at the charm's edge (`observePodHosts`); everything else is a
  * pure function of what the model shows.
  */
-import { normaliseAddress } from "../../interface/address.js";
+import { publishedHost } from "../../interface/address.js";
 import { clusterDomainOf, DEFAULT_CLUSTER_DOMAIN, kubernetesUnitFqdn } from "../../juju/kubernetes-names.js";
 import type { Model } from "../../juju/model.js";
 import { type PodHosts, podFqdn } from "../../juju/pod-fqdn.js";
@@ -23,9 +23,12 @@ import { ENDPOINTS } from "./meta.js";
 const podFqdnThisHook = new WeakMap<Model, string | undefined>();
 const domainThisHook = new WeakMap<Model, string>();
 
-/** Record this hook's pod hosts file; a Model lives for one hook. */
-export function observePodHosts(model: Model, hosts: PodHosts): void {
-  podFqdnThisHook.set(model, podFqdn(hosts));
+/**
+ * Read this hook's pod hosts file, once: a Model lives for one hook, and both the hook's span
+ * (`tracingEndpoint`) and its reconcile ask.
+ */
+export function observePodHosts(model: Model, readHosts: (model: Model) => PodHosts): void {
+  if (!podFqdnThisHook.has(model)) podFqdnThisHook.set(model, podFqdn(readHosts(model)));
 }
 
 /** The cluster domain for this hook (see the module comment for the order of witnesses). */
@@ -52,7 +55,7 @@ function domainFromWorkers(model: Model): string | undefined {
   const addresses: string[] = [];
   for (const relation of model.relations(ENDPOINTS.cluster)) {
     for (const unit of relation.units) {
-      const address = publishedAddress(relation.remoteUnitData(unit).address);
+      const address = publishedHost(relation.remoteUnitData(unit).address);
       if (address !== undefined) addresses.push(address);
     }
   }
@@ -75,21 +78,4 @@ export function mostPublishedDomain(addresses: readonly string[]): string | unde
     }
   }
   return best;
-}
-
-/**
- * The host a worker's `address` key names (a JSON string, normalised as the cluster view does);
- * anything unusable says nothing about the domain, and the cluster view names it in the status.
- */
-function publishedAddress(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "string") return undefined;
-  const normalised = normaliseAddress(value);
-  return normalised.kind === "valid" ? normalised.host : undefined;
 }

@@ -129,7 +129,7 @@ export function noWorkerRelations(application: string): Problem {
  */
 export function missingRoles(
   roles: readonly string[],
-  coordinator = "tempo",
+  coordinator: string,
   scaledToZero: Readonly<Record<string, readonly string[]>> = {},
 ): Problem {
   const idle = [...new Set(roles.flatMap((role) => scaledToZero[role] ?? []))].sort();
@@ -179,7 +179,7 @@ export function noReceivers(application: string): Problem {
   };
 }
 
-export function s3NotRelated(coordinator = "tempo"): Problem {
+export function s3NotRelated(coordinator: string): Problem {
   return {
     severity: "blocked",
     message: `relate an s3 provider (distributed Tempo needs object storage): juju integrate ${coordinator}:s3 s3-integrator`,
@@ -199,7 +199,7 @@ export function s3Invalid(provider: string, reasons: readonly string[]): Problem
 }
 
 /** Either more ingesters (in the first application that runs them) or a lower factor. */
-export function replicationFactorTooHigh(wanted: number, ingesterUnits: number, coordinator = "tempo", ingesterApp?: string): Problem {
+export function replicationFactorTooHigh(wanted: number, ingesterUnits: number, coordinator: string, ingesterApp: string | undefined): Problem {
   const addUnits = ingesterApp === undefined ? "" : `juju add-unit ${ingesterApp} -n ${wanted - ingesterUnits}, or `;
   return {
     severity: "blocked",

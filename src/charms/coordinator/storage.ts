@@ -20,7 +20,7 @@ export type StorageDecision =
   | { readonly kind: "ready"; readonly storage: StorageSettings }
   | { readonly kind: "not-ready"; readonly problem: Problem };
 
-export function decideStorage(s3: S3RelationSnapshot | undefined, cluster: ClusterView, coordinator?: string): StorageDecision {
+export function decideStorage(s3: S3RelationSnapshot | undefined, cluster: ClusterView, coordinator: string): StorageDecision {
   if (s3) {
     // Once an operator relates s3 we wait for it rather than fall back to local: switching the
     // backend later would strand every trace written so far.

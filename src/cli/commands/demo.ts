@@ -11,6 +11,7 @@ import path from "node:path";
 import type { ParsedArgs } from "../args.js";
 import { type CliCommand, type CliIo, EXIT } from "../command.js";
 import { CONTAINER_NAME } from "../../charms/worker/index.js";
+import { isClusterDomain } from "../../juju/kubernetes-names.js";
 import { type IntegrationsReport, integrationsReport } from "../../sim/integrations-report.js";
 import { type ListReceiversReport, listReceivers } from "../../sim/front-door-report.js";
 import { type ModelStatus, modelStatus } from "../../sim/model-status.js";
@@ -115,10 +116,6 @@ step the model rejects.`,
 
 type Usage = { kind: "usage"; message: string };
 
-/** What a kubelet's --cluster-domain may be: a DNS name of lower-case labels. */
-function isClusterDomain(text: string): boolean {
-  return text.length <= 200 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text);
-}
 
 function chooseShape(args: ParsedArgs): { kind: "shape"; shape: readonly WorkerGroup[] } | Usage {
   const topology = args.values.topology;

@@ -38,13 +38,13 @@ describe("the coordinator's status decision", () => {
   });
 
   it("says that no trace is received while no distributor runs", () => {
-    expect(decideStatus([missingRoles(["distributor", "ingester"])], SUMMARY).message).toBe(
+    expect(decideStatus([missingRoles(["distributor", "ingester"], "tempo")], SUMMARY).message).toBe(
       "missing roles: distributor, ingester (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>); no trace receiver runs until a distributor joins",
     );
   });
 
   it("names the missing roles and the fix", () => {
-    expect(decideStatus([missingRoles(["compactor", "ingester"])], SUMMARY)).toEqual({
+    expect(decideStatus([missingRoles(["compactor", "ingester"], "tempo")], SUMMARY)).toEqual({
       status: "blocked",
       message: "missing roles: compactor, ingester (per role, a tempo-worker with role-all=false role-<role>=true: juju integrate tempo <worker>)",
     });
@@ -52,7 +52,7 @@ describe("the coordinator's status decision", () => {
 
   it("prefers blocked over waiting and joins the blocked messages", () => {
     const status = decideStatus(
-      [s3AwaitingCredentials("s3"), rejectedWorker("tempo-worker-q", ['invalid role "querier,ingester"']), s3NotRelated()],
+      [s3AwaitingCredentials("s3"), rejectedWorker("tempo-worker-q", ['invalid role "querier,ingester"']), s3NotRelated("tempo")],
       SUMMARY,
     );
     expect(status).toEqual({

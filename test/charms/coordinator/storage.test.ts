@@ -16,14 +16,14 @@ const S3_DATA = { "access-key": "key", "secret-key": "secret", bucket: "tempo", 
 
 describe("the storage decision", () => {
   it("runs one all unit on local storage when no s3 is related", () => {
-    expect(decideStorage(undefined, cluster(application("tempo", "all", 1)))).toEqual({
+    expect(decideStorage(undefined, cluster(application("tempo", "all", 1)), "tempo")).toEqual({
       kind: "ready",
       storage: { kind: "local" },
     });
   });
 
   it("asks for s3 when a lone all application has two units", () => {
-    const decision = decideStorage(undefined, cluster(application("tempo", "all", 2)));
+    const decision = decideStorage(undefined, cluster(application("tempo", "all", 2)), "tempo");
     expect(decision).toEqual({
       kind: "not-ready",
       problem: { severity: "blocked", message: "relate an s3 provider (distributed Tempo needs object storage): juju integrate tempo:s3 s3-integrator" },
@@ -31,7 +31,7 @@ describe("the storage decision", () => {
   });
 
   it("asks for s3 for a distributed cluster", () => {
-    const decision = decideStorage(undefined, cluster(application("q", "querier", 1), application("i", "ingester", 3)));
+    const decision = decideStorage(undefined, cluster(application("q", "querier", 1), application("i", "ingester", 3)), "tempo");
     expect(decision.kind).toBe("not-ready");
   });
 
@@ -39,6 +39,7 @@ describe("the storage decision", () => {
     const decision = decideStorage(
       { id: 7, app: "s3", providerData: { ...S3_DATA, region: "eu", "tls-ca-chain": '["PEM"]' } },
       cluster(application("tempo", "all", 1)),
+      "tempo",
     );
     expect(decision).toEqual({
       kind: "ready",
@@ -55,7 +56,7 @@ describe("the storage decision", () => {
   });
 
   it("waits for an s3 provider that has not shared its credentials yet, even for a lone node", () => {
-    const decision = decideStorage({ id: 7, app: "minio", providerData: {} }, cluster(application("tempo", "all", 1)));
+    const decision = decideStorage({ id: 7, app: "minio", providerData: {} }, cluster(application("tempo", "all", 1)), "tempo");
     expect(decision).toEqual({
       kind: "not-ready",
       problem: { severity: "waiting", message: "waiting for minio to share the s3 bucket and credentials (s3-integrator: juju run minio/leader sync-s3-credentials access-key=… secret-key=…)" },
@@ -66,6 +67,7 @@ describe("the storage decision", () => {
     const decision = decideStorage(
       { id: 7, app: "minio", providerData: { bucket: "tempo", endpoint: "http://x", "access-key": "a" } },
       cluster(application("tempo", "all", 1)),
+      "tempo",
     );
     expect(decision).toEqual({
       kind: "not-ready",
