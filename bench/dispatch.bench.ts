@@ -7,6 +7,7 @@
  * written. Run alone with `npx tsx bench/dispatch.bench.ts`, or through `npm run bench`.
  */
 import { spawnSync } from "node:child_process";
+import { median } from "./measure.js";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -21,11 +22,6 @@ const REMOTE_UNIT_COUNTS = [1, 10, 100] as const;
 const BASELINE_SAMPLES_PER_RUN = 5;
 const API_ID = 4;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function timeMs(action: () => void): number {
   const start = performance.now();

@@ -8,6 +8,7 @@
  * the export deadline (500 ms). Run alone with `npx tsx bench/hook-tracing.bench.ts`.
  */
 import { type Server, createServer } from "node:http";
+import { median } from "./measure.js";
 import { performance } from "node:perf_hooks";
 import { coordinatorCharm } from "../src/charms/coordinator/charm.js";
 import type { Charm } from "../src/juju/charm.js";
@@ -20,11 +21,6 @@ import { coordinatorState, distributed, s3 } from "../test/charms/coordinator/tr
 const ROUNDS = 30;
 const SILENT_ROUNDS = Number(process.env.SILENT_ROUNDS ?? 3);
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -16,6 +16,7 @@
  * 1.3 × a bare `node -e 0` of the same runtime. Run alone: `npx tsx bench/hook-transport.bench.ts`.
  */
 import { spawnSync } from "node:child_process";
+import { median } from "./measure.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
@@ -44,11 +45,6 @@ const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? "1,10,100,1000").split(",").
 const CLUSTER_ID = 3;
 const TOOL_SCRIPT = fileURLToPath(new URL("../src/testing/fake-juju/fake-hook-tool.mjs", import.meta.url));
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const ms = (value: number) => `${value.toFixed(value < 1 ? 3 : 1)} ms`;
 
 function coordinatorState(workers: number): FakeJujuStateInput {

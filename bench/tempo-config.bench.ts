@@ -10,29 +10,15 @@
  * reuse of the last identical text would make every repeat free and the figure meaningless.
  */
 import { pathToFileURL } from "node:url";
-import type { ClusterView, WorkerApplication } from "../src/interface/cluster-view.js";
+import type { Role } from "../src/interface/roles.js";
+import { clusterWithUnits, medianMs } from "./measure.js";
 import { buildTempoConfig } from "../src/tempo/builder.js";
 import { emitTempoConfigYaml } from "../src/tempo/render.js";
 import { TempoSettings } from "../src/tempo/settings.js";
 import { validateTempoConfig } from "../src/tempo/validate.js";
 
 const UNIT_COUNTS = [10, 100, 1_000, 10_000] as const;
-const ROLES_IN_BENCH = ["compactor", "distributor", "ingester", "metrics-generator", "querier", "query-frontend"] as const;
-
-/** `unitCount` units dealt round-robin over the six roles, pod FQDN addresses. */
-function clusterWithUnits(unitCount: number): ClusterView {
-  const applications: WorkerApplication[] = ROLES_IN_BENCH.map((role, appIndex) => {
-    const application = `tempo-${role}`;
-    const count = Math.floor(unitCount / ROLES_IN_BENCH.length) + (appIndex < unitCount % ROLES_IN_BENCH.length ? 1 : 0);
-    const units = Array.from({ length: count }, (_, index) => ({
-      name: `${application}/${index}`,
-      address: `${application}-${index}.${application}-endpoints.cos.svc.cluster.local`,
-      topology: { application, unit: `${application}/${index}`, charm_name: "tempo-worker-k8s" },
-    }));
-    return { relationId: appIndex + 1, application, role, units };
-  }).filter((app) => app.units.length > 0);
-  return { applications, rejected: [] };
-}
+const ROLES_IN_BENCH: readonly Role[] = ["compactor", "distributor", "ingester", "metrics-generator", "querier", "query-frontend"];
 
 const settings = TempoSettings.parse({
   storage: { kind: "s3", endpoint: "https://s3.example.com", bucket: "tempo", accessKey: "AK", secretKey: "SK", caCert: "PEM" },
@@ -44,20 +30,10 @@ const settings = TempoSettings.parse({
 });
 
 /** Median of `runs` timings in milliseconds (the median resists a stray GC pause). */
-function medianMs(runs: number, work: () => unknown): number {
-  const timings: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    work();
-    timings.push(performance.now() - start);
-  }
-  timings.sort((a, b) => a - b);
-  return timings[Math.floor(timings.length / 2)] ?? 0;
-}
 
 export async function benchTempoConfig(): Promise<void> {
   // Warm the JIT on a mid-sized config first, so the smallest row does not pay for compilation.
-  const warmUp = buildTempoConfig(clusterWithUnits(1_000), settings);
+  const warmUp = buildTempoConfig(clusterWithUnits(1_000, ROLES_IN_BENCH), settings);
   if (warmUp.kind === "ok") {
     for (let run = 0; run < 20; run++) {
       emitTempoConfigYaml(warmUp.config);
@@ -67,7 +43,7 @@ export async function benchTempoConfig(): Promise<void> {
   console.log("tempo config: render + validate vs JSON.stringify baseline (median ms)");
   console.log(["units", "render", "validate", "render+validate", "yaml bytes", "JSON.stringify", "json bytes"].map((h) => h.padStart(17)).join(""));
   for (const unitCount of UNIT_COUNTS) {
-    const cluster = clusterWithUnits(unitCount);
+    const cluster = clusterWithUnits(unitCount, ROLES_IN_BENCH);
     const result = buildTempoConfig(cluster, settings);
     if (result.kind !== "ok") throw new Error(`bench cluster is not servable: ${result.problems.join("; ")}`);
     const config = result.config;
