@@ -12,11 +12,8 @@ import { createCsr, readCsr } from "../../../src/charms/coordinator/integrations
 import { chooseCertificate } from "../../../src/charms/coordinator/integrations/tls-issued-certificate.js";
 import { PRIVATE_KEY_SECRET_LABEL } from "../../../src/charms/coordinator/integrations/tls-private-key.js";
 import { renewalIdentifier } from "../../../src/charms/coordinator/integrations/tls-renewal.js";
-import type { Role } from "../../../src/interface/roles.js";
-import { requirerAppDatabag } from "../../../src/interface/requirer.js";
 import { validateTempoConfigText } from "../../../src/tempo/validate.js";
 import {
-  DEFAULT_UNIT_BAG,
   type RegularRelationState,
   type RunResult,
   type State,
@@ -26,7 +23,8 @@ import {
   relation,
   run,
 } from "../../../src/testing/index.js";
-import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer, workerUnitData } from "./fixtures.js";
+import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer } from "./fixtures.js";
+import { workers } from "./tracing-fixtures.js";
 import {
   NGINX_CA_CERT_PATH,
   NGINX_CONFIG_PATH,
@@ -122,17 +120,6 @@ const PROVIDER = "self-signed-certificates";
 const SERVER_NAME = `tempo.${MODEL}.svc.cluster.local`;
 const TLS_KEYS = ["ca_cert", "privkey_secret_id", "server_cert"];
 const HELD_MESSAGE = `waiting for a certificate from ${PROVIDER} (workers get their config once TLS is ready; to go without TLS: juju remove-relation tempo:certificates ${PROVIDER})`;
-
-function workers(id: number, app: string, role: Role, unitNumbers: readonly number[]): RegularRelationState {
-  return relation({
-    id,
-    endpoint: "tempo-cluster",
-    interface: "tempo_cluster",
-    remoteApp: app,
-    remoteAppData: requirerAppDatabag(role),
-    remoteUnitsData: Object.fromEntries(unitNumbers.map((n) => [String(n), { ...DEFAULT_UNIT_BAG, ...workerUnitData(app, n) }])),
-  });
-}
 
 function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
   return [

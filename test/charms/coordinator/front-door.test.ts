@@ -9,35 +9,20 @@ import { NGINX_CONFIG_PATH, NGINX_RELOAD_PENDING_PATH } from "../../../src/charm
 import { renderNginxConfig } from "../../../src/charms/coordinator/nginx/nginx-config.js";
 import { frontDoorRoutes } from "../../../src/charms/coordinator/nginx/routes.js";
 import { parseCluster } from "../../../src/interface/provider.js";
-import { requirerAppDatabag } from "../../../src/interface/requirer.js";
-import type { Role } from "../../../src/interface/roles.js";
 import {
-  DEFAULT_UNIT_BAG,
   type RegularRelationState,
   type State,
   type StateInput,
   on,
   peerRelation,
-  relation,
   run,
 } from "../../../src/testing/index.js";
-import { CLUSTER_DNS, MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer, workerRelation, workerUnitData } from "./fixtures.js";
-
-function workers(id: number, app: string, role: Role, unitNumbers: readonly number[]): RegularRelationState {
-  return relation({
-    id,
-    endpoint: "tempo-cluster",
-    interface: "tempo_cluster",
-    remoteApp: app,
-    remoteAppData: requirerAppDatabag(role),
-    remoteUnitsData: Object.fromEntries(unitNumbers.map((n) => [String(n), { ...DEFAULT_UNIT_BAG, ...workerUnitData(app, n) }])),
-  });
-}
+import { CLUSTER_DNS, MODEL, MODEL_UUID, nginxContainer, workerRelation } from "./fixtures.js";
+import { s3, workers } from "./tracing-fixtures.js";
 
 /** The option that always enables Zipkin, by whatever name the charm ships it. */
 const ALWAYS_ENABLE_ZIPKIN = Object.entries(ALWAYS_ENABLE_OPTIONS).find(([, protocol]) => protocol === "zipkin")![0];
 
-const s3 = () => relation({ id: 90, endpoint: "s3", interface: "s3", remoteApp: "s3-integrator", remoteAppData: { ...S3_FIXTURE } });
 
 function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
   return [
