@@ -24,7 +24,7 @@ import {
   run,
 } from "../../../src/testing/index.js";
 import { MODEL, MODEL_UUID, S3_FIXTURE, nginxContainer } from "./fixtures.js";
-import { workers } from "./tracing-fixtures.js";
+import { distributed, workers } from "./tracing-fixtures.js";
 import {
   NGINX_CA_CERT_PATH,
   NGINX_CONFIG_PATH,
@@ -120,16 +120,6 @@ const PROVIDER = "self-signed-certificates";
 const SERVER_NAME = `tempo.${MODEL}.svc.cluster.local`;
 const TLS_KEYS = ["ca_cert", "privkey_secret_id", "server_cert"];
 const HELD_MESSAGE = `waiting for a certificate from ${PROVIDER} (workers get their config once TLS is ready; to go without TLS: juju remove-relation tempo:certificates ${PROVIDER})`;
-
-function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
-  return [
-    workers(1, "tempo-compactor", "compactor", [0]),
-    workers(2, "tempo-distributor", "distributor", [0]),
-    workers(3, "tempo-ingester", "ingester", ingesterUnits),
-    workers(4, "tempo-querier", "querier", [0]),
-    workers(5, "tempo-query-frontend", "query-frontend", [0]),
-  ];
-}
 const WORKER_IDS = [1, 2, 3, 4, 5];
 
 const s3 = () => relation({ id: 90, endpoint: "s3", interface: "s3", remoteApp: "s3-integrator", remoteAppData: { ...S3_FIXTURE } });

@@ -10,7 +10,6 @@ import { renderNginxConfig } from "../../../src/charms/coordinator/nginx/nginx-c
 import { frontDoorRoutes } from "../../../src/charms/coordinator/nginx/routes.js";
 import { parseCluster } from "../../../src/interface/provider.js";
 import {
-  type RegularRelationState,
   type State,
   type StateInput,
   on,
@@ -18,21 +17,11 @@ import {
   run,
 } from "../../../src/testing/index.js";
 import { CLUSTER_DNS, MODEL, MODEL_UUID, nginxContainer, workerRelation } from "./fixtures.js";
-import { s3, workers } from "./tracing-fixtures.js";
+import { distributed, s3, workers } from "./tracing-fixtures.js";
 
 /** The option that always enables Zipkin, by whatever name the charm ships it. */
 const ALWAYS_ENABLE_ZIPKIN = Object.entries(ALWAYS_ENABLE_OPTIONS).find(([, protocol]) => protocol === "zipkin")![0];
 
-
-function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
-  return [
-    workers(1, "tempo-compactor", "compactor", [0]),
-    workers(2, "tempo-distributor", "distributor", [0]),
-    workers(3, "tempo-ingester", "ingester", ingesterUnits),
-    workers(4, "tempo-querier", "querier", [0]),
-    workers(5, "tempo-query-frontend", "query-frontend", [0]),
-  ];
-}
 
 function coordinatorState(overrides: Partial<StateInput> = {}): StateInput {
   return {

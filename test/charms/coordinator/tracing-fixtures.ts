@@ -30,12 +30,12 @@ export function workers(id: number, app: string, role: Role, unitNumbers: readon
 export const s3 = (): RegularRelationState =>
   relation({ id: 90, endpoint: "s3", interface: "s3", remoteApp: "s3-integrator", remoteAppData: { ...S3_FIXTURE } });
 
-/** One application per required role: relation 2 is the distributor, 4 the querier. */
-export function distributed(): RegularRelationState[] {
+/** One application per required role (ingester units as given): relation 2 is the distributor, 4 the querier. */
+export function distributed(ingesterUnits: readonly number[] = [0, 1, 2]): RegularRelationState[] {
   return [
     workers(1, "tempo-compactor", "compactor", [0]),
     workers(2, "tempo-distributor", "distributor", [0]),
-    workers(3, "tempo-ingester", "ingester", [0, 1, 2]),
+    workers(3, "tempo-ingester", "ingester", ingesterUnits),
     workers(4, "tempo-querier", "querier", [0]),
     workers(5, "tempo-query-frontend", "query-frontend", [0]),
   ];
