@@ -4,7 +4,7 @@
  * hand instead of read from a live model. It becomes the exact inputs the coordinator charm gathers
  * from Juju, so `render` prints what that coordinator would publish.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RECEIVER_PROTOCOLS, type ReceiverProtocol } from "../interface/ports.js";
 import { requirerAppDatabag, requirerUnitDatabag } from "../interface/requirer.js";
 import { ROLES } from "../interface/roles.js";

@@ -3,7 +3,7 @@
  * unit its topology and address) and how it reads what the coordinator published.
  */
 import YAML from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { normaliseAddress } from "./address.js";
 import { type Databag, decodeDatabag, encodeRequirerAppData, encodeRequirerUnitData, PROVIDER_APP_KEYS } from "./databag-codec.js";
 import type { Built, Parsed } from "./parsed.js";

@@ -5,7 +5,7 @@
  *
  * Error messages are written for an operator reading the coordinator's status or `doctor` output.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { normaliseAddress } from "./address.js";
 import { jsonTypeOf, quote } from "./describe-input.js";
 import { ROLES } from "./roles.js";

@@ -5,7 +5,7 @@
  * build renders these objects as they are, and the runtime resolves endpoints and containers
  * against the same object the package ships.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const RelationEndpointMeta = z.object({
   interface: z.string().min(1),

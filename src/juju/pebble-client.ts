@@ -8,7 +8,7 @@
  */
 import { request as httpRequest } from "node:http";
 import YAML from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import {
   PebbleApiError,
   PebbleChangeError,

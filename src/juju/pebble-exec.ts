@@ -15,7 +15,7 @@
  *    (`exit-code`). A command killed by the `timeout` fails the change ("timed out after …").
  */
 import WebSocket from "ws";
-import { z } from "zod";
+import * as z from "zod";
 import { PebbleApiError, PebbleConnectionError, type ExecOptions, type ExecResult } from "./pebble.js";
 
 /** What exec needs from the HTTP client: its socket, one async request, and a change wait. */

@@ -4,7 +4,7 @@
  * The schema is the single definition: callers parse their config/relation data with it and the
  * builder receives `TempoSettings` (the parsed output, defaults applied).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Tempo minors the builder targets; 2.7 by default because Canonical ships Tempo 2.7.1. */
 export const TEMPO_VERSIONS = ["2.7", "2.8", "2.9", "2.10"] as const;

@@ -40,7 +40,7 @@
  *   only compared with the exec's timeout.
  */
 import { posix as posixPath } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import {
   PebbleApiError,
   PebbleChangeError,

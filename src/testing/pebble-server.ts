@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import YAML from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { PebbleApiError, PebbleChangeError, PebbleConnectionError, type ExecOptions, type FileInfo } from "../juju/pebble.js";
 import { formatPermissions } from "../juju/pebble-client.js";
 import { END_OF_STREAM, isEndOfStream } from "../juju/pebble-exec.js";

@@ -6,7 +6,7 @@
  * each unit bag is seeded with the three keys Juju writes on entering scope (§3.6) — except that
  * `egress-subnets` is a real CIDR here.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { STATUS_NAMES } from "../juju/backend.js";
 import { MemoryPebbleState } from "./pebble-memory.js";
 

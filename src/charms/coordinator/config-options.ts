@@ -5,7 +5,7 @@
  * but not the range, and a hand-written state in tests may omit options altogether, so every option
  * is re-checked here and a missing one takes the default declared in `meta.ts`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ReceiverProtocol } from "../../interface/ports.js";
 import { TEMPO_VERSIONS, type TempoVersion } from "../../tempo/settings.js";
 

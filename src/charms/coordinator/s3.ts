@@ -6,7 +6,7 @@
  * "JSON if it parses, else the raw string", so this reader does the same and accepts both
  * `tempo` and `"tempo"` as a bucket name.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Databag } from "../../juju/backend.js";
 import type { Parsed } from "../../interface/parsed.js";
 

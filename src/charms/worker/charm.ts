@@ -8,7 +8,7 @@
  * The event is never consulted: relation-broken is seen as "no active relation", and the
  * workload version is asked whenever the container does not hold the answer yet.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { TracingDestination } from "../../juju/hook-tracing.js";
 import { PebbleConnectionError, type CheckInfo, type PebbleClient } from "../../juju/pebble.js";

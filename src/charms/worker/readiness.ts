@@ -17,7 +17,7 @@
  *
  * Pure: the Pebble calls are in workload-sync.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CheckInfo } from "../../juju/pebble.js";
 
 export interface ReadyBaseline {

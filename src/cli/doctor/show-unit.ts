@@ -8,7 +8,7 @@
  * own `worker_config` is visible in a *worker* unit's output, not in the coordinator's; Juju 2.8
  * and older showed the unit's own application's databag instead.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Databag values are strings on the wire; anything else (a YAML re-encoding) is kept as JSON text. */
 const DatabagValues = z

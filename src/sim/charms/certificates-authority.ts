@@ -26,7 +26,7 @@
  * therefore never print certificate contents: they show where TLS is on (statuses, the Tempo
  * config's file paths, https checks), which is repeatable.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";
 import type { Model, Relation } from "../../juju/model.js";

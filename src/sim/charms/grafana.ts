@@ -11,7 +11,7 @@
  *   `dashboards` (templates whose `content` is base64 xz, as `GrafanaDashboardConsumer` reads them)
  *   and shows the dashboards' titles in its status.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { readLzmaBase64 } from "../../charms/coordinator/cos/xz-stored.js";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";

@@ -6,7 +6,7 @@
  * is Active once each protocol it asked for has a URL. It sends no traces: the simulator has no
  * network, so having the URLs is the whole proof.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";
 import type { Model } from "../../juju/model.js";

@@ -7,7 +7,7 @@
  * to load it. The demo reads the routes from the requirer's bag.
  */
 import YAML from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import type { Charm } from "../../juju/charm.js";
 import type { CharmMeta } from "../../juju/charm-meta.js";
 import type { Model } from "../../juju/model.js";

@@ -6,7 +6,7 @@
  * Field meanings follow juju-hook-tools.md: §3.1 for who may read which bag, §1.5 for which changes
  * are buffered until the hook exits 0.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { STATUS_NAMES } from "../../juju/backend.js";
 import { LIFECYCLE_HOOKS, RELATION_HOOK_KINDS } from "../../juju/events.js";
 

@@ -12,7 +12,7 @@
  * A Prometheus (or Loki) datasource links to our traces only when the same Grafana holds both and
  * that application is where Tempo sends its metrics (`send-remote-write`) or its logs (`logging`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 

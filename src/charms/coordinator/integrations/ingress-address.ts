@@ -5,7 +5,7 @@
  * every URL stays on the coordinator's service. Anything else there is a bad neighbour: named in
  * the status, and ignored, so one bad write never sends users to a wrong address.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 import type { Model } from "../../../juju/model.js";

@@ -8,7 +8,7 @@
  * does: `alert_rules` (`{"groups": […]}`, one group per worker application) and `metadata` (our
  * topology, which Loki falls back to for naming the rule file).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 import { canonicalJson } from "../../../interface/canonical-json.js";

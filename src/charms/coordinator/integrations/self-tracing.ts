@@ -5,7 +5,7 @@
  * `receivers` = `[{"protocol": {"name", "type"}, "url"}]` in its application bag. Without such a
  * relation the cluster traces itself (tracing.ts gives its own receiver URLs instead).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 import type { Model } from "../../../juju/model.js";

@@ -7,7 +7,7 @@
  *   `{certificate_signing_request, certificate, ca, chain?, revoked?}` (all PEM), one per CSR it
  *   answered; a requirer finds its certificate by the CSR text, compared trimmed.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 
 export const REQUIRER_CSRS_KEY = "certificate_signing_requests";

@@ -8,7 +8,7 @@
  * left from an earlier relation (the leader does not clean up after a removal, to save a read every
  * hook) is simply ignored until the leader has run for the current one.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Problem } from "../status.js";
 

@@ -6,7 +6,7 @@
  * Canonical's library refuses the whole bag when one name is not in its own list; we keep the
  * protocols Tempo can run and report the others, so one exotic name does not cost a charm its traces.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import { type ReceiverProtocol, isReceiverProtocol } from "../../../interface/ports.js";
 import type { Databag } from "../../../juju/backend.js";

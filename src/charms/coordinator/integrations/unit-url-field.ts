@@ -3,7 +3,7 @@
  * in its unit bag holding `{"url": "…"}` as JSON. Remote data is untrusted, so reading it yields
  * absent / invalid (with reasons an operator can act on) / valid, and never throws.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { Databag } from "../../../juju/backend.js";
 

@@ -6,7 +6,7 @@
  * in the application's secret, which every unit of the application may read (Juju: secret-get by
  * the owner application's units); only its id is shared.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Parsed } from "../../../interface/parsed.js";
 import type { TlsMaterial } from "../integrations.js";
 
