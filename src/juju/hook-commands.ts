@@ -9,7 +9,6 @@
  */
 import type { SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as z from "zod";
@@ -32,17 +31,12 @@ import type {
 } from "./backend.js";
 import { STATUS_NAMES } from "./backend.js";
 import { hookCommandError } from "./hook-command-errors.js";
+import { nodeChildProcess } from "./lazy-builtins.js";
 import { connectDirectHookCommands, type DirectHookCommandRunner } from "./jujuc-client.js";
 
-/**
- * `child_process.spawnSync`, loaded when a hook first spawns a tool: only the fallback transport
- * does, and loading the module (with its dependencies) costs every hook a few ms of start-up.
- */
-const nodeRequire = createRequire(import.meta.url);
-let loadedChildProcess: typeof import("node:child_process") | undefined;
+/** `child_process.spawnSync`, loaded when a hook first spawns a tool: only the fallback transport does. */
 function spawnHookTool(command: string, args: readonly string[], options: SpawnSyncOptionsWithStringEncoding): SpawnSyncReturns<string> {
-  loadedChildProcess ??= nodeRequire("node:child_process") as typeof import("node:child_process");
-  return loadedChildProcess.spawnSync(command, args, options);
+  return nodeChildProcess().spawnSync(command, args, options);
 }
 
 /** ops splits longer log messages (MAX_LOG_LINE_LEN, §2.10): one argv element must stay under ARG_MAX. */

@@ -9,7 +9,7 @@
  * (context propagation, batching, samplers), so we write the OTLP/JSON request ourselves
  * (opentelemetry-proto `ExportTraceServiceRequest`, JSON mapping: ids as hex, times as strings).
  */
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "./lazy-builtins.js";
 import type { Backend } from "./backend.js";
 import type { Charm } from "./charm.js";
 import type { HookEnv } from "./context.js";
@@ -42,7 +42,7 @@ export const EXPORT_TIMEOUT_MS = 500;
 const stringAttribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 /** The OTLP/JSON body for one span (`POST <base>/v1/traces`). */
-export function otlpTraceRequest(span: HookSpan, ids = { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex") }): object {
+export function otlpTraceRequest(span: HookSpan, ids = { traceId: nodeCrypto().randomBytes(16).toString("hex"), spanId: nodeCrypto().randomBytes(8).toString("hex") }): object {
   return {
     resourceSpans: [
       {

@@ -4,7 +4,7 @@
  * with a "files" part and a closing "response" part (JSON). Pebble refuses boundaries shorter than
  * 32 characters. Both the HTTP client and the test server use this codec.
  */
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "./lazy-builtins.js";
 
 export interface MultipartPart {
   readonly name: string;
@@ -21,7 +21,7 @@ export const MULTIPART_FORM_DATA = "multipart/form-data";
  * except by a hash collision; 40 hex characters keeps it above Pebble's 32-character minimum.
  */
 export function boundaryFor(parts: readonly MultipartPart[]): string {
-  const hash = createHash("sha256");
+  const hash = nodeCrypto().createHash("sha256");
   for (const part of parts) hash.update(part.name).update(part.filename ?? "").update(part.body);
   return "pebble-" + hash.digest("hex").slice(0, 40);
 }

@@ -16,7 +16,7 @@
  *
  * Pure: the charm reads and writes the peer bags.
  */
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../../juju/lazy-builtins.js";
 
 /** The worker's peer endpoint. */
 export const PEERS_ENDPOINT = "peers";
@@ -39,7 +39,7 @@ export function rolloutGeneration(coordinatorData: Readonly<Record<string, strin
   const entries = Object.keys(coordinatorData)
     .sort()
     .map((key) => [key, coordinatorData[key]]);
-  return createHash("sha256").update(JSON.stringify({ role, data: entries })).digest("hex").slice(0, 16);
+  return nodeCrypto().createHash("sha256").update(JSON.stringify({ role, data: entries })).digest("hex").slice(0, 16);
 }
 
 /**

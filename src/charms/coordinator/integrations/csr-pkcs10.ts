@@ -8,7 +8,7 @@
  * A renewal adds one input, an `x500UniqueIdentifier` in the subject (tls-renewal.ts), and is just
  * as deterministic.
  */
-import { createPrivateKey, createPublicKey, sign } from "node:crypto";
+import { nodeCrypto } from "../../../juju/lazy-builtins.js";
 import { createRequire } from "node:module";
 import type forge from "node-forge";
 
@@ -66,6 +66,7 @@ const UTF8_STRING = 12 as unknown as forge.asn1.Class;
  * tls-certificates library writes and compares it.
  */
 export function createCsr(privateKeyPem: string, request: CertificateRequest, uniqueIdentifier?: string): string {
+  const { createPrivateKey, createPublicKey } = nodeCrypto();
   const privateKey = createPrivateKey(privateKeyPem);
   const spkiPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
   const { pki, asn1 } = forgeLibrary();
@@ -87,7 +88,7 @@ export function createCsr(privateKeyPem: string, request: CertificateRequest, un
   const info = (pki as unknown as PkiInternals).getCertificationRequestInfo(csr);
   csr.certificationRequestInfo = info;
   const infoDer = Buffer.from(asn1.toDer(info).getBytes(), "binary");
-  csr.signature = sign("sha256", infoDer, privateKey).toString("binary");
+  csr.signature = nodeCrypto().sign("sha256", infoDer, privateKey).toString("binary");
   return pki.certificationRequestToPem(csr).trim();
 }
 
@@ -117,6 +118,7 @@ export function readCsr(pem: string): CsrReading {
 
 /** The SPKI DER (base64) of a private key's public half, to compare with `CsrContent.publicKeySpki`. */
 export function publicKeySpki(privateKeyPem: string): string {
+  const { createPrivateKey, createPublicKey } = nodeCrypto();
   return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: "spki", format: "der" }).toString("base64");
 }
 

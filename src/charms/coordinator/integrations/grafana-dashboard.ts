@@ -7,7 +7,7 @@
  * The Python library writes a fresh random `uuid` so every write fires relation-changed; ours is
  * derived from the templates, so the bag's bytes change exactly when a dashboard does.
  */
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../../../juju/lazy-builtins.js";
 import { canonicalJson } from "../../../interface/canonical-json.js";
 import type { Model } from "../../../juju/model.js";
 import { tempoDashboards } from "../cos/dashboards.js";
@@ -41,7 +41,7 @@ export function dashboardsBagValue(identity: Identity): string {
       juju_topology: { application: identity.application, model: identity.model, model_uuid: identity.modelUuid, unit: identity.unit },
     };
   }
-  const digest = createHash("sha256").update(canonicalJson(templates)).digest("hex");
+  const digest = nodeCrypto().createHash("sha256").update(canonicalJson(templates)).digest("hex");
   const uuid = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
   return canonicalJson({ templates, uuid });
 }

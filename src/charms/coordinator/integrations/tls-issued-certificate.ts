@@ -3,7 +3,8 @@
  * data is untrusted: each candidate is checked with `node:crypto`'s X.509 parser against our key
  * and the name internal clients verify, and every refusal is a reason, never an exception.
  */
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
+import { nodeCrypto } from "../../../juju/lazy-builtins.js";
 import type { ProviderCertificateEntry } from "./tls-certificates-databags.js";
 import type { CertificateValidity } from "./tls-renewal.js";
 
@@ -88,7 +89,7 @@ export function checkIssuedCertificate(certificate: IssuedCertificate, privateKe
   if (!server) return { kind: "unusable", reason: "`certificate` is not a PEM X.509 certificate" };
   if (!parseCertificate(certificate.caCert)) return { kind: "unusable", reason: "`ca` is not a PEM X.509 certificate" };
   if (server.ca) return { kind: "unusable", reason: "the certificate is a CA certificate, not a server certificate" };
-  if (!server.checkPrivateKey(createPrivateKey(privateKeyPem))) {
+  if (!server.checkPrivateKey(nodeCrypto().createPrivateKey(privateKeyPem))) {
     return { kind: "unusable", reason: "the certificate does not match our private key" };
   }
   if (server.checkHost(serverName) === undefined) {
@@ -99,7 +100,7 @@ export function checkIssuedCertificate(certificate: IssuedCertificate, privateKe
 
 function parseCertificate(pem: string): X509Certificate | undefined {
   try {
-    return new X509Certificate(pem);
+    return new (nodeCrypto().X509Certificate)(pem);
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@
  * unit's own secret and loses it with that unit: python-reference §6.7). It is generated once and
  * never per hook: a new key means a new CSR, a new certificate and a restart of every worker.
  */
-import { createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { nodeCrypto } from "../../../juju/lazy-builtins.js";
 import type { Model } from "../../../juju/model.js";
 
 export const PRIVATE_KEY_SECRET_LABEL = "tempo-coordinator-tls-private-key";
@@ -23,7 +23,7 @@ export type PrivateKeyLookup =
  * itself), and Tempo's Go TLS loads the PKCS#1 PEM the Python charms ship.
  */
 export function generatePrivateKeyPem(): string {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey } = nodeCrypto().generateKeyPairSync("rsa", { modulusLength: 2048 });
   return privateKey.export({ type: "pkcs1", format: "pem" }).toString().trim();
 }
 
@@ -72,7 +72,7 @@ export function ensurePrivateKey(model: Model): { readonly secretId: string; rea
 
 function isRsaPrivateKey(pem: string): boolean {
   try {
-    return createPrivateKey(pem).asymmetricKeyType === "rsa";
+    return nodeCrypto().createPrivateKey(pem).asymmetricKeyType === "rsa";
   } catch {
     return false;
   }

@@ -18,7 +18,7 @@
  * certificate give the same bytes), and a leader that runs the same hook twice, or a new leader,
  * writes exactly the same request.
  */
-import { X509Certificate, createHash } from "node:crypto";
+import { nodeCrypto } from "../../../juju/lazy-builtins.js";
 
 export interface CertificateValidity {
   readonly notBefore: number;
@@ -57,6 +57,7 @@ export function renewalDueAt(validity: CertificateValidity, providerNoticeHours?
  * for name-based UUIDs of a hash other than SHA-1), so it is the same for the same certificate.
  */
 export function renewalIdentifier(certificatePem: string): string {
+  const { X509Certificate, createHash } = nodeCrypto();
   const der = new X509Certificate(certificatePem).raw;
   const bytes = createHash("sha256").update("tempo-coordinator renewal of ").update(der).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
