@@ -84,9 +84,9 @@ const zodEnglishOnly: Plugin = {
  * Libraries kept out of the charm's main bundle, each bundled into its own CommonJS file in the
  * charm directory (`libraryFile`) and reached from the bundle only through `require` when first
  * used. Every hook is a fresh Node process that reads, hashes and loads the compile cache of the
- * whole main bundle, whether or not it runs a line of these: node-forge (~373 KB of the
- * coordinator's 1.25 MB bundle) only makes and reads CSRs, `ws` (~67 KB) only carries Pebble exec.
- * Out of it (the coordinator's bundle: 1.27 → 0.83 MB), a warm start of the coordinator (Node 22,
+ * whole main bundle, whether or not it runs a line of these: node-forge (~373 KB) only makes and
+ * reads CSRs, `ws` (~67 KB) only carries Pebble exec. Out of it (the coordinator's bundle: 1.27 →
+ * 0.83 MB), a warm start of the coordinator (Node 22,
  * compile cache) took a median 8 ms less over five runs alternating the two builds, 60–100 starts
  * each (from 20 ms less to 3.5 ms more, the machine being shared; bare node 83–107 ms). A library
  * listed here must be imported by its bare name (a file inside it would be bundled again into the
