@@ -86,9 +86,9 @@ const zodEnglishOnly: Plugin = {
  * used. Every hook is a fresh Node process that reads, hashes and loads the compile cache of the
  * whole main bundle, whether or not it runs a line of these: node-forge (~373 KB) only makes and
  * reads CSRs, `ws` (~67 KB) only carries Pebble exec. Out of it (the coordinator's bundle: 1.27 →
- * 0.83 MB), a warm start of the coordinator (Node 22,
- * compile cache) took a median 8 ms less over five runs alternating the two builds, 60–100 starts
- * each (from 20 ms less to 3.5 ms more, the machine being shared; bare node 83–107 ms). A library
+ * 0.83 MB), a warm start of the coordinator (Node 22, compile cache) took a median 8 ms less over
+ * five runs alternating the two builds, 60–100 starts each (from 20 ms less to 3.5 ms more, the
+ * machine being shared; bare node 83–107 ms). A library
  * listed here must be imported by its bare name (a file inside it would be bundled again into the
  * main bundle) and should have no dependency the main bundle also holds (that would be carried twice).
  */
