@@ -1,6 +1,7 @@
 /**
  * `npm run build [-- <charm name>...]`: lay out `dist/charms/<name>/` for every charm (or the
- * ones named): one bundled JavaScript file, an executable `dispatch`, metadata/config/manifest YAML.
+ * ones named): one bundled JavaScript file (and `lib/<name>.cjs` for each library it keeps in a file
+ * of its own, scripts/charm-layout.ts), an executable `dispatch`, metadata/config/manifest YAML.
  */
 import path from "node:path";
 import { buildCharmDir, REPO_ROOT } from "./charm-layout.js";

@@ -8,7 +8,10 @@
  * Juju sees Node's exit status and signals directly.
  */
 
-/** The one bundled JavaScript file inside a charm directory; `.mjs` so Node loads it as ESM without a package.json. */
+/**
+ * The bundled JavaScript file `dispatch` runs; `.mjs` so Node loads it as ESM without a package.json.
+ * Libraries it uses rarely sit beside it in `lib/` (scripts/charm-layout.ts).
+ */
 export const CHARM_BUNDLE_FILE = "charm.mjs";
 
 /**

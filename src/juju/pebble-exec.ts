@@ -14,6 +14,8 @@
  * 4. The change finishes when the command exits; the exit code is in its task's data
  *    (`exit-code`). A command killed by the `timeout` fails the change ("timed out after …").
  */
+// Bundled, the charm takes `ws` from its own file beside the bundle (`lib/ws.cjs`), loaded when this
+// module is: only a hook that runs a command pays for it (scripts/charm-layout.ts).
 import WebSocket from "ws";
 import * as z from "zod";
 import { PebbleApiError, PebbleConnectionError, type ExecOptions, type ExecResult } from "./pebble.js";

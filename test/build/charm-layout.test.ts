@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { checkBundleText } from "../../scripts/charm-layout.js";
+import { bundleCharmEntry, checkBundleText, libraryFile } from "../../scripts/charm-layout.js";
 import { COMPILE_CACHE_DIR } from "../../scripts/dispatch-script.js";
 import type { CharmMeta } from "../../src/juju/charm-meta.js";
 import { bundleCharm } from "../helpers/bundle-charm.js";
@@ -65,9 +66,11 @@ describe("a built charm directory", () => {
     await rm(path.dirname(charmDir), { recursive: true, force: true });
   });
 
-  it("holds exactly the bundle, dispatch and the three YAML files (the compile cache is made by hooks, not by the build)", async () => {
+  it("holds exactly the bundle, the one library file it uses, dispatch and the three YAML files (the compile cache is made by hooks, not by the build)", async () => {
     const { readdir } = await import("node:fs/promises");
-    expect((await readdir(charmDir)).sort()).toEqual(["charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]);
+    expect((await readdir(charmDir)).sort()).toEqual(["charm.mjs", "config.yaml", "dispatch", "lib", "manifest.yaml", "metadata.yaml"]);
+    // The entry imports ws but not node-forge: only the library it uses gets a file.
+    expect(await readdir(path.join(charmDir, "lib"))).toEqual(["ws.cjs"]);
   });
 
   it("makes dispatch executable and starts it with a POSIX sh shebang", async () => {
@@ -107,7 +110,7 @@ describe("a built charm directory", () => {
     expect(topLevelKeys).toEqual([...topLevelKeys].sort());
     const again = await bundleCharm(ENTRY, META);
     try {
-      for (const file of ["charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]) {
+      for (const file of ["charm.mjs", "lib/ws.cjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml"]) {
         expect(await readFile(path.join(again, file), "utf8"), file).toBe(await readFile(path.join(charmDir, file), "utf8"));
       }
     } finally {
@@ -125,10 +128,30 @@ describe("a built charm directory", () => {
     expect(report.commonJsDependency).toBe("function");
     expect(report.builtin).toBe("e3b0c442");
     expect(report.lazyBuiltin).toBe("function");
+    expect(report.ownFileLibrary).toBe("function");
   });
 
   it("bundles plain ASCII, so Node holds the source as one-byte text", async () => {
     expect(checkBundleText(await readFile(path.join(charmDir, "charm.mjs")))).toBeUndefined();
+    expect(checkBundleText(await readFile(path.join(charmDir, "lib", "ws.cjs")))).toBeUndefined();
+  });
+
+  it("keeps ws out of the main bundle: its source is only in lib/ws.cjs, a minified CommonJS file", async () => {
+    const bundle = await readFile(path.join(charmDir, "charm.mjs"), "utf8");
+    const library = await readFile(path.join(charmDir, "lib", "ws.cjs"), "utf8");
+    // esbuild names each bundled CommonJS module by its path; ws's would be node_modules/ws/lib/*.js.
+    expect(bundle).not.toContain("node_modules/ws/");
+    expect(bundle).toContain('require("./lib/ws.cjs")');
+    expect(library).toContain("node_modules/ws/lib/websocket.js");
+    expect(library).toMatch(/module\.exports=require_ws\(\);\n$/);
+    expect(library).not.toMatch(/^import /m);
+    expect(library).not.toContain("sourceMappingURL");
+  });
+
+  it("loads lib/ws.cjs beside the bundle only when the charm first imports ws, from any working directory", () => {
+    const run = runDispatchAsJuju("/", jujuEnv(charmDir), path.join(charmDir, "dispatch"));
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).loadedForOwnFileLibrary).toEqual([path.join(charmDir, "lib", "ws.cjs")]);
   });
 
   it("reaches Node built-ins through require: the bundle's only ES import is the require shim's", async () => {
@@ -231,5 +254,23 @@ describe("the bundle text check", () => {
 
   it("names the line of the first non-ASCII byte", () => {
     expect(checkBundleText(Buffer.from("const a = 1;\nconst unit = /µs/;\n"))).toMatch(/^non-ASCII byte at line 2 \(.*const unit = \/µs/s);
+  });
+});
+
+describe("a library kept in its own file", () => {
+  it("is refused, with the fix, when a charm imports a file inside it instead of the package", async () => {
+    const outDir = await mkdtemp(path.join(os.tmpdir(), "tempo-cluster-inside-library-"));
+    try {
+      await expect(bundleCharmEntry("test/build/fixtures/imports-inside-forge-main.ts", outDir)).rejects.toThrow(
+        'import "node-forge" itself, not "node-forge/lib/pki.js"',
+      );
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it("is written to lib/<name>.cjs, a scoped package's scope joined to its name", () => {
+    expect(libraryFile("node-forge")).toBe("lib/node-forge.cjs");
+    expect(libraryFile("@scope/name")).toBe("lib/scope+name.cjs");
   });
 });

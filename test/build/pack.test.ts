@@ -48,6 +48,8 @@ describe("a packed charm", () => {
       "charm.mjs",
       "config.yaml",
       "dispatch",
+      "lib/",
+      "lib/ws.cjs",
       "manifest.yaml",
       "metadata.yaml",
       "node/",
@@ -60,7 +62,7 @@ describe("a packed charm", () => {
     const modes = Object.fromEntries(
       readZipEntries(await readFile(archive)).map((entry) => [entry.name, (entry.unixMode & 0o777).toString(8)]),
     );
-    expect(modes).toMatchObject({ dispatch: "755", "node/bin/node": "755", "charm.mjs": "644", "metadata.yaml": "644", "node/": "755" });
+    expect(modes).toMatchObject({ dispatch: "755", "node/bin/node": "755", "charm.mjs": "644", "lib/": "755", "lib/ws.cjs": "644", "metadata.yaml": "644", "node/": "755" });
     expect(readZipEntries(await readFile(archive)).every((entry) => entry.madeByOs === 3)).toBe(true);
   });
 
@@ -114,7 +116,7 @@ describe("a packed charm", () => {
     });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ argv: [], cwd: unpacked, home: null, bundledYaml: "bundled: true" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ argv: [], cwd: unpacked, home: null, bundledYaml: "bundled: true", ownFileLibrary: "function" });
     const version = spawnSync(path.join(unpacked, "node", "bin", "node"), ["--version"], { encoding: "utf8" });
     expect(version.stdout.trim()).toBe(`v${NODE_RUNTIME_VERSION}`);
   });
@@ -152,11 +154,14 @@ describe("the real charms, packed", () => {
   });
 
   describe.each(CHARM_TARGETS.map((target) => target.name))("the packed %s charm", (name) => {
-    it("holds the bundle, dispatch, the YAML files and the Node runtime, and nothing else", async () => {
+    it("holds the bundle, the library files it uses, dispatch, the YAML files and the Node runtime, and nothing else", async () => {
       const names = readZipEntries(await readFile(archives.get(name) as string)).map((entry) => entry.name);
-      // Only a charm with actions carries actions.yaml (the coordinator's list-receivers).
-      const actions = name === "tempo-coordinator" ? ["actions.yaml"] : [];
-      expect(names).toEqual([...actions, "charm.mjs", "config.yaml", "dispatch", "manifest.yaml", "metadata.yaml", "node/", "node/bin/", "node/bin/node"]);
+      // Only a charm with actions carries actions.yaml (the coordinator's list-receivers); only the
+      // coordinator makes CSRs with node-forge; both run Pebble exec, whose websockets are ws's.
+      const coordinator = name === "tempo-coordinator";
+      const actions = coordinator ? ["actions.yaml"] : [];
+      const libraries = ["lib/", ...(coordinator ? ["lib/node-forge.cjs"] : []), "lib/ws.cjs"];
+      expect(names).toEqual([...actions, "charm.mjs", "config.yaml", "dispatch", ...libraries, "manifest.yaml", "metadata.yaml", "node/", "node/bin/", "node/bin/node"]);
     });
 
     it("names itself in metadata.yaml and declares the Kubernetes base in manifest.yaml", async () => {

@@ -4,9 +4,11 @@
  * as before the nginx container is up: the coordinator must still publish and open its ports, and
  * wait for its front door in the status.
  */
-import { rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeRequirerDatabag } from "../../src/charms/coordinator/integrations/tls-certificates-databags.js";
 import { COORDINATOR_META } from "../../src/charms/coordinator/meta.js";
 import { encodeRequirerUnitData } from "../../src/interface/databag-codec.js";
 import { requirerAppDatabag } from "../../src/interface/requirer.js";
@@ -14,6 +16,7 @@ import { runDispatch } from "../../src/testing/fake-juju/driver.js";
 import { type FakeJujuStateInput, jujuUnitBag } from "../../src/testing/fake-juju/state.js";
 import { validateTempoConfigText } from "../../src/tempo/validate.js";
 import { bundleCharm } from "../helpers/bundle-charm.js";
+import { realComponent } from "../helpers/real-component.js";
 import { decodeValues, publishedValidators } from "../interface/published-schemas.js";
 
 const WORKER_ADDRESS = "tempo-worker-0.tempo-worker-endpoints.cos.svc.cluster.local";
@@ -138,4 +141,53 @@ describe("the built coordinator charm under the fake Juju agent", () => {
     expect(sets.map((call) => call.args)).toEqual([["-r", "peers:1", "--file", "-"]]);
     expect(result.state.unitStatus.status).toBe("waiting");
   });
+});
+
+describe("the built coordinator charm with a certificates relation", () => {
+  // Without openssl (outside CI) the CSR is still made and read back by the built charm; only the independent check is skipped.
+  const openssl = realComponent("openssl");
+  const CERTIFICATES = {
+    endpoint: "certificates",
+    id: 7,
+    remoteApp: "self-signed-certificates",
+    localUnitData: jujuUnitBag("10.1.0.10"),
+    remoteUnitsData: { "self-signed-certificates/0": jujuUnitBag("10.1.0.40") },
+  };
+  const withCertificates = (): FakeJujuStateInput => {
+    const state = coordinatorState();
+    return { ...state, relations: [...(state.relations ?? []), CERTIFICATES] };
+  };
+  const csrIn = (result: ReturnType<typeof runDispatch>): string => {
+    const bag = result.state.relations.find((relation) => relation.id === CERTIFICATES.id)?.localAppData ?? {};
+    const decoded = decodeRequirerDatabag(bag);
+    if (decoded.kind !== "valid" || decoded.data.length !== 1) throw new Error(`no single CSR in ${JSON.stringify(bag)}`);
+    return decoded.data[0] as string;
+  };
+
+  it("carries node-forge's and ws's source only in their own files beside the bundle", async () => {
+    const bundle = await readFile(path.join(charmDir, "charm.mjs"), "utf8");
+    // esbuild names each bundled CommonJS module by its path under node_modules.
+    expect(bundle).not.toContain("node_modules/node-forge/");
+    expect(bundle).not.toContain("node_modules/ws/");
+    expect(await readFile(path.join(charmDir, "lib", "node-forge.cjs"), "utf8")).toContain("node_modules/node-forge/lib/pki.js");
+    expect(await readFile(path.join(charmDir, "lib", "ws.cjs"), "utf8")).toContain("node_modules/ws/lib/websocket.js");
+  });
+
+  it("asks for its certificate with a CSR that openssl verifies, and keeps it on the next hook", () => {
+    const created = runDispatch({ charmDir, state: withCertificates(), event: { kind: "relation", phase: "created", relationId: CERTIFICATES.id } });
+    expect(created.exitCode, created.stderr).toBe(0);
+    const csr = csrIn(created);
+    if (openssl.available) {
+      const read = spawnSync(openssl.path, ["req", "-verify", "-noout", "-text"], { input: `${csr}\n`, encoding: "utf8" });
+      expect(read.status, read.stderr).toBe(0);
+      expect(read.stderr + read.stdout).toContain("verify OK");
+      expect(read.stdout).toContain("Subject: CN = tempo-coordinator.cos.svc.cluster.local");
+      expect(read.stdout).toContain("DNS:*.tempo-worker-endpoints.cos.svc.cluster.local");
+    }
+    // The next hook reads the CSR back with node-forge (any hook with the relation does) and keeps it:
+    // it still asks for the same names with the same key.
+    const changed = runDispatch({ charmDir, state: created.state, event: { kind: "relation", phase: "changed", relationId: CERTIFICATES.id, remoteUnit: "self-signed-certificates/0" } });
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    expect(csrIn(changed)).toBe(csr);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
  * over Pebble's HTTP API (issue #16's two defects, end to end): a Tempo that takes 70 s to become
  * ready, and a Tempo that exits at once. Time passes only in the server's in-memory Pebble.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +99,16 @@ describe("the built worker charm with a Tempo that exits at once", () => {
     expect(created.state.unitStatus.status).toBe("blocked");
     expect(created.state.unitStatus.message).toContain("exited quickly with code 1, will restart");
     expect(created.state.unitStatus.message).toContain("bind: address already in use");
+  }, 120_000);
+});
+
+describe("the built worker charm running a command in its workload container", () => {
+  it("runs it over Pebble's exec websockets with ws from its own file beside the bundle, and reports Tempo's version", async () => {
+    const pebble = await serveTempoContainer({ workloads: { tempo: {} } });
+    // esbuild names each bundled CommonJS module by its path: ws is not in the main bundle.
+    expect(await readFile(path.join(charmDir, "charm.mjs"), "utf8")).not.toContain("node_modules/ws/");
+    const started = ok(runDispatch({ charmDir, state: workerState(), event: CHANGED }));
+    expect((await pebble.state()).execJournal.map((record) => record.command.join(" "))).toContain("/bin/tempo -version");
+    expect(started.state.workloadVersion).toBe("2.7.1");
   }, 120_000);
 });

@@ -17,8 +17,9 @@ let loadedForge: typeof forge | undefined;
 /**
  * node-forge, loaded when a hook first makes or reads a CSR: evaluating it at start-up cost every
  * hook about 10 ms (measured with `--cpu-prof`), and most hooks never touch a CSR. In the bundled
- * charm esbuild turns the plain `require` into its own lazily evaluated copy of the package; run
- * from source (tsx, vitest) an ES module has no `require`, so Node's is made.
+ * charm the plain `require` loads node-forge's own file beside the bundle (`lib/node-forge.cjs`,
+ * scripts/charm-layout.ts), so the bundle does not even carry its source; run from source (tsx,
+ * vitest) an ES module has no `require`, so Node's is made.
  */
 function forgeLibrary(): typeof forge {
   loadedForge ??= (typeof require === "function" ? require("node-forge") : createRequire(import.meta.url)("node-forge")) as typeof forge;
