@@ -124,13 +124,13 @@ describe("exporting a span", () => {
 const openssl = realComponent("openssl");
 
 describe.skipIf(!openssl.available)(`exporting over https to a receiver with a private CA (${openssl.reason})`, () => {
-  /** A CA and a certificate it signed for 127.0.0.1, made with the real openssl. */
+  /** A CA and a certificate it signed for 127.0.0.1 and localhost, made with the real openssl. */
   function privateCa(): { ca: string; key: string; cert: string } {
     const dir = mkdtempSync(path.join(tmpdir(), "otlp-tls-"));
     const run = (args: string[]) => execFileSync(openssl.path, args, { cwd: dir, stdio: "ignore" });
     run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "1"]);
     run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=receiver"]);
-    writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+    writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     run(["x509", "-req", "-in", "srv.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.crt", "-days", "1", "-extfile", "san.ext"]);
     const read = (name: string) => readFileSync(path.join(dir, name), "utf8");
     return { ca: read("ca.crt"), key: read("srv.key"), cert: read("srv.crt") };
@@ -139,7 +139,9 @@ describe.skipIf(!openssl.available)(`exporting over https to a receiver with a p
   it("sends the span when told the receiver's CA, and drops it when not", async () => {
     const { ca, key, cert } = privateCa();
     let received = 0;
+    const serverNames: (string | false)[] = [];
     const server = createHttpsServer({ key, cert }, (request, response) => {
+      serverNames.push((request.socket as import("node:tls").TLSSocket).servername);
       request.resume();
       request.on("end", () => {
         received += 1;
@@ -148,10 +150,14 @@ describe.skipIf(!openssl.available)(`exporting over https to a receiver with a p
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const port = (server.address() as { port: number }).port;
+    const url = `https://127.0.0.1:${port}`;
     expect(await exportHookSpan({ url, caCerts: [ca] }, SPAN)).toEqual({ kind: "sent" });
     expect((await exportHookSpan({ url }, SPAN)).kind).toBe("dropped");
     expect(received).toBe(1);
+    // A name is sent as the TLS server name and the certificate is checked against it; an IP is not sent.
+    expect(await exportHookSpan({ url: `https://localhost:${port}`, caCerts: [ca] }, SPAN)).toEqual({ kind: "sent" });
+    expect(serverNames).toEqual([false, "localhost"]);
   }, 30_000);
 });
 
