@@ -8,7 +8,8 @@
  * gives the same bytes (and the same .charm).
  */
 import YAML from "yaml";
-import { CharmMeta } from "../src/juju/charm-meta.js";
+import type { CharmMeta } from "../src/juju/charm-meta.js";
+import { CharmMeta as CharmMetaSchema } from "../src/juju/charm-meta-schema.js";
 
 /** The one emitter for charm YAML files: sorted keys, no line folding, no anchors. */
 export function emitCharmYaml(document: unknown): string {
@@ -23,7 +24,7 @@ export type CharmMetaCheck = { kind: "valid"; meta: CharmMeta } | { kind: "inval
 
 /** A charm's meta is code, but the build is where a typo in it would otherwise reach Juju: check it. */
 export function checkCharmMeta(meta: unknown): CharmMetaCheck {
-  const parsed = CharmMeta.safeParse(meta);
+  const parsed = CharmMetaSchema.safeParse(meta);
   if (parsed.success) return { kind: "valid", meta: parsed.data };
   return {
     kind: "invalid",

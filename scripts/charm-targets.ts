@@ -5,7 +5,8 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CharmMeta } from "../src/juju/charm-meta.js";
+import type { CharmMeta } from "../src/juju/charm-meta.js";
+import { CharmMeta as CharmMetaSchema } from "../src/juju/charm-meta-schema.js";
 import { REPO_ROOT } from "./charm-layout.js";
 
 export interface CharmTarget {
@@ -54,7 +55,7 @@ export async function loadCharmTarget(target: CharmTarget): Promise<LoadedTarget
   }
   const module: Record<string, unknown> = await import(pathToFileURL(path.join(REPO_ROOT, target.metaModule)).href);
   for (const value of Object.values(module)) {
-    const parsed = CharmMeta.safeParse(value);
+    const parsed = CharmMetaSchema.safeParse(value);
     if (parsed.success && parsed.data.name === target.name) return { kind: "ready", target, meta: parsed.data };
   }
   return { kind: "unavailable", target, reason: `${target.metaModule} exports no valid CharmMeta named "${target.name}"` };

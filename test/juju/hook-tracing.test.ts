@@ -139,7 +139,7 @@ describe.skipIf(!openssl.available)(`exporting over https to a receiver with a p
   it("sends the span when told the receiver's CA, and drops it when not", async () => {
     const { ca, key, cert } = privateCa();
     let received = 0;
-    const serverNames: (string | false)[] = [];
+    const serverNames: (string | false | null)[] = [];
     const server = createHttpsServer({ key, cert }, (request, response) => {
       serverNames.push((request.socket as import("node:tls").TLSSocket).servername);
       request.resume();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_DEFAULTS, parseCoordinatorConfig } from "../../../src/charms/coordinator/config-options.js";
 import { COORDINATOR_META } from "../../../src/charms/coordinator/meta.js";
-import { CharmMeta, configDefaults } from "../../../src/juju/charm-meta.js";
+import { configDefaults } from "../../../src/juju/charm-meta.js";
+import { CharmMeta } from "../../../src/juju/charm-meta-schema.js";
 
 describe("the coordinator's metadata", () => {
   it("is a valid charm meta named tempo-coordinator", () => {
