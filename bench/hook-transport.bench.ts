@@ -134,7 +134,7 @@ function runDispatch(charmDir: string, env: Record<string, string>, received: ()
   return { wallMs, calls, firstCommandMs };
 }
 
-const STARTUP_RUNS = 9;
+const STARTUP_RUNS = 15;
 
 interface StartupFigures {
   readonly bareMs: number;
